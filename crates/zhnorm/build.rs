@@ -1,0 +1,328 @@
+//! Compiles OpenCC's vendored dictionaries (`data/opencc`) into the library.
+//!
+//! 1. Checks every vendored file against the sha256 pinned in `data/opencc/SHA256SUMS`.
+//! 2. Reads the 16 configs; each step (and the segmentation and normalization passes)
+//!    becomes one trie holding all its dictionaries, with OpenCC's group rules reduced to
+//!    tiers (see `src/convert/trie_build.rs`). Steps are never merged with each other.
+//! 3. Writes every distinct trie into one word blob, and `opencc_tables.rs` describing
+//!    which tries each config uses, with and without the tofu-risk dictionaries.
+//! 4. Writes the character tables used to tell Simplified from Traditional text.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+#[path = "src/convert/trie_build.rs"]
+mod trie_build;
+
+const CONFIG_NAMES: [&str; 16] = [
+    "s2t", "t2s", "s2tw", "tw2s", "s2twp", "tw2sp", "s2hk", "hk2s", "s2hkp", "hk2sp", "t2tw",
+    "tw2t", "t2hk", "hk2t", "t2jp", "jp2t",
+];
+
+#[derive(Deserialize)]
+struct ConfigFile {
+    #[serde(default)]
+    normalization: Vec<Step>,
+    segmentation: Option<Segmentation>,
+    conversion_chain: Vec<Step>,
+}
+
+#[derive(Deserialize)]
+struct Segmentation {
+    #[serde(rename = "type")]
+    kind: String,
+    dict: DictNode,
+}
+
+#[derive(Deserialize)]
+struct Step {
+    dict: DictNode,
+}
+
+#[derive(Deserialize)]
+struct DictNode {
+    #[serde(rename = "type")]
+    kind: String,
+    file: Option<String>,
+    #[serde(default)]
+    may_output_tofu: bool,
+    match_policy: Option<String>,
+    #[serde(default)]
+    dicts: Vec<DictNode>,
+}
+
+/// A step reduced to tiers: `short_circuit` order outside, `union` (longest wins) inside.
+type Tiers = Vec<Vec<String>>;
+
+fn main() {
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
+    let data = manifest.join("../../data/opencc");
+    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap());
+    println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=src/convert/trie_build.rs");
+
+    verify_pins(&data);
+
+    let mut dicts: BTreeMap<String, trie_build::Entries> = BTreeMap::new();
+    let mut load = |file: &str| {
+        if !dicts.contains_key(file) {
+            let path = data.join("dictionary").join(file);
+            let text = read(&path);
+            let entries = trie_build::parse_text_dict(&text)
+                .unwrap_or_else(|(line, e)| panic!("{}:{line}: {e}", path.display()));
+            dicts.insert(file.to_string(), entries);
+        }
+    };
+
+    // Distinct tries, keyed by their tiers.
+    let mut tries: Vec<Tiers> = Vec::new();
+    let mut trie_id = |tiers: Tiers| -> usize {
+        match tries.iter().position(|t| *t == tiers) {
+            Some(i) => i,
+            None => {
+                tries.push(tiers);
+                tries.len() - 1
+            }
+        }
+    };
+
+    let mut specs = Vec::new();
+    let mut chains: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
+    for name in CONFIG_NAMES {
+        let path = data.join("config").join(format!("{name}.json"));
+        let config: ConfigFile = serde_json::from_str(&read(&path))
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let mut ids = |node: &DictNode, tofu: bool| -> usize {
+            let tiers = tiers_of(node, tofu, &path);
+            tiers.iter().flatten().for_each(|f| load(f));
+            trie_id(tiers)
+        };
+        assert!(
+            config.normalization.len() <= 1,
+            "{name}: one normalization pass expected"
+        );
+        let norm = config.normalization.first().map(|s| ids(&s.dict, false));
+        let seg = config.segmentation.as_ref().map(|s| {
+            assert_eq!(s.kind, "mmseg", "{name}: unknown segmentation");
+            ids(&s.dict, false)
+        });
+        let steps: Vec<usize> = config
+            .conversion_chain
+            .iter()
+            .map(|s| ids(&s.dict, false))
+            .collect();
+        let tofu_steps: Vec<usize> = config
+            .conversion_chain
+            .iter()
+            .map(|s| ids(&s.dict, true))
+            .collect();
+        chains.push((steps, tofu_steps));
+        specs.push((name, norm, seg));
+    }
+
+    // One word blob holding every trie, then each config's risk bitsets.
+    let parts: Vec<trie_build::TrieParts> = tries
+        .iter()
+        .map(|tiers| {
+            let tier_dicts: Vec<Vec<&trie_build::Entries>> = tiers
+                .iter()
+                .map(|t| t.iter().map(|f| &dicts[f]).collect())
+                .collect();
+            trie_build::build(&tier_dicts).unwrap()
+        })
+        .collect();
+    let mut blob: Vec<u32> = Vec::new();
+    let mut ranges = Vec::new();
+    for p in &parts {
+        let words = trie_build::to_words(p);
+        ranges.push((blob.len(), blob.len() + words.len()));
+        blob.extend(words);
+    }
+    let mut spec_code = String::new();
+    for ((name, norm, seg), (steps, tofu_steps)) in specs.iter().zip(&chains) {
+        let mut risk_ranges = |chain: &[usize]| -> Vec<(usize, usize)> {
+            let chain_parts: Vec<&trie_build::TrieParts> =
+                chain.iter().map(|&i| &parts[i]).collect();
+            chain
+                .iter()
+                .map(|&i| {
+                    let bits = trie_build::risky_bits(&parts[i], &chain_parts);
+                    let range = (blob.len(), blob.len() + bits.len());
+                    blob.extend(bits);
+                    range
+                })
+                .collect()
+        };
+        let (risk, tofu_risk) = (risk_ranges(steps), risk_ranges(tofu_steps));
+        writeln!(
+            spec_code,
+            "    ConfigSpec {{ name: {name:?}, normalization: {norm:?}, segmentation: {seg:?}, \
+             steps: &{steps:?}, risky: &{risk:?}, steps_with_tofu_risk: &{tofu_steps:?}, \
+             risky_with_tofu_risk: &{tofu_risk:?} }},"
+        )
+        .unwrap();
+    }
+    let mut bytes = Vec::with_capacity(blob.len() * 4);
+    let big_endian = std::env::var("CARGO_CFG_TARGET_ENDIAN").as_deref() == Ok("big");
+    for w in blob {
+        bytes.extend(if big_endian {
+            w.to_be_bytes()
+        } else {
+            w.to_le_bytes()
+        });
+    }
+    std::fs::write(out.join("opencc_tries.bin"), bytes).unwrap();
+
+    let mut code = String::new();
+    code.push_str("// @generated by build.rs from data/opencc — do not edit.\n");
+    writeln!(
+        code,
+        "pub(crate) static TRIE_RANGES: [(usize, usize); {}] = {ranges:?};",
+        ranges.len()
+    )
+    .unwrap();
+    let names: Vec<String> = tries.iter().map(|t| describe(t)).collect();
+    writeln!(
+        code,
+        "pub(crate) static TRIE_NAMES: [&str; {}] = {names:?};",
+        names.len()
+    )
+    .unwrap();
+    writeln!(
+        code,
+        "pub(crate) static CONFIGS: [ConfigSpec; {}] = [\n{spec_code}];",
+        CONFIG_NAMES.len()
+    )
+    .unwrap();
+    code.push_str(&script_tables(&dicts));
+    std::fs::write(out.join("opencc_tables.rs"), code).unwrap();
+}
+
+/// Reduces a config's dictionary tree to tiers, as OpenCC resolves it: a `short_circuit`
+/// group's children are successive tiers; a `union` group (or a lone dictionary) is one
+/// tier whose longest match wins, earlier dictionaries breaking ties.
+fn tiers_of(node: &DictNode, include_tofu: bool, path: &Path) -> Tiers {
+    let leaves_of = |n: &DictNode| -> Vec<String> {
+        match n.kind.as_str() {
+            "text" => leaf(n, include_tofu).into_iter().collect(),
+            "group" if n.match_policy.as_deref() == Some("union") => n
+                .dicts
+                .iter()
+                .filter_map(|c| {
+                    assert_eq!(
+                        c.kind,
+                        "text",
+                        "{}: nested group inside a union",
+                        path.display()
+                    );
+                    leaf(c, include_tofu)
+                })
+                .collect(),
+            other => panic!("{}: unsupported dictionary node {other}", path.display()),
+        }
+    };
+    match node.kind.as_str() {
+        "group" if node.match_policy.as_deref() != Some("union") => {
+            let policy = node.match_policy.as_deref().unwrap_or("short_circuit");
+            assert_eq!(
+                policy,
+                "short_circuit",
+                "{}: unknown match policy",
+                path.display()
+            );
+            node.dicts
+                .iter()
+                .map(leaves_of)
+                .filter(|t| !t.is_empty())
+                .collect()
+        }
+        _ => vec![leaves_of(node)],
+    }
+}
+
+fn leaf(node: &DictNode, include_tofu: bool) -> Option<String> {
+    if node.may_output_tofu && !include_tofu {
+        return None;
+    }
+    Some(node.file.clone().expect("a text dictionary names its file"))
+}
+
+fn describe(tiers: &Tiers) -> String {
+    tiers
+        .iter()
+        .map(|t| {
+            t.iter()
+                .map(|f| f.trim_end_matches(".txt"))
+                .collect::<Vec<_>>()
+                .join("|")
+        })
+        .collect::<Vec<_>>()
+        .join(" > ")
+}
+
+fn read(path: &Path) -> String {
+    println!("cargo:rerun-if-changed={}", path.display());
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Every vendored file must match its pinned sha256, and every pin must have its file.
+fn verify_pins(data: &Path) {
+    let sums = read(&data.join("SHA256SUMS"));
+    for line in sums.lines().filter(|l| !l.trim().is_empty()) {
+        let (hash, file) = line
+            .split_once("  ")
+            .expect("SHA256SUMS: `<hash>  <path>` lines");
+        let path = data.join(file.trim_start_matches("./"));
+        println!("cargo:rerun-if-changed={}", path.display());
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let actual = format!("{:x}", Sha256::digest(&bytes));
+        assert_eq!(
+            actual,
+            hash,
+            "{} does not match its pinned sha256",
+            path.display()
+        );
+    }
+}
+
+/// Characters that mark a text as Traditional (OpenCC's t2s changes them and s2t does
+/// not produce them from anything else) or Simplified (the reverse), as bitsets.
+fn script_tables(dicts: &BTreeMap<String, trie_build::Entries>) -> String {
+    let map = |file: &str| -> BTreeMap<char, char> {
+        dicts[file]
+            .iter()
+            .filter_map(|(k, v)| Some((k.chars().next()?, v.chars().next()?)))
+            .filter(|(k, _)| !k.is_ascii())
+            .collect()
+    };
+    let ts = map("TSCharacters.txt");
+    let st = map("STCharacters.txt");
+    let changes = |m: &BTreeMap<char, char>, c: char| m.get(&c).is_some_and(|v| *v != c);
+    let trad: BTreeSet<char> = ts
+        .keys()
+        .copied()
+        .filter(|&c| changes(&ts, c) && !changes(&st, c))
+        .collect();
+    let simp: BTreeSet<char> = st
+        .keys()
+        .copied()
+        .filter(|&c| changes(&st, c) && !changes(&ts, c))
+        .collect();
+    let mut code = String::new();
+    for (name, set) in [("TRADITIONAL_MARKS", &trad), ("SIMPLIFIED_MARKS", &simp)] {
+        let words = SCRIPT_LIMIT / 64;
+        let mut bits = vec![0u64; words];
+        for &c in set.iter().filter(|&&c| (c as usize) < SCRIPT_LIMIT) {
+            bits[c as usize / 64] |= 1 << (c as usize % 64);
+        }
+        writeln!(code, "pub(crate) static {name}: [u64; {words}] = {bits:?};").unwrap();
+    }
+    code
+}
+
+/// The script tables cover the BMP and the first supplementary ideograph blocks.
+const SCRIPT_LIMIT: usize = 0x3_2000;

@@ -1,0 +1,648 @@
+//! Script conversion, identical to OpenCC 1.4.2 over its own dictionaries.
+//!
+//! A [`Converter`] runs one of OpenCC's 16 configs the way OpenCC does: the
+//! compatibility-ideograph normalization pass, then (for two-step configs) max-match
+//! segmentation, then each step of the chain over each segment. Every step is its own
+//! compiled trie; steps are never fused, because fusing them is how fast converters drift
+//! from OpenCC.
+//!
+//! On top of that exact behaviour ([`Policy::OpenccExact`]) the default policy
+//! ([`Policy::FixedPoint`]) adds one guarantee: converting the result again changes
+//! nothing. OpenCC's max-match can leave a convertible character behind inside a phrase
+//! (`由於單欄` → `由於单栏`, where `於單` is a name); those lines are converted again until
+//! they stop changing.
+
+mod engine;
+mod script;
+mod trie;
+#[allow(dead_code)] // shared with build.rs, which uses the parts the library does not
+mod trie_build;
+
+use std::borrow::Cow;
+use std::fmt;
+use std::str::FromStr;
+use std::sync::{Arc, OnceLock};
+
+use engine::{convert_span, segment, Lazy, Sink};
+pub use script::{classify, Script, ScriptReport};
+use trie::Trie;
+
+use crate::error::{Error, ErrorKind};
+
+/// What `build.rs` generated: where each trie lies in the blob, and which tries each
+/// config uses.
+struct ConfigSpec {
+    name: &'static str,
+    normalization: Option<usize>,
+    segmentation: Option<usize>,
+    steps: &'static [usize],
+    /// Per step, the word range of its risk bitset (see `trie_build::risky_bits`).
+    risky: &'static [(usize, usize)],
+    steps_with_tofu_risk: &'static [usize],
+    risky_with_tofu_risk: &'static [(usize, usize)],
+}
+
+mod tables {
+    use super::ConfigSpec;
+    include!(concat!(env!("OUT_DIR"), "/opencc_tables.rs"));
+}
+
+#[repr(C, align(8))]
+struct Aligned<T: ?Sized>(T);
+
+static BLOB: &Aligned<[u8]> = &Aligned(*include_bytes!(concat!(
+    env!("OUT_DIR"),
+    "/opencc_tries.bin"
+)));
+
+static TRIES: [OnceLock<Trie>; tables::TRIE_RANGES.len()] =
+    [const { OnceLock::new() }; tables::TRIE_RANGES.len()];
+
+fn blob_words() -> &'static [u32] {
+    bytemuck::cast_slice(&BLOB.0)
+}
+
+/// The embedded trie `id`, parsed (without copying) on first use.
+fn builtin_trie(id: usize) -> &'static Trie {
+    TRIES[id].get_or_init(|| {
+        let words = blob_words();
+        let (start, end) = tables::TRIE_RANGES[id];
+        Trie::from_words(Cow::Borrowed(&words[start..end]))
+            .unwrap_or_else(|e| panic!("embedded trie {}: {e}", tables::TRIE_NAMES[id]))
+    })
+}
+
+/// One of OpenCC's conversion configs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Config {
+    S2T,
+    T2S,
+    S2TW,
+    TW2S,
+    S2TWP,
+    TW2SP,
+    S2HK,
+    HK2S,
+    S2HKP,
+    HK2SP,
+    T2TW,
+    TW2T,
+    T2HK,
+    HK2T,
+    T2JP,
+    JP2T,
+}
+
+impl Config {
+    /// All configs, in OpenCC's documentation order.
+    pub const ALL: [Config; 16] = [
+        Config::S2T,
+        Config::T2S,
+        Config::S2TW,
+        Config::TW2S,
+        Config::S2TWP,
+        Config::TW2SP,
+        Config::S2HK,
+        Config::HK2S,
+        Config::S2HKP,
+        Config::HK2SP,
+        Config::T2TW,
+        Config::TW2T,
+        Config::T2HK,
+        Config::HK2T,
+        Config::T2JP,
+        Config::JP2T,
+    ];
+
+    fn spec(self) -> &'static ConfigSpec {
+        let spec = &tables::CONFIGS[self as usize];
+        debug_assert_eq!(spec.name, self.name());
+        spec
+    }
+
+    /// OpenCC's name for the config, e.g. `"t2s"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Config::S2T => "s2t",
+            Config::T2S => "t2s",
+            Config::S2TW => "s2tw",
+            Config::TW2S => "tw2s",
+            Config::S2TWP => "s2twp",
+            Config::TW2SP => "tw2sp",
+            Config::S2HK => "s2hk",
+            Config::HK2S => "hk2s",
+            Config::S2HKP => "s2hkp",
+            Config::HK2SP => "hk2sp",
+            Config::T2TW => "t2tw",
+            Config::TW2T => "tw2t",
+            Config::T2HK => "t2hk",
+            Config::HK2T => "hk2t",
+            Config::T2JP => "t2jp",
+            Config::JP2T => "jp2t",
+        }
+    }
+
+    /// The script this config writes: `Simplified` for `*2s*`, `Traditional` otherwise
+    /// (Japanese shinjitai counts as neither and reports `NonChinese`).
+    pub fn target(self) -> Script {
+        match self {
+            Config::T2S | Config::TW2S | Config::TW2SP | Config::HK2S | Config::HK2SP => {
+                Script::Simplified
+            }
+            Config::T2JP => Script::NonChinese,
+            _ => Script::Traditional,
+        }
+    }
+}
+
+impl fmt::Display for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Config {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Config, Error> {
+        let wanted = s.trim().trim_end_matches(".json").to_ascii_lowercase();
+        Config::ALL
+            .into_iter()
+            .find(|c| c.name() == wanted)
+            .ok_or_else(|| {
+                Error::new(ErrorKind::UnknownConfig {
+                    name: s.to_string(),
+                })
+            })
+    }
+}
+
+/// How closely to follow OpenCC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Policy {
+    /// OpenCC 1.4.2's output, and then lines that are not a fixed point of the conversion
+    /// are converted again until they are: converting twice equals converting once.
+    #[default]
+    FixedPoint,
+    /// Byte-identical to OpenCC 1.4.2.
+    OpenccExact,
+}
+
+/// Options for a [`Converter`].
+#[derive(Debug, Clone)]
+pub struct ConverterBuilder {
+    config: Config,
+    include_tofu_risk: bool,
+    policy: Policy,
+    user: Vec<(String, String)>,
+}
+
+impl ConverterBuilder {
+    /// Also load dictionaries OpenCC marks as possibly outputting "tofu" (characters
+    /// fonts often lack, e.g. 蹔→𫏐). Off by default, as in OpenCC's command-line tool;
+    /// OpenCC's library turns it on.
+    pub fn include_tofu_risk(mut self, yes: bool) -> Self {
+        self.include_tofu_risk = yes;
+        self
+    }
+
+    pub fn policy(mut self, policy: Policy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// Adds user entries, which take priority over every built-in dictionary: where a
+    /// source matches (longest first), its target is written as is and converted no
+    /// further. Earlier entries win over later duplicates.
+    pub fn user_entries<I, K, V>(mut self, entries: I) -> Self
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: Into<String>,
+        V: Into<String>,
+    {
+        self.user.extend(
+            entries
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .filter(|(k, _)| !k.is_empty()),
+        );
+        self
+    }
+
+    /// Adds user entries in OpenCC's text format (`source<TAB>target`, `#` comments).
+    pub fn user_dict(self, text: &str) -> Result<Self, Error> {
+        let entries = trie_build::parse_text_dict(text)
+            .map_err(|(line, message)| Error::new(ErrorKind::BadDictionary { line, message }))?;
+        Ok(self.user_entries(entries))
+    }
+
+    pub fn build(self) -> Converter {
+        let spec = self.config.spec();
+        let (steps, risky) = match self.include_tofu_risk {
+            true => (spec.steps_with_tofu_risk, spec.risky_with_tofu_risk),
+            false => (spec.steps, spec.risky),
+        };
+        Converter {
+            inner: Arc::new(Inner {
+                config: self.config,
+                policy: self.policy,
+                normalization: spec.normalization.map(builtin_trie),
+                segmentation: spec.segmentation.map(builtin_trie),
+                steps: steps
+                    .iter()
+                    .zip(risky)
+                    .map(|(&id, &(start, end))| Step {
+                        trie: builtin_trie(id),
+                        risky: &blob_words()[start..end],
+                    })
+                    .collect(),
+                user: (!self.user.is_empty()).then(|| Trie::from_entries(&self.user)),
+            }),
+        }
+    }
+}
+
+/// Converts text between Chinese scripts. Cheap to clone and safe to share across threads.
+#[derive(Debug, Clone)]
+pub struct Converter {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    config: Config,
+    policy: Policy,
+    normalization: Option<&'static Trie>,
+    segmentation: Option<&'static Trie>,
+    steps: Vec<Step>,
+    user: Option<Trie>,
+}
+
+/// One step of a config's chain.
+#[derive(Debug)]
+struct Step {
+    trie: &'static Trie,
+    /// Nodes whose values may leave a residue in this config.
+    risky: &'static [u32],
+}
+
+/// How many extra passes a line gets to reach a fixed point.
+const MAX_FIXED_POINT_PASSES: usize = 4;
+
+impl Converter {
+    /// The converter for `config` with default options.
+    pub fn new(config: Config) -> Converter {
+        Converter::builder(config).build()
+    }
+
+    pub fn builder(config: Config) -> ConverterBuilder {
+        ConverterBuilder {
+            config,
+            include_tofu_risk: false,
+            policy: Policy::default(),
+            user: Vec::new(),
+        }
+    }
+
+    pub fn config(&self) -> Config {
+        self.inner.config
+    }
+
+    pub fn policy(&self) -> Policy {
+        self.inner.policy
+    }
+
+    /// Converts `text`; borrowed when nothing changed.
+    pub fn convert<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        self.convert_with(text, self.inner.policy)
+    }
+
+    /// Appends the conversion of `text` to `out`, for callers that reuse a buffer.
+    pub fn convert_to(&self, text: &str, out: &mut String) {
+        out.push_str(&self.convert(text));
+    }
+
+    fn convert_with<'a>(&self, text: &'a str, policy: Policy) -> Cow<'a, str> {
+        let normalized = match self.inner.normalization {
+            Some(trie) if may_hold_compatibility_ideograph(text) => {
+                let mut out = Lazy::new(0, false);
+                convert_span(&trie.view(), &[], text, 0, text.len(), &mut out);
+                out.into_cow(text)
+            }
+            _ => Cow::Borrowed(text),
+        };
+        match normalized {
+            Cow::Borrowed(text) => self.convert_normalized(text, policy),
+            Cow::Owned(text) => Cow::Owned(self.convert_normalized(&text, policy).into_owned()),
+        }
+    }
+
+    fn convert_normalized<'a>(&self, text: &'a str, policy: Policy) -> Cow<'a, str> {
+        let inner = &*self.inner;
+        let mut out = Lazy::new(0, policy == Policy::FixedPoint);
+        let mut bufs = (String::new(), String::new());
+        match &inner.user {
+            None => self.convert_range(text, 0, text.len(), &mut out, &mut bufs),
+            Some(user) => {
+                segment(
+                    &user.view(),
+                    text,
+                    0,
+                    text.len(),
+                    |start, end, matched| match matched {
+                        Some(node) => {
+                            let view = user.view();
+                            if !view.is_identity(node) {
+                                out.replace(text, start, end, view.value(node));
+                            }
+                        }
+                        None => self.convert_range(text, start, end, &mut out, &mut bufs),
+                    },
+                )
+            }
+        }
+        let mut risky = std::mem::take(&mut out.risky_at);
+        let converted = out.into_cow(text);
+        if policy == Policy::FixedPoint
+            && inner.segmentation.is_some()
+            && matches!(converted, Cow::Owned(_))
+        {
+            // In segmented configs a later step can match across what were segment
+            // boundaries in the first pass; no flag predicts that, so check the output.
+            risky = self.unsettled_lines(&converted);
+        }
+        match risky.is_empty() {
+            true => converted,
+            false => self
+                .settle_lines(&converted, &risky)
+                .map_or(converted, Cow::Owned),
+        }
+    }
+
+    /// Start offsets of the lines of `text` that an exact pass would still change.
+    fn unsettled_lines(&self, text: &str) -> Vec<usize> {
+        let again = self.convert_with(text, Policy::OpenccExact);
+        if again == text {
+            return Vec::new();
+        }
+        if may_hold_description_character(text) {
+            return vec![0];
+        }
+        let mut at = 0;
+        let mut starts = Vec::new();
+        for (line, converted) in text.split('\n').zip(again.split('\n')) {
+            if line != converted {
+                starts.push(at);
+            }
+            at += line.len() + 1;
+        }
+        starts
+    }
+
+    /// Segments (when the config does) and runs the chain over each segment.
+    fn convert_range(
+        &self,
+        text: &str,
+        start: usize,
+        end: usize,
+        out: &mut Lazy,
+        bufs: &mut (String, String),
+    ) {
+        match self.inner.segmentation {
+            None => self.convert_segment(text, start, end, out, bufs),
+            Some(seg) => segment(&seg.view(), text, start, end, |s, e, _| {
+                self.convert_segment(text, s, e, out, bufs)
+            }),
+        }
+    }
+
+    /// Runs every step of the chain over one segment, each step on the previous output.
+    fn convert_segment(
+        &self,
+        text: &str,
+        start: usize,
+        end: usize,
+        out: &mut Lazy,
+        bufs: &mut (String, String),
+    ) {
+        let steps = &self.inner.steps;
+        let Some((last, earlier)) = steps.split_last() else {
+            return;
+        };
+        if earlier.is_empty() {
+            return convert_span(&last.trie.view(), last.risky, text, start, end, out);
+        }
+        // `current` is None while the segment is still unchanged in `text`.
+        let mut current: Option<String> = None;
+        let mut risky = false;
+        for (i, step) in steps.iter().enumerate() {
+            let is_last = i + 1 == steps.len();
+            match current.take() {
+                None if is_last => {
+                    convert_span(&step.trie.view(), step.risky, text, start, end, out);
+                    break;
+                }
+                None => {
+                    let mut scratch = Lazy::reusing(std::mem::take(&mut bufs.0), start);
+                    convert_span(
+                        &step.trie.view(),
+                        step.risky,
+                        text,
+                        start,
+                        end,
+                        &mut scratch,
+                    );
+                    risky |= scratch.risky_count > 0;
+                    if scratch.changed {
+                        scratch.finish(text, end);
+                        current = Some(scratch.buf);
+                    } else {
+                        bufs.0 = scratch.buf;
+                    }
+                }
+                Some(input) => {
+                    let mut scratch = Lazy::reusing(std::mem::take(&mut bufs.1), 0);
+                    convert_span(
+                        &step.trie.view(),
+                        step.risky,
+                        &input,
+                        0,
+                        input.len(),
+                        &mut scratch,
+                    );
+                    risky |= scratch.risky_count > 0;
+                    if scratch.changed {
+                        scratch.finish(&input, input.len());
+                        bufs.0 = input;
+                        current = Some(scratch.buf);
+                    } else {
+                        bufs.1 = scratch.buf;
+                        current = Some(input);
+                    }
+                }
+            }
+        }
+        if let Some(result) = current {
+            if result != text[start..end] {
+                out.replace(text, start, end, &result);
+            }
+            bufs.0 = result;
+        }
+        if risky {
+            out.risky(end);
+        }
+    }
+
+    /// Converts again each line that holds a risky value, until it stops changing.
+    /// `None` when every such line was already settled.
+    fn settle_lines(&self, text: &str, risky_at: &[usize]) -> Option<String> {
+        // Only a description sequence can carry a match across a line break; with one
+        // present, the whole text is the unit.
+        let mut lines: Vec<(usize, usize)> = if may_hold_description_character(text) {
+            vec![(0, text.len())]
+        } else {
+            risky_at
+                .iter()
+                .map(|&at| {
+                    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+                    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+                    (start, end)
+                })
+                .collect()
+        };
+        lines.dedup();
+        let mut settled = String::with_capacity(text.len());
+        let mut copied = 0;
+        for (start, end) in lines {
+            if start < copied {
+                continue;
+            }
+            let mut line = Cow::Borrowed(&text[start..end]);
+            for _ in 0..MAX_FIXED_POINT_PASSES {
+                match self.convert_with(&line, Policy::OpenccExact) {
+                    Cow::Borrowed(_) => break,
+                    Cow::Owned(next) if next == *line => break,
+                    Cow::Owned(next) => line = Cow::Owned(next),
+                }
+            }
+            if let Cow::Owned(line) = line {
+                settled.push_str(&text[copied..start]);
+                settled.push_str(&line);
+                copied = end;
+            }
+        }
+        if copied == 0 {
+            return None;
+        }
+        settled.push_str(&text[copied..]);
+        Some(settled)
+    }
+}
+
+/// Whether `text` may hold a CJK compatibility ideograph (U+F900–U+FAFF or
+/// U+2F800–U+2FA1F), the only characters the normalization pass changes.
+fn may_hold_compatibility_ideograph(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr2_iter(0xEF, 0xF0, bytes).any(|i| match bytes[i] {
+        0xEF => matches!(bytes.get(i + 1), Some(0xA4..=0xAB)),
+        _ => bytes.get(i + 1) == Some(&0xAF) && matches!(bytes.get(i + 2), Some(0xA0..=0xA8)),
+    })
+}
+
+/// Whether `text` may hold an ideographic description character (U+2FF0–U+2FFF).
+fn may_hold_description_character(text: &str) -> bool {
+    memchr::memmem::find_iter(text.as_bytes(), b"\xE2\xBF")
+        .any(|i| text.as_bytes().get(i + 2) >= Some(&0xB0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exact(config: Config) -> Converter {
+        Converter::builder(config)
+            .policy(Policy::OpenccExact)
+            .include_tofu_risk(true)
+            .build()
+    }
+
+    #[test]
+    fn every_embedded_trie_loads() {
+        for id in 0..tables::TRIE_RANGES.len() {
+            builtin_trie(id);
+        }
+    }
+
+    #[test]
+    fn unchanged_text_is_borrowed() {
+        let c = Converter::new(Config::T2S);
+        assert!(matches!(
+            c.convert("plain ASCII, 简体中文。"),
+            Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn ideographic_description_sequences_stay_whole() {
+        let c = exact(Config::T2S);
+        assert_eq!(c.convert("⿰車專 車專"), "⿰車專 车专");
+        assert_eq!(c.convert("⿰車"), "⿰车");
+        assert_eq!(c.convert("⿰⿰車"), "⿰⿰车");
+        let deep = format!("{}{}", "⿰".repeat(16), "車".repeat(17));
+        let kept = format!("⿰{}{}车", "⿰".repeat(15), "車".repeat(16));
+        assert_eq!(c.convert(&deep), kept);
+        assert_eq!(exact(Config::S2T).convert("⿰一干二净"), "⿰一干二淨");
+    }
+
+    #[test]
+    fn compatibility_ideographs_are_normalized_first() {
+        let c = exact(Config::T2S);
+        assert_eq!(c.convert("\u{F900}車"), "岂车");
+        assert_eq!(c.convert("⿰\u{F900}車"), "⿰\u{F900}車");
+        assert_eq!(c.convert("\u{2F800}"), "丽");
+    }
+
+    #[test]
+    fn fixed_point_policy_reconverts_residues() {
+        let exact = Converter::builder(Config::T2S)
+            .policy(Policy::OpenccExact)
+            .build();
+        assert_eq!(exact.convert("由於單欄"), "由於单栏");
+        let settled = Converter::new(Config::T2S);
+        assert_eq!(settled.convert("由於單欄"), "由于单栏");
+        assert_eq!(
+            settled.convert("第一行\n由於單欄\n第三行"),
+            "第一行\n由于单栏\n第三行"
+        );
+    }
+
+    #[test]
+    fn tofu_risk_dictionary_is_opt_in() {
+        assert_eq!(Converter::new(Config::T2S).convert("蹔"), "蹔");
+        assert_eq!(exact(Config::T2S).convert("蹔"), "𫏐");
+    }
+
+    #[test]
+    fn user_entries_take_priority() {
+        let c = Converter::builder(Config::T2S)
+            .user_dict("# mine\n乾隆\t乾隆帝\n著\t着\n")
+            .unwrap()
+            .build();
+        assert_eq!(c.convert("乾隆著書"), "乾隆帝着书");
+        let err = Converter::builder(Config::T2S)
+            .user_dict("no tab here\n")
+            .unwrap_err();
+        assert!(err.to_string().contains("line 1"), "{err}");
+    }
+
+    #[test]
+    fn config_names_round_trip() {
+        for c in Config::ALL {
+            assert_eq!(c.name().parse::<Config>().unwrap(), c);
+            assert_eq!(c.spec().name, c.name());
+        }
+        let err = "x2y".parse::<Config>().unwrap_err().to_string();
+        assert!(err.contains("t2s") && err.contains("x2y"), "{err}");
+    }
+}

@@ -1,0 +1,109 @@
+//! Tells Simplified from Traditional text, for per-document reports.
+//!
+//! Counts characters that only one script uses, from OpenCC's character tables (built
+//! into bitsets by `build.rs`): a Traditional mark is a character t2s changes and s2t
+//! never produces from anything else (`國`, `說`), a Simplified mark the reverse (`国`,
+//! `说`). Characters both scripts share (`中文`) say nothing either way.
+
+use super::tables::{SIMPLIFIED_MARKS, TRADITIONAL_MARKS};
+
+/// The script of a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Script {
+    Simplified,
+    Traditional,
+    /// Both scripts, neither above nine in ten marks.
+    Mixed,
+    /// Chinese, but only characters both scripts share.
+    Unmarked,
+    /// No Chinese characters, or Japanese (kana alongside the kanji).
+    NonChinese,
+}
+
+impl Script {
+    pub fn name(self) -> &'static str {
+        match self {
+            Script::Simplified => "simplified",
+            Script::Traditional => "traditional",
+            Script::Mixed => "mixed",
+            Script::Unmarked => "unmarked",
+            Script::NonChinese => "non-chinese",
+        }
+    }
+}
+
+/// What [`classify`] counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScriptReport {
+    pub script: Script,
+    /// Han characters.
+    pub han: usize,
+    /// Characters only Traditional text uses.
+    pub traditional: usize,
+    /// Characters only Simplified text uses.
+    pub simplified: usize,
+}
+
+/// Classifies `text` as Simplified, Traditional, mixed, unmarked or non-Chinese.
+pub fn classify(text: &str) -> ScriptReport {
+    let (mut han, mut kana, mut traditional, mut simplified) = (0usize, 0usize, 0usize, 0usize);
+    for c in text.chars().filter(|c| !c.is_ascii()) {
+        let c = c as usize;
+        match c {
+            0x3040..=0x30FF | 0x31F0..=0x31FF => kana += 1,
+            0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x2_0000..=0x3_FFFF => {
+                han += 1;
+                traditional += has(&TRADITIONAL_MARKS, c) as usize;
+                simplified += has(&SIMPLIFIED_MARKS, c) as usize;
+            }
+            _ => {}
+        }
+    }
+    let marks = traditional + simplified;
+    let script = if han == 0 || kana * 4 >= han {
+        Script::NonChinese
+    } else if marks == 0 {
+        Script::Unmarked
+    } else if simplified * 10 >= marks * 9 {
+        Script::Simplified
+    } else if traditional * 10 >= marks * 9 {
+        Script::Traditional
+    } else {
+        Script::Mixed
+    };
+    ScriptReport {
+        script,
+        han,
+        traditional,
+        simplified,
+    }
+}
+
+fn has(bits: &[u64], c: usize) -> bool {
+    bits.get(c / 64).is_some_and(|w| w >> (c % 64) & 1 == 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_real_sentences() {
+        assert_eq!(
+            classify("王毅同俄罗斯外长拉夫罗夫举行会谈").script,
+            Script::Simplified
+        );
+        assert_eq!(
+            classify("俄總理米舒斯京:真誠願意進一步強化中俄戰略夥伴關係").script,
+            Script::Traditional
+        );
+        assert_eq!(classify("中文").script, Script::Unmarked);
+        assert_eq!(classify("hello, world").script, Script::NonChinese);
+        assert_eq!(
+            classify("旧字体歴史仮名遣 新字体現代仮名遣、ひらがな").script,
+            Script::NonChinese
+        );
+        assert_eq!(classify("简体字和繁體字").script, Script::Mixed);
+    }
+}

@@ -1,0 +1,226 @@
+//! Reading the flat tries that `trie_build` writes: root lookup, longest match.
+//!
+//! A trie is a run of native-endian words: either embedded in the binary (OpenCC's
+//! dictionaries, compiled by `build.rs`) or built at run time (a user's dictionary).
+
+use std::borrow::Cow;
+
+use super::trie_build::{
+    self, CHILD_COUNT_SHIFT, FLAG_HAS_VALUE, FLAG_IDENTITY, NODE_WORDS, PAGE_INDEX_LEN, PAGE_SIZE,
+    TIER_MASK, TRIE_FLAG_ASCII_CLEAN,
+};
+
+/// A compiled dictionary step: owns (or borrows from the binary) its words.
+#[derive(Debug, Clone)]
+pub struct Trie {
+    words: Cow<'static, [u32]>,
+    sections: [std::ops::Range<usize>; 5],
+    values: std::ops::Range<usize>,
+    flags: u32,
+}
+
+/// Borrowed view used in the hot loops: plain slices, no indirection.
+#[derive(Clone, Copy)]
+pub(crate) struct TrieRef<'a> {
+    page_index: &'a [u32],
+    pages: &'a [u32],
+    nodes: &'a [u32],
+    child_chars: &'a [u32],
+    child_nodes: &'a [u32],
+    values: &'a str,
+    pub ascii_clean: bool,
+}
+
+/// A dictionary match: its length in bytes and the node holding its value.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Match {
+    pub len: usize,
+    pub node: u32,
+}
+
+impl Trie {
+    /// Reads a word stream written by [`trie_build::to_words`].
+    pub(crate) fn from_words(words: Cow<'static, [u32]>) -> Result<Trie, String> {
+        let bad = |what: &str| Err(format!("corrupt dictionary trie: {what}"));
+        if words.len() < 9 || words[0] != 0x5A48_4E54 {
+            return bad("header");
+        }
+        let flags = words[1];
+        let value_bytes = words[3] as usize;
+        let mut at = 9usize;
+        let mut sections: [std::ops::Range<usize>; 5] = Default::default();
+        for (i, section) in sections.iter_mut().enumerate() {
+            let len = words[4 + i] as usize;
+            *section = at..at + len;
+            at += len;
+        }
+        let values = at * 4..at * 4 + value_bytes;
+        if at + value_bytes.div_ceil(4) != words.len()
+            || sections[0].len() != PAGE_INDEX_LEN
+            || sections[1].len() % PAGE_SIZE != 0
+            || sections[2].len() % NODE_WORDS != 0
+        {
+            return bad("section sizes");
+        }
+        let trie = Trie {
+            words,
+            sections,
+            values,
+            flags,
+        };
+        std::str::from_utf8(trie.value_bytes()).map_err(|_| "corrupt dictionary values")?;
+        trie.validate()?;
+        Ok(trie)
+    }
+
+    /// Builds a trie from `(source, target)` entries; earlier entries win on duplicates.
+    pub(crate) fn from_entries(entries: &trie_build::Entries) -> Trie {
+        let parts = trie_build::build(&[vec![entries]]).expect("one tier always fits");
+        Trie::from_words(Cow::Owned(trie_build::to_words(&parts)))
+            .expect("a freshly built trie is well formed")
+    }
+
+    fn value_bytes(&self) -> &[u8] {
+        &bytemuck::cast_slice::<u32, u8>(&self.words)[self.values.clone()]
+    }
+
+    pub(crate) fn view(&self) -> TrieRef<'_> {
+        let s = |i: usize| &self.words[self.sections[i].clone()];
+        TrieRef {
+            page_index: s(0),
+            pages: s(1),
+            nodes: s(2),
+            child_chars: s(3),
+            child_nodes: s(4),
+            // Validated in `from_words`.
+            values: std::str::from_utf8(self.value_bytes()).unwrap_or(""),
+            ascii_clean: self.flags & TRIE_FLAG_ASCII_CLEAN != 0,
+        }
+    }
+
+    /// Checks every index the matcher will follow, so lookups can never go out of bounds
+    /// in a way that panics on well-formed text.
+    fn validate(&self) -> Result<(), String> {
+        let v = self.view();
+        let n_nodes = (v.nodes.len() / NODE_WORDS) as u32;
+        let n_pages = (v.pages.len() / PAGE_SIZE) as u32;
+        if v.page_index.iter().any(|&p| p >= n_pages.max(1))
+            || v.pages.iter().any(|&n| n >= n_nodes.max(1))
+            || v.child_nodes.iter().any(|&n| n == 0 || n >= n_nodes)
+        {
+            return Err("corrupt dictionary trie: links".into());
+        }
+        for id in 1..n_nodes {
+            let w = &v.nodes[id as usize * NODE_WORDS..][..NODE_WORDS];
+            let count = (w[2] >> CHILD_COUNT_SHIFT) as usize;
+            let end = w[0] as usize + w[1] as usize;
+            if w[3] as usize + count > v.child_chars.len()
+                || end > v.values.len()
+                || !v.values.is_char_boundary(w[0] as usize)
+                || !v.values.is_char_boundary(end)
+            {
+                return Err("corrupt dictionary trie: node".into());
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'a> TrieRef<'a> {
+    /// The node for the one-character key `c`, or 0 when no key starts with `c`.
+    #[inline(always)]
+    pub fn root(&self, c: u32) -> u32 {
+        let page = self.page_index[(c as usize / PAGE_SIZE) % PAGE_INDEX_LEN] as usize;
+        self.pages[page * PAGE_SIZE + c as usize % PAGE_SIZE]
+    }
+
+    #[inline(always)]
+    fn flags(&self, node: u32) -> u32 {
+        self.nodes[node as usize * NODE_WORDS + 2]
+    }
+
+    #[inline(always)]
+    pub fn is_identity(&self, node: u32) -> bool {
+        self.flags(node) & FLAG_IDENTITY != 0
+    }
+
+    #[inline(always)]
+    pub fn value(&self, node: u32) -> &'a str {
+        let w = &self.nodes[node as usize * NODE_WORDS..][..2];
+        &self.values[w[0] as usize..(w[0] + w[1]) as usize]
+    }
+
+    #[inline]
+    fn child(&self, node: u32, c: u32) -> u32 {
+        let flags = self.flags(node);
+        let count = (flags >> CHILD_COUNT_SHIFT) as usize;
+        if count == 0 {
+            return 0;
+        }
+        let first = self.nodes[node as usize * NODE_WORDS + 3] as usize;
+        let chars = &self.child_chars[first..first + count];
+        match chars.binary_search(&c) {
+            Ok(i) => self.child_nodes[first + i],
+            Err(_) => 0,
+        }
+    }
+
+    /// The key OpenCC's group rules pick at `p`: among keys that are prefixes of
+    /// `bytes[p..end]`, the lowest tier, and within it the longest. `first` is
+    /// `self.root(c)` for the character `c` (of `clen` bytes) at `p`, and is not 0.
+    #[inline]
+    pub fn longest(
+        &self,
+        bytes: &[u8],
+        p: usize,
+        end: usize,
+        first: u32,
+        clen: usize,
+    ) -> Option<Match> {
+        let mut best: Option<Match> = None;
+        let mut best_tier = u32::MAX;
+        let mut node = first;
+        let mut q = p + clen;
+        loop {
+            let flags = self.flags(node);
+            if flags & FLAG_HAS_VALUE != 0 && flags & TIER_MASK <= best_tier {
+                best_tier = flags & TIER_MASK;
+                best = Some(Match { len: q - p, node });
+            }
+            if flags >> CHILD_COUNT_SHIFT == 0 || q >= end {
+                return best;
+            }
+            let (c, len) = decode(bytes, q);
+            if q + len > end {
+                return best;
+            }
+            node = self.child(node, c);
+            if node == 0 {
+                return best;
+            }
+            q += len;
+        }
+    }
+}
+
+/// Decodes the character at `p` of valid UTF-8: (code point, byte length).
+#[inline(always)]
+pub(crate) fn decode(bytes: &[u8], p: usize) -> (u32, usize) {
+    let b0 = bytes[p] as u32;
+    if b0 < 0x80 {
+        (b0, 1)
+    } else if b0 < 0xE0 {
+        (((b0 & 0x1F) << 6) | (bytes[p + 1] as u32 & 0x3F), 2)
+    } else if b0 < 0xF0 {
+        let c = ((b0 & 0x0F) << 12)
+            | ((bytes[p + 1] as u32 & 0x3F) << 6)
+            | (bytes[p + 2] as u32 & 0x3F);
+        (c, 3)
+    } else {
+        let c = ((b0 & 0x07) << 18)
+            | ((bytes[p + 1] as u32 & 0x3F) << 12)
+            | ((bytes[p + 2] as u32 & 0x3F) << 6)
+            | (bytes[p + 3] as u32 & 0x3F);
+        (c, 4)
+    }
+}

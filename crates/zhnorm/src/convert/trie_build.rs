@@ -1,0 +1,260 @@
+//! Builds the flat, character-keyed trie that one conversion step matches with.
+//!
+//! Shared by `build.rs` (which compiles OpenCC's dictionaries into the binary) and by the
+//! library (which compiles a user's `--dict` at run time), so the two can never disagree.
+//! Uses `std` only.
+//!
+//! One trie holds every dictionary of one OpenCC step. Each key remembers the candidate
+//! that OpenCC's group rules would pick for exactly that key: the lowest *tier* (position
+//! in a `short_circuit` group), and within a tier the earliest dictionary (a `union`
+//! group's tie-break). The matcher then keeps, along one walk, the longest key of the
+//! lowest tier seen, which is what OpenCC's nested groups resolve to.
+
+use std::collections::BTreeMap;
+
+/// Number of code points covered by one page of the root table.
+pub const PAGE_SIZE: usize = 256;
+/// Entries in the page index: one per page of the whole code space.
+pub const PAGE_INDEX_LEN: usize = 0x11_0000 / PAGE_SIZE;
+/// Words per node: value offset, value length, flags, first child.
+pub const NODE_WORDS: usize = 4;
+
+pub const FLAG_HAS_VALUE: u32 = 1 << 8;
+/// The value equals the key: emitting it changes nothing.
+pub const FLAG_IDENTITY: u32 = 1 << 9;
+pub const TIER_MASK: u32 = 0xFF;
+pub const CHILD_COUNT_SHIFT: u32 = 11;
+
+/// One dictionary's entries: `(key, value)` with the value already reduced to OpenCC's
+/// default (first) candidate.
+pub type Entries = Vec<(String, String)>;
+
+/// The flat arrays of a built trie.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrieParts {
+    /// `PAGE_INDEX_LEN` entries: code point page → page number (0 is the empty page).
+    pub page_index: Vec<u32>,
+    /// `PAGE_SIZE` node ids per page; node id 0 means "no key starts with this character".
+    pub pages: Vec<u32>,
+    /// `NODE_WORDS` words per node; node 0 is the (unused) root.
+    pub nodes: Vec<u32>,
+    /// Children of non-root nodes, sorted by character within each node.
+    pub child_chars: Vec<u32>,
+    pub child_nodes: Vec<u32>,
+    /// All values, concatenated.
+    pub values: String,
+    /// Bit 0: no key starts with an ASCII character (lets the matcher skip ASCII runs).
+    pub flags: u32,
+    /// Longest key, in characters.
+    pub max_key_chars: u32,
+}
+
+pub const TRIE_FLAG_ASCII_CLEAN: u32 = 1;
+
+#[derive(Default)]
+struct Node {
+    children: BTreeMap<char, usize>,
+    /// (tier, dictionary order, value)
+    candidate: Option<(u8, usize, usize)>,
+}
+
+/// Builds one step's trie from its tiers; each tier is a list of dictionaries whose
+/// longest match wins (a plain dictionary is a tier of one).
+pub fn build(tiers: &[Vec<&Entries>]) -> Result<TrieParts, String> {
+    if tiers.len() > TIER_MASK as usize {
+        return Err(format!("too many dictionary tiers: {}", tiers.len()));
+    }
+    let mut arena: Vec<Node> = vec![Node::default()];
+    let mut values: Vec<&str> = Vec::new();
+    let mut order = 0usize;
+    let mut max_key_chars = 0u32;
+    for (tier, dicts) in tiers.iter().enumerate() {
+        for dict in dicts {
+            for (key, value) in dict.iter() {
+                if key.is_empty() {
+                    continue;
+                }
+                max_key_chars = max_key_chars.max(key.chars().count() as u32);
+                let mut at = 0usize;
+                for c in key.chars() {
+                    at = match arena[at].children.get(&c) {
+                        Some(&next) => next,
+                        None => {
+                            arena.push(Node::default());
+                            let next = arena.len() - 1;
+                            arena[at].children.insert(c, next);
+                            next
+                        }
+                    };
+                }
+                let better = match arena[at].candidate {
+                    None => true,
+                    Some((t, o, _)) => (tier as u8, order) < (t, o),
+                };
+                if better {
+                    values.push(value);
+                    arena[at].candidate = Some((tier as u8, order, values.len() - 1));
+                }
+            }
+            order += 1;
+        }
+    }
+    Ok(flatten(&arena, &values, max_key_chars))
+}
+
+fn flatten(arena: &[Node], values: &[&str], max_key_chars: u32) -> TrieParts {
+    // Breadth-first numbering keeps each node's children contiguous.
+    let mut ids = vec![0u32; arena.len()];
+    let mut queue = vec![0usize];
+    let mut next_id = 1u32;
+    let mut head = 0;
+    while head < queue.len() {
+        let at = queue[head];
+        head += 1;
+        for &child in arena[at].children.values() {
+            ids[child] = next_id;
+            next_id += 1;
+            queue.push(child);
+        }
+    }
+    let mut parts = TrieParts {
+        page_index: vec![0; PAGE_INDEX_LEN],
+        pages: vec![0; PAGE_SIZE], // page 0: empty
+        nodes: vec![0; NODE_WORDS * next_id as usize],
+        max_key_chars,
+        ..TrieParts::default()
+    };
+    // Root children go into the paged table.
+    for (&c, &child) in &arena[0].children {
+        let page = c as usize / PAGE_SIZE;
+        if parts.page_index[page] == 0 {
+            parts.page_index[page] = (parts.pages.len() / PAGE_SIZE) as u32;
+            parts.pages.extend(std::iter::repeat_n(0, PAGE_SIZE));
+        }
+        let slot = parts.page_index[page] as usize * PAGE_SIZE + c as usize % PAGE_SIZE;
+        parts.pages[slot] = ids[child];
+    }
+    let mut key_of: Vec<String> = vec![String::new(); arena.len()];
+    for &at in &queue {
+        for (&c, &child) in &arena[at].children {
+            let mut key = key_of[at].clone();
+            key.push(c);
+            key_of[child] = key;
+        }
+    }
+    for &at in &queue[1..] {
+        let id = ids[at] as usize;
+        let node = &arena[at];
+        let mut flags = 0u32;
+        let (mut off, mut len) = (0u32, 0u32);
+        if let Some((tier, _, v)) = node.candidate {
+            let value = values[v];
+            off = parts.values.len() as u32;
+            len = value.len() as u32;
+            parts.values.push_str(value);
+            flags |= FLAG_HAS_VALUE | tier as u32;
+            if value == key_of[at] {
+                flags |= FLAG_IDENTITY;
+            }
+        }
+        flags |= (node.children.len() as u32) << CHILD_COUNT_SHIFT;
+        let first_child = parts.child_chars.len() as u32;
+        for (&c, &child) in &node.children {
+            parts.child_chars.push(c as u32);
+            parts.child_nodes.push(ids[child]);
+        }
+        parts.nodes[id * NODE_WORDS..(id + 1) * NODE_WORDS].copy_from_slice(&[
+            off,
+            len,
+            flags,
+            first_child,
+        ]);
+    }
+    if (0..128).all(|b| parts.pages[parts.page_index[0] as usize * PAGE_SIZE + b] == 0) {
+        parts.flags |= TRIE_FLAG_ASCII_CLEAN;
+    }
+    parts
+}
+
+/// Whether the one-character key `c` has a value other than itself.
+fn converts_alone(parts: &TrieParts, c: char) -> bool {
+    let page = parts.page_index[c as usize / PAGE_SIZE] as usize;
+    let id = parts.pages[page * PAGE_SIZE + c as usize % PAGE_SIZE] as usize;
+    let flags = parts.nodes[id * NODE_WORDS + 2];
+    id != 0 && flags & FLAG_HAS_VALUE != 0 && flags & FLAG_IDENTITY == 0
+}
+
+/// One bit per node of `step`: set where the value holds a character that some step of
+/// the same config (`chain`) would convert on its own. Emitting such a value may leave the
+/// output short of a fixed point: a phrase kept a convertible character (`於單` → `於单`),
+/// a later step wrote a character an earlier step converts (s2hk: `臺面` → `台面`), or an
+/// identity phrase protected a character whose context a later step then changed (tw2s:
+/// `著於` → `著于`, which converts again to `着于`).
+pub fn risky_bits(step: &TrieParts, chain: &[&TrieParts]) -> Vec<u32> {
+    let n = step.nodes.len() / NODE_WORDS;
+    let mut bits = vec![0u32; n.div_ceil(32)];
+    for id in 1..n {
+        let w = &step.nodes[id * NODE_WORDS..(id + 1) * NODE_WORDS];
+        if w[2] & FLAG_HAS_VALUE == 0 {
+            continue;
+        }
+        let value = &step.values[w[0] as usize..(w[0] + w[1]) as usize];
+        if value
+            .chars()
+            .any(|c| chain.iter().any(|t| converts_alone(t, c)))
+        {
+            bits[id / 32] |= 1 << (id % 32);
+        }
+    }
+    bits
+}
+
+/// Parses OpenCC's text dictionary format: `key<TAB>value[ value…]`, `#` comments.
+/// Returns the entries with OpenCC's default (first) value, or the first bad line.
+pub fn parse_text_dict(text: &str) -> Result<Entries, (usize, String)> {
+    let mut entries = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let Some((key, values)) = line.split_once('\t') else {
+            return Err((i + 1, "expected `source<TAB>target`".to_string()));
+        };
+        let value = values.split(' ').find(|v| !v.is_empty());
+        match (key.is_empty(), value) {
+            (false, Some(value)) => entries.push((key.to_string(), value.to_string())),
+            _ => return Err((i + 1, "empty source or target".to_string())),
+        }
+    }
+    Ok(entries)
+}
+
+/// Serializes parts into one native-endian word stream (for `include_bytes!`).
+pub fn to_words(parts: &TrieParts) -> Vec<u32> {
+    let sections: [&[u32]; 5] = [
+        &parts.page_index,
+        &parts.pages,
+        &parts.nodes,
+        &parts.child_chars,
+        &parts.child_nodes,
+    ];
+    let mut words = vec![
+        0x5A48_4E54, // "ZHNT"
+        parts.flags,
+        parts.max_key_chars,
+        parts.values.len() as u32,
+    ];
+    words.extend(sections.iter().map(|s| s.len() as u32));
+    for s in sections {
+        words.extend_from_slice(s);
+    }
+    let mut bytes = parts.values.as_bytes().to_vec();
+    bytes.resize(bytes.len().div_ceil(4) * 4, 0);
+    words.extend(
+        bytes
+            .chunks(4)
+            .map(|b| u32::from_ne_bytes([b[0], b[1], b[2], b[3]])),
+    );
+    words
+}

@@ -1,0 +1,64 @@
+//! The library's error type. Expected conditions (an unchanged text, a replacement
+//! character) are values, not errors; these are mistakes in what the caller asked for.
+
+use std::fmt;
+
+/// An error from zhnorm's library.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    kind: ErrorKind,
+}
+
+/// What went wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// A conversion config that does not exist.
+    UnknownConfig { name: String },
+    /// A stage name that does not exist.
+    UnknownStage { name: String },
+    /// A user dictionary line that is not `source<TAB>target`.
+    BadDictionary { line: usize, message: String },
+    /// Bytes that are not valid UTF-8, at this byte offset and line (1-based).
+    InvalidUtf8 { offset: usize, line: usize },
+}
+
+impl Error {
+    pub(crate) fn new(kind: ErrorKind) -> Error {
+        Error { kind }
+    }
+
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            ErrorKind::UnknownConfig { name } => {
+                let names: Vec<&str> = crate::Config::ALL.iter().map(|c| c.name()).collect();
+                write!(
+                    f,
+                    "unknown conversion config `{name}`; expected one of: none, {}",
+                    names.join(", ")
+                )
+            }
+            ErrorKind::UnknownStage { name } => {
+                write!(
+                    f,
+                    "unknown stage `{name}`; stages are: {}",
+                    crate::pipeline::STAGE_NAMES.join(", ")
+                )
+            }
+            ErrorKind::BadDictionary { line, message } => {
+                write!(f, "dictionary line {line}: {message}")
+            }
+            ErrorKind::InvalidUtf8 { offset, line } => {
+                write!(f, "invalid UTF-8 at line {line} (byte offset {offset})")
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {}

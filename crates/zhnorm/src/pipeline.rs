@@ -1,0 +1,209 @@
+//! The normalization pipeline: named stages run in a fixed order, each handing the next
+//! a borrowed text when it changed nothing.
+//!
+//! Stage order is `repair`, `pinyin`, `unicode`, `convert`, `punct`, `space`. Decoding
+//! bytes to text happens before the pipeline (see [`crate::decode`]) and is not a stage.
+//! A stage that is not built into this version is simply absent; naming it is an error
+//! that says so.
+
+use std::borrow::Cow;
+
+use crate::convert::Converter;
+use crate::error::{Error, ErrorKind};
+
+/// Every stage name, in the order stages run.
+pub const STAGE_NAMES: [&str; 6] = ["repair", "pinyin", "unicode", "convert", "punct", "space"];
+
+/// The stages this version implements.
+pub const AVAILABLE_STAGES: [&str; 1] = ["convert"];
+
+/// One concern of normalization.
+pub trait Stage: Send + Sync {
+    /// The name users give in `--only`/`--skip` and see in reports.
+    fn name(&self) -> &'static str;
+    /// The text with this stage applied; `Cow::Borrowed` exactly when nothing changed.
+    fn apply<'a>(&self, text: &'a str) -> Cow<'a, str>;
+}
+
+/// The `convert` stage: script conversion with a [`Converter`].
+#[derive(Debug, Clone)]
+pub struct ConvertStage(pub Converter);
+
+impl Stage for ConvertStage {
+    fn name(&self) -> &'static str {
+        "convert"
+    }
+
+    fn apply<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        self.0.convert(text)
+    }
+}
+
+/// Which stages to run, from `--only` / `--skip` style lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StageSelection {
+    enabled: [bool; STAGE_NAMES.len()],
+}
+
+impl Default for StageSelection {
+    fn default() -> Self {
+        StageSelection {
+            enabled: [true; STAGE_NAMES.len()],
+        }
+    }
+}
+
+impl StageSelection {
+    /// Only the listed stages (comma-separated). `decode` names no stage: `only("decode")`
+    /// runs none, leaving just the decoding that precedes every pipeline.
+    pub fn only(list: &str) -> Result<StageSelection, Error> {
+        let mut enabled = [false; STAGE_NAMES.len()];
+        for name in parse_list(list, true)? {
+            enabled[name] = true;
+        }
+        Ok(StageSelection { enabled })
+    }
+
+    /// Every stage but the listed ones.
+    pub fn skip(mut self, list: &str) -> Result<StageSelection, Error> {
+        for name in parse_list(list, false)? {
+            self.enabled[name] = false;
+        }
+        Ok(self)
+    }
+
+    pub fn contains(&self, stage: &str) -> bool {
+        STAGE_NAMES
+            .iter()
+            .position(|s| *s == stage)
+            .is_some_and(|i| self.enabled[i])
+    }
+
+    /// Selected stages this version does not implement.
+    pub fn unavailable(&self) -> Vec<&'static str> {
+        STAGE_NAMES
+            .iter()
+            .zip(self.enabled)
+            .filter(|(name, on)| *on && !AVAILABLE_STAGES.contains(name))
+            .map(|(name, _)| *name)
+            .collect()
+    }
+}
+
+/// Stage indices named in a comma list; `decode` is allowed (and ignored) where asked.
+fn parse_list(list: &str, allow_decode: bool) -> Result<Vec<usize>, Error> {
+    let mut out = Vec::new();
+    for name in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        if allow_decode && name == "decode" {
+            continue;
+        }
+        match STAGE_NAMES.iter().position(|s| *s == name) {
+            Some(i) => out.push(i),
+            None => {
+                return Err(Error::new(ErrorKind::UnknownStage {
+                    name: name.to_string(),
+                }))
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A sequence of stages, built once and shared.
+pub struct Pipeline {
+    stages: Vec<Box<dyn Stage>>,
+}
+
+/// What a pipeline run produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Normalized<'a> {
+    pub text: Cow<'a, str>,
+    /// Names of the stages that changed the text, in order.
+    pub changed_by: Vec<&'static str>,
+}
+
+impl Pipeline {
+    /// A pipeline of the given stages, run in the order given.
+    pub fn new(stages: Vec<Box<dyn Stage>>) -> Pipeline {
+        Pipeline { stages }
+    }
+
+    /// The default pipeline: every available stage, converting with `converter`
+    /// (or not converting, with `None`), as `selection` allows.
+    pub fn with_selection(converter: Option<Converter>, selection: &StageSelection) -> Pipeline {
+        let mut stages: Vec<Box<dyn Stage>> = Vec::new();
+        if let Some(c) = converter.filter(|_| selection.contains("convert")) {
+            stages.push(Box::new(ConvertStage(c)));
+        }
+        Pipeline { stages }
+    }
+
+    pub fn stage_names(&self) -> Vec<&'static str> {
+        self.stages.iter().map(|s| s.name()).collect()
+    }
+
+    /// Runs every stage over `text`.
+    pub fn run<'a>(&self, text: &'a str) -> Normalized<'a> {
+        let mut current = Cow::Borrowed(text);
+        let mut changed_by = Vec::new();
+        for stage in &self.stages {
+            let next = match stage.apply(&current) {
+                Cow::Borrowed(_) => None,
+                Cow::Owned(s) => Some(s),
+            };
+            if let Some(s) = next {
+                if s != *current {
+                    changed_by.push(stage.name());
+                    current = Cow::Owned(s);
+                }
+            }
+        }
+        Normalized {
+            text: current,
+            changed_by,
+        }
+    }
+}
+
+impl std::fmt::Debug for Pipeline {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pipeline")
+            .field("stages", &self.stage_names())
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Config, Converter};
+
+    #[test]
+    fn selection_parses_and_rejects() {
+        let only = StageSelection::only("decode").unwrap();
+        assert!(STAGE_NAMES.iter().all(|s| !only.contains(s)));
+        let skip = StageSelection::default().skip("convert, punct").unwrap();
+        assert!(!skip.contains("convert") && skip.contains("space"));
+        let err = StageSelection::only("convert,colour")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("colour") && err.contains("repair, pinyin"),
+            "{err}"
+        );
+        assert!(StageSelection::default().skip("decode").is_err());
+    }
+
+    #[test]
+    fn run_reports_changing_stages_and_borrows_otherwise() {
+        let p = Pipeline::with_selection(
+            Some(Converter::new(Config::T2S)),
+            &StageSelection::default(),
+        );
+        let out = p.run("國家");
+        assert_eq!(out.text, "国家");
+        assert_eq!(out.changed_by, ["convert"]);
+        let out = p.run("国家");
+        assert!(matches!(out.text, Cow::Borrowed(_)) && out.changed_by.is_empty());
+    }
+}
