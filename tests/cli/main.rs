@@ -1,1 +1,190 @@
+//! Integration tests of the `zhnorm` command: it is run as a user would run it.
 
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Runs zhnorm with `args` in the repository root, feeding `stdin`.
+fn zhnorm(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zhnorm"))
+        .args(args)
+        .current_dir(repo())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("zhnorm runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+/// A file in a fresh temporary directory.
+fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("zhnorm-cli-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+#[test]
+fn example_document_matches_opencc() {
+    let o = zhnorm(&["--opencc-exact", "examples/hk-news.txt"], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let expected =
+        std::fs::read_to_string(repo().join("tests/golden/hk-news.t2s.expected.txt")).unwrap();
+    assert_eq!(stdout(&o), expected);
+}
+
+#[test]
+fn stdin_and_dash_read_standard_input() {
+    for args in [&[][..], &["-"][..]] {
+        let o = zhnorm(args, "中俄關係\n第二行\r\n");
+        assert_eq!(stdout(&o), "中俄关系\n第二行\r\n");
+    }
+}
+
+#[test]
+fn every_config_and_none_are_accepted() {
+    let o = zhnorm(&["--convert", "s2twp"], "网络软件\n");
+    assert_eq!(stdout(&o), "網路軟體\n");
+    let o = zhnorm(&["--convert", "none"], "國\n");
+    assert_eq!(stdout(&o), "國\n");
+}
+
+#[test]
+fn a_bad_file_is_reported_and_the_rest_still_run() {
+    let bad = temp_file("bad.txt", b"fine\nbroken \xFF byte\n");
+    let good = temp_file("good.txt", "國\n".as_bytes());
+    let o = zhnorm(&[bad.to_str().unwrap(), good.to_str().unwrap()], "");
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stdout(&o), "国\n");
+    let err = stderr(&o);
+    assert!(err.contains("bad.txt") && err.contains("line 2"), "{err}");
+    let o = zhnorm(&["/no/such/file"], "");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("/no/such/file"));
+}
+
+#[test]
+fn only_decode_prints_the_decoded_text() {
+    let bom = temp_file("bom.txt", "\u{FEFF}國家\n".as_bytes());
+    let o = zhnorm(&["--only", "decode", bom.to_str().unwrap()], "");
+    assert_eq!(stdout(&o), "國家\n");
+    let o = zhnorm(&["--skip", "convert"], "國家\n");
+    assert_eq!(stdout(&o), "國家\n");
+}
+
+#[test]
+fn unknown_names_are_errors_that_list_the_choices() {
+    let o = zhnorm(&["--only", "convert,colour"], "");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("colour")
+            && stderr(&o).contains("repair, pinyin, unicode, convert, punct, space")
+    );
+    let o = zhnorm(&["--convert", "t2x"], "");
+    assert!(
+        stderr(&o).contains("t2x") && stderr(&o).contains("s2twp"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn policies_and_tofu_risk() {
+    assert_eq!(stdout(&zhnorm(&[], "由於單欄\n")), "由于单栏\n");
+    assert_eq!(
+        stdout(&zhnorm(&["--opencc-exact"], "由於單欄\n")),
+        "由於单栏\n"
+    );
+    assert_eq!(stdout(&zhnorm(&[], "蹔\n")), "蹔\n");
+    assert_eq!(stdout(&zhnorm(&["--include-tofu-risk"], "蹔\n")), "𫏐\n");
+}
+
+#[test]
+fn user_dictionary_takes_priority() {
+    let dict = temp_file("user.txt", "# names\n乾隆\t乾隆帝\n".as_bytes());
+    let o = zhnorm(&["--dict", dict.to_str().unwrap()], "乾隆乾燥\n");
+    assert_eq!(stdout(&o), "乾隆帝干燥\n");
+    let bad = temp_file("bad-dict.txt", b"no tab\n");
+    let o = zhnorm(&["--dict", bad.to_str().unwrap()], "");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("bad-dict.txt") && stderr(&o).contains("line 1"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn jsonl_normalizes_named_fields_and_keeps_the_rest() {
+    let input = concat!(
+        r#"{"id":7,"text":"國家","title":"說明","n":1.50,"nested":{"text":"國"}}"#,
+        "\n",
+        "not json\n",
+        r#"{"id":8,"text":"简体"}"#,
+        "\n",
+        "[1,2]\n",
+        r#"{"text":"無換行"}"#,
+    );
+    let o = zhnorm(&["--jsonl", "--field", "text", "--field", "title"], input);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "malformed lines make the run report failure"
+    );
+    let lines: Vec<&str> = stdout(&o).leak().split_inclusive('\n').collect();
+    assert_eq!(
+        lines[0],
+        "{\"id\":7,\"text\":\"国家\",\"title\":\"说明\",\"n\":1.50,\"nested\":{\"text\":\"國\"}}\n"
+    );
+    assert_eq!(lines[1], "not json\n");
+    assert_eq!(lines[2], "{\"id\":8,\"text\":\"简体\"}\n");
+    assert_eq!(lines[3], "[1,2]\n");
+    assert_eq!(lines[4], "{\"text\":\"无换行\"}");
+    let err = stderr(&o);
+    assert!(
+        err.contains("<stdin>:2:") && err.contains("<stdin>:4:"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_closed_pipe_is_success() {
+    let big = "中華民國的國語\n".repeat(200_000);
+    let path = temp_file("big.txt", big.as_bytes());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zhnorm"))
+        .arg(&path)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "exit {:?}: {}", o.status, stderr(&o));
+}

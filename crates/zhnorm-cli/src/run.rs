@@ -1,0 +1,105 @@
+//! Runs the settings over every input, writing results in order and counting failures.
+
+use std::io::{self, BufWriter, Read, Write};
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use zhnorm::decode::decode_utf8;
+
+use crate::jsonl;
+use crate::settings::Settings;
+
+/// What a run did, for the exit code.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub failed: usize,
+}
+
+/// Processes every input; an input that fails is reported and skipped.
+pub fn run(settings: &Settings, paths: &[std::path::PathBuf]) -> Result<Outcome> {
+    let stdout = io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut outcome = Outcome::default();
+    let stdin_only = [std::path::PathBuf::from("-")];
+    let paths = if paths.is_empty() {
+        &stdin_only[..]
+    } else {
+        paths
+    };
+    for path in paths {
+        if let Err(e) = process(settings, path, &mut out, &mut outcome) {
+            if is_broken_pipe(&e) {
+                return Ok(outcome);
+            }
+            eprintln!("zhnorm: {}: {e:#}", display(path));
+            outcome.failed += 1;
+        }
+    }
+    match out.flush() {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(outcome),
+        other => other
+            .map(|_| outcome)
+            .context("cannot write to standard output"),
+    }
+}
+
+fn display(path: &Path) -> String {
+    if path == Path::new("-") {
+        "<stdin>".to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
+fn read_input(path: &Path) -> io::Result<Vec<u8>> {
+    if path == Path::new("-") {
+        let mut bytes = Vec::new();
+        io::stdin().lock().read_to_end(&mut bytes)?;
+        Ok(bytes)
+    } else {
+        std::fs::read(path)
+    }
+}
+
+fn process(
+    settings: &Settings,
+    path: &Path,
+    out: &mut impl Write,
+    outcome: &mut Outcome,
+) -> Result<()> {
+    let bytes = read_input(path).context("cannot read")?;
+    let decoded = decode_utf8(&bytes)?;
+    let text = decoded.text.as_ref();
+    match &settings.jsonl_fields {
+        None => out.write_all(settings.pipeline.run(text).text.as_bytes())?,
+        Some(fields) => {
+            for (number, line) in text.split_inclusive('\n').enumerate() {
+                let (body, ending) = match line.strip_suffix('\n') {
+                    Some(body) => (body, "\n"),
+                    None => (line, ""),
+                };
+                match jsonl::normalize_line(&settings.pipeline, fields, body) {
+                    Ok(Some(new)) => write!(out, "{new}{ending}")?,
+                    Ok(None) => out.write_all(line.as_bytes())?,
+                    Err(e) => {
+                        eprintln!(
+                            "zhnorm: {}:{}: {e}; line passed through unchanged",
+                            display(path),
+                            number + 1
+                        );
+                        outcome.failed += 1;
+                        out.write_all(line.as_bytes())?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
+}

@@ -1,0 +1,57 @@
+//! Validated settings: the raw arguments turned into built objects, or a clear error.
+
+use anyhow::{bail, Context, Result};
+use zhnorm::{Config, Converter, Pipeline, Policy, StageSelection};
+
+use crate::cli::Args;
+
+/// Everything a run needs, checked and built once.
+pub struct Settings {
+    pub pipeline: Pipeline,
+    pub jsonl_fields: Option<Vec<String>>,
+}
+
+impl Settings {
+    pub fn from_args(args: &Args) -> Result<Settings> {
+        let selection = match (&args.only, &args.skip) {
+            (Some(only), _) => StageSelection::only(only)?,
+            (None, Some(skip)) => StageSelection::default().skip(skip)?,
+            (None, None) => StageSelection::default(),
+        };
+        let explicit = args.only.is_some();
+        let missing = selection.unavailable();
+        if explicit && !missing.is_empty() {
+            bail!(
+                "stage {} is not available in this version of zhnorm (available: {})",
+                missing.join(", "),
+                zhnorm::pipeline::AVAILABLE_STAGES.join(", ")
+            );
+        }
+        let converter = match args.convert.trim() {
+            "none" => None,
+            name => {
+                let config: Config = name.parse()?;
+                let policy = if args.opencc_exact {
+                    Policy::OpenccExact
+                } else {
+                    Policy::FixedPoint
+                };
+                let mut builder = Converter::builder(config)
+                    .policy(policy)
+                    .include_tofu_risk(args.include_tofu_risk);
+                for path in &args.dict {
+                    let text = std::fs::read_to_string(path)
+                        .with_context(|| format!("{}: cannot read dictionary", path.display()))?;
+                    builder = builder
+                        .user_dict(&text)
+                        .with_context(|| path.display().to_string())?;
+                }
+                Some(builder.build())
+            }
+        };
+        Ok(Settings {
+            pipeline: Pipeline::with_selection(converter, &selection),
+            jsonl_fields: args.jsonl.then(|| args.field.clone()),
+        })
+    }
+}
