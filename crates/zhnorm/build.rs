@@ -185,7 +185,7 @@ fn main() {
         ranges.len()
     )
     .unwrap();
-    let names: Vec<String> = tries.iter().map(|t| describe(t)).collect();
+    let names: Vec<String> = tries.iter().map(describe).collect();
     writeln!(
         code,
         "pub(crate) static TRIE_NAMES: [&str; {}] = {names:?};",

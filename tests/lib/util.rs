@@ -20,7 +20,7 @@ pub fn lenient_json(text: &str) -> serde_json::Value {
     let chars: Vec<char> = text.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
         if in_string {
-            (escaped, in_string) = (c == '\\' && !escaped, !(c == '"' && !escaped));
+            (escaped, in_string) = (c == '\\' && !escaped, c != '"' || escaped);
         } else if c == '"' {
             in_string = true;
         } else if c == ',' {

@@ -28,12 +28,17 @@ pub(crate) struct Lazy {
     /// Output offsets just after each risky value, when tracking.
     pub risky_at: Vec<usize>,
     track_risky: bool,
+    /// Bytes to reserve at the first change: the whole text for a top-level output,
+    /// nothing extra for a segment's scratch buffer.
+    reserve: usize,
 }
 
 impl Lazy {
-    /// Output for the source from offset `start` on.
-    pub fn new(start: usize, track_risky: bool) -> Lazy {
-        Lazy::with_buf(String::new(), start, track_risky)
+    /// Output for the whole of a source of `len` bytes.
+    pub fn new(len: usize, track_risky: bool) -> Lazy {
+        let mut out = Lazy::with_buf(String::new(), 0, track_risky);
+        out.reserve = len + len / 8;
+        out
     }
 
     /// Like `new`, writing into `buf` (cleared) to reuse its allocation.
@@ -50,6 +55,7 @@ impl Lazy {
             risky_count: 0,
             risky_at: Vec::new(),
             track_risky,
+            reserve: 0,
         }
     }
 
@@ -76,7 +82,7 @@ impl Sink for Lazy {
     fn replace(&mut self, src: &str, start: usize, end: usize, value: &str) {
         if !self.changed {
             self.changed = true;
-            self.buf.reserve(src.len() - self.copied + 16);
+            self.buf.reserve(self.reserve);
         }
         self.buf.push_str(&src[self.copied..start]);
         self.buf.push_str(value);

@@ -326,7 +326,7 @@ impl Converter {
     fn convert_with<'a>(&self, text: &'a str, policy: Policy) -> Cow<'a, str> {
         let normalized = match self.inner.normalization {
             Some(trie) if may_hold_compatibility_ideograph(text) => {
-                let mut out = Lazy::new(0, false);
+                let mut out = Lazy::new(text.len(), false);
                 convert_span(&trie.view(), &[], text, 0, text.len(), &mut out);
                 out.into_cow(text)
             }
@@ -340,7 +340,14 @@ impl Converter {
 
     fn convert_normalized<'a>(&self, text: &'a str, policy: Policy) -> Cow<'a, str> {
         let inner = &*self.inner;
-        let mut out = Lazy::new(0, policy == Policy::FixedPoint);
+        // User targets are written as given and never converted again, so a text holding
+        // them is not re-checked (a target may contain its own source: 乾隆 → 乾隆帝).
+        let policy = if inner.user.is_some() {
+            Policy::OpenccExact
+        } else {
+            policy
+        };
+        let mut out = Lazy::new(text.len(), policy == Policy::FixedPoint);
         let mut bufs = (String::new(), String::new());
         match &inner.user {
             None => self.convert_range(text, 0, text.len(), &mut out, &mut bufs),
@@ -364,13 +371,13 @@ impl Converter {
         }
         let mut risky = std::mem::take(&mut out.risky_at);
         let converted = out.into_cow(text);
-        if policy == Policy::FixedPoint
-            && inner.segmentation.is_some()
-            && matches!(converted, Cow::Owned(_))
-        {
-            // In segmented configs a later step can match across what were segment
-            // boundaries in the first pass; no flag predicts that, so check the output.
-            risky = self.unsettled_lines(&converted);
+        if policy == Policy::FixedPoint && matches!(converted, Cow::Owned(_)) {
+            // Flags catch values that keep a convertible character, but not a phrase that
+            // forms only in the output: s2t turns `八进制表示` into `八進制表示`, where
+            // `制表` is free to match next time; in segmented configs a later step can also
+            // match across old segment boundaries. So the output itself is checked.
+            risky.extend(self.unsettled_lines(&converted));
+            risky.sort_unstable();
         }
         match risky.is_empty() {
             true => converted,
@@ -385,9 +392,6 @@ impl Converter {
         let again = self.convert_with(text, Policy::OpenccExact);
         if again == text {
             return Vec::new();
-        }
-        if may_hold_description_character(text) {
-            return vec![0];
         }
         let mut at = 0;
         let mut starts = Vec::new();
@@ -497,20 +501,8 @@ impl Converter {
     /// Converts again each line that holds a risky value, until it stops changing.
     /// `None` when every such line was already settled.
     fn settle_lines(&self, text: &str, risky_at: &[usize]) -> Option<String> {
-        // Only a description sequence can carry a match across a line break; with one
-        // present, the whole text is the unit.
-        let mut lines: Vec<(usize, usize)> = if may_hold_description_character(text) {
-            vec![(0, text.len())]
-        } else {
-            risky_at
-                .iter()
-                .map(|&at| {
-                    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-                    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-                    (start, end)
-                })
-                .collect()
-        };
+        let mut lines: Vec<(usize, usize)> =
+            risky_at.iter().map(|&at| settling_unit(text, at)).collect();
         lines.dedup();
         let mut settled = String::with_capacity(text.len());
         let mut copied = 0;
@@ -548,6 +540,21 @@ fn may_hold_compatibility_ideograph(text: &str) -> bool {
         0xEF => matches!(bytes.get(i + 1), Some(0xA4..=0xAB)),
         _ => bytes.get(i + 1) == Some(&0xAF) && matches!(bytes.get(i + 2), Some(0xA0..=0xA8)),
     })
+}
+
+/// The line around byte `at`, widened across line breaks that an ideographic description
+/// sequence may span (only one can carry a match over a newline).
+fn settling_unit(text: &str, at: usize) -> (usize, usize) {
+    let line_start = |i: usize| text[..i].rfind('\n').map_or(0, |n| n + 1);
+    let line_end = |i: usize| text[i..].find('\n').map_or(text.len(), |n| i + n);
+    let (mut start, mut end) = (line_start(at), line_end(at));
+    while start > 0 && may_hold_description_character(&text[line_start(start - 1)..start]) {
+        start = line_start(start - 1);
+    }
+    while end < text.len() && may_hold_description_character(&text[line_start(end)..end]) {
+        end = line_end(end + 1);
+    }
+    (start, end)
 }
 
 /// Whether `text` may hold an ideographic description character (U+2FF0–U+2FFF).

@@ -15,7 +15,8 @@ use super::trie_build::{
 pub struct Trie {
     words: Cow<'static, [u32]>,
     sections: [std::ops::Range<usize>; 5],
-    values: std::ops::Range<usize>,
+    /// The values, validated as UTF-8 once, at load.
+    values: Cow<'static, str>,
     flags: u32,
 }
 
@@ -54,7 +55,7 @@ impl Trie {
             *section = at..at + len;
             at += len;
         }
-        let values = at * 4..at * 4 + value_bytes;
+        let value_range = at * 4..at * 4 + value_bytes;
         if at + value_bytes.div_ceil(4) != words.len()
             || sections[0].len() != PAGE_INDEX_LEN
             || sections[1].len() % PAGE_SIZE != 0
@@ -62,13 +63,22 @@ impl Trie {
         {
             return bad("section sizes");
         }
+        let values = match words {
+            Cow::Borrowed(w) => Cow::Borrowed(
+                std::str::from_utf8(&bytemuck::cast_slice::<u32, u8>(w)[value_range])
+                    .map_err(|_| "corrupt dictionary values")?,
+            ),
+            Cow::Owned(ref w) => Cow::Owned(
+                String::from_utf8(bytemuck::cast_slice::<u32, u8>(w)[value_range].to_vec())
+                    .map_err(|_| "corrupt dictionary values")?,
+            ),
+        };
         let trie = Trie {
             words,
             sections,
             values,
             flags,
         };
-        std::str::from_utf8(trie.value_bytes()).map_err(|_| "corrupt dictionary values")?;
         trie.validate()?;
         Ok(trie)
     }
@@ -80,10 +90,6 @@ impl Trie {
             .expect("a freshly built trie is well formed")
     }
 
-    fn value_bytes(&self) -> &[u8] {
-        &bytemuck::cast_slice::<u32, u8>(&self.words)[self.values.clone()]
-    }
-
     pub(crate) fn view(&self) -> TrieRef<'_> {
         let s = |i: usize| &self.words[self.sections[i].clone()];
         TrieRef {
@@ -92,8 +98,7 @@ impl Trie {
             nodes: s(2),
             child_chars: s(3),
             child_nodes: s(4),
-            // Validated in `from_words`.
-            values: std::str::from_utf8(self.value_bytes()).unwrap_or(""),
+            values: &self.values,
             ascii_clean: self.flags & TRIE_FLAG_ASCII_CLEAN != 0,
         }
     }
