@@ -124,7 +124,7 @@ fn main() {
         specs.push((name, norm, seg));
     }
 
-    // One word blob holding every trie, then each config's risk bitsets.
+    // One word blob holding every trie.
     let parts: Vec<trie_build::TrieParts> = tries
         .iter()
         .map(|tiers| {
@@ -144,25 +144,10 @@ fn main() {
     }
     let mut spec_code = String::new();
     for ((name, norm, seg), (steps, tofu_steps)) in specs.iter().zip(&chains) {
-        let mut risk_ranges = |chain: &[usize]| -> Vec<(usize, usize)> {
-            let chain_parts: Vec<&trie_build::TrieParts> =
-                chain.iter().map(|&i| &parts[i]).collect();
-            chain
-                .iter()
-                .map(|&i| {
-                    let bits = trie_build::risky_bits(&parts[i], &chain_parts);
-                    let range = (blob.len(), blob.len() + bits.len());
-                    blob.extend(bits);
-                    range
-                })
-                .collect()
-        };
-        let (risk, tofu_risk) = (risk_ranges(steps), risk_ranges(tofu_steps));
         writeln!(
             spec_code,
             "    ConfigSpec {{ name: {name:?}, normalization: {norm:?}, segmentation: {seg:?}, \
-             steps: &{steps:?}, risky: &{risk:?}, steps_with_tofu_risk: &{tofu_steps:?}, \
-             risky_with_tofu_risk: &{tofu_risk:?} }},"
+             steps: &{steps:?}, steps_with_tofu_risk: &{tofu_steps:?} }},"
         )
         .unwrap();
     }

@@ -9,14 +9,6 @@ use std::borrow::Cow;
 
 use super::trie::{decode, TrieRef};
 
-/// Receives a step's changes. Positions are byte offsets into the text being converted.
-pub(crate) trait Sink {
-    fn replace(&mut self, src: &str, start: usize, end: usize, value: &str);
-    /// The value that ends at source offset `end` (replaced or kept) may leave the output
-    /// short of a fixed point.
-    fn risky(&mut self, end: usize);
-}
-
 /// Output built lazily over one source text: nothing is written until the first change,
 /// and unchanged stretches are copied in one piece.
 pub(crate) struct Lazy {
@@ -24,10 +16,6 @@ pub(crate) struct Lazy {
     /// Source offset up to which `buf` holds the output.
     pub copied: usize,
     pub changed: bool,
-    pub risky_count: usize,
-    /// Output offsets just after each risky value, when tracking.
-    pub risky_at: Vec<usize>,
-    track_risky: bool,
     /// Bytes to reserve at the first change: the whole text for a top-level output,
     /// nothing extra for a segment's scratch buffer.
     reserve: usize,
@@ -35,8 +23,8 @@ pub(crate) struct Lazy {
 
 impl Lazy {
     /// Output for the whole of a source of `len` bytes.
-    pub fn new(len: usize, track_risky: bool) -> Lazy {
-        let mut out = Lazy::with_buf(String::new(), 0, track_risky);
+    pub fn new(len: usize) -> Lazy {
+        let mut out = Lazy::with_buf(String::new(), 0);
         out.reserve = len + len / 8;
         out
     }
@@ -44,17 +32,14 @@ impl Lazy {
     /// Like `new`, writing into `buf` (cleared) to reuse its allocation.
     pub fn reusing(mut buf: String, start: usize) -> Lazy {
         buf.clear();
-        Lazy::with_buf(buf, start, false)
+        Lazy::with_buf(buf, start)
     }
 
-    fn with_buf(buf: String, start: usize, track_risky: bool) -> Lazy {
+    fn with_buf(buf: String, start: usize) -> Lazy {
         Lazy {
             buf,
             copied: start,
             changed: false,
-            risky_count: 0,
-            risky_at: Vec::new(),
-            track_risky,
             reserve: 0,
         }
     }
@@ -75,11 +60,10 @@ impl Lazy {
         self.finish(src, src.len());
         Cow::Owned(self.buf)
     }
-}
 
-impl Sink for Lazy {
+    /// Writes `value` in place of `src[start..end]` (byte offsets into the source).
     #[inline]
-    fn replace(&mut self, src: &str, start: usize, end: usize, value: &str) {
+    pub fn replace(&mut self, src: &str, start: usize, end: usize, value: &str) {
         if !self.changed {
             self.changed = true;
             self.buf.reserve(self.reserve);
@@ -88,28 +72,12 @@ impl Sink for Lazy {
         self.buf.push_str(value);
         self.copied = end;
     }
-
-    #[inline]
-    fn risky(&mut self, end: usize) {
-        self.risky_count += 1;
-        if self.track_risky {
-            // The output so far, plus the unchanged source since the last change.
-            self.risky_at.push(self.buf.len() + (end - self.copied));
-        }
-    }
 }
 
 /// Converts `src[start..end]` with one step, as OpenCC's `Conversion` does on a segment,
-/// reporting each change to `sink`, and flagging values whose node bit is set in `risky`.
+/// writing each change to `out`.
 #[inline]
-pub(crate) fn convert_span<S: Sink>(
-    t: &TrieRef,
-    risky: &[u32],
-    src: &str,
-    start: usize,
-    end: usize,
-    sink: &mut S,
-) {
+pub(crate) fn convert_span(t: &TrieRef, src: &str, start: usize, end: usize, out: &mut Lazy) {
     let bytes = src.as_bytes();
     let mut p = start;
     while p < end {
@@ -123,13 +91,7 @@ pub(crate) fn convert_span<S: Sink>(
         if first != 0 {
             if let Some(m) = t.longest(bytes, p, end, first, clen) {
                 if !t.is_identity(m.node) {
-                    sink.replace(src, p, p + m.len, t.value(m.node));
-                }
-                if risky
-                    .get(m.node as usize / 32)
-                    .is_some_and(|w| w >> (m.node % 32) & 1 == 1)
-                {
-                    sink.risky(p + m.len);
+                    out.replace(src, p, p + m.len, t.value(m.node));
                 }
                 p += m.len;
                 continue;

@@ -23,7 +23,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::{Arc, OnceLock};
 
-use engine::{convert_span, segment, Lazy, Sink};
+use engine::{convert_span, segment, Lazy};
 pub use script::{classify, Script, ScriptReport};
 use trie::Trie;
 
@@ -36,10 +36,7 @@ struct ConfigSpec {
     normalization: Option<usize>,
     segmentation: Option<usize>,
     steps: &'static [usize],
-    /// Per step, the word range of its risk bitset (see `trie_build::risky_bits`).
-    risky: &'static [(usize, usize)],
     steps_with_tofu_risk: &'static [usize],
-    risky_with_tofu_risk: &'static [(usize, usize)],
 }
 
 mod tables {
@@ -239,9 +236,9 @@ impl ConverterBuilder {
 
     pub fn build(self) -> Converter {
         let spec = self.config.spec();
-        let (steps, risky) = match self.include_tofu_risk {
-            true => (spec.steps_with_tofu_risk, spec.risky_with_tofu_risk),
-            false => (spec.steps, spec.risky),
+        let steps = match self.include_tofu_risk {
+            true => spec.steps_with_tofu_risk,
+            false => spec.steps,
         };
         Converter {
             inner: Arc::new(Inner {
@@ -249,14 +246,7 @@ impl ConverterBuilder {
                 policy: self.policy,
                 normalization: spec.normalization.map(builtin_trie),
                 segmentation: spec.segmentation.map(builtin_trie),
-                steps: steps
-                    .iter()
-                    .zip(risky)
-                    .map(|(&id, &(start, end))| Step {
-                        trie: builtin_trie(id),
-                        risky: &blob_words()[start..end],
-                    })
-                    .collect(),
+                steps: steps.iter().map(|&id| builtin_trie(id)).collect(),
                 user: (!self.user.is_empty()).then(|| Trie::from_entries(&self.user)),
             }),
         }
@@ -275,16 +265,8 @@ struct Inner {
     policy: Policy,
     normalization: Option<&'static Trie>,
     segmentation: Option<&'static Trie>,
-    steps: Vec<Step>,
+    steps: Vec<&'static Trie>,
     user: Option<Trie>,
-}
-
-/// One step of a config's chain.
-#[derive(Debug)]
-struct Step {
-    trie: &'static Trie,
-    /// Nodes whose values may leave a residue in this config.
-    risky: &'static [u32],
 }
 
 /// How many extra passes a line gets to reach a fixed point.
@@ -326,8 +308,8 @@ impl Converter {
     fn convert_with<'a>(&self, text: &'a str, policy: Policy) -> Cow<'a, str> {
         let normalized = match self.inner.normalization {
             Some(trie) if may_hold_compatibility_ideograph(text) => {
-                let mut out = Lazy::new(text.len(), false);
-                convert_span(&trie.view(), &[], text, 0, text.len(), &mut out);
+                let mut out = Lazy::new(text.len());
+                convert_span(&trie.view(), text, 0, text.len(), &mut out);
                 out.into_cow(text)
             }
             _ => Cow::Borrowed(text),
@@ -347,7 +329,7 @@ impl Converter {
         } else {
             policy
         };
-        let mut out = Lazy::new(text.len(), policy == Policy::FixedPoint);
+        let mut out = Lazy::new(text.len());
         let mut bufs = (String::new(), String::new());
         match &inner.user {
             None => self.convert_range(text, 0, text.len(), &mut out, &mut bufs),
@@ -369,22 +351,21 @@ impl Converter {
                 )
             }
         }
-        let mut risky = std::mem::take(&mut out.risky_at);
         let converted = out.into_cow(text);
-        if policy == Policy::FixedPoint && matches!(converted, Cow::Owned(_)) {
-            // Flags catch values that keep a convertible character, but not a phrase that
-            // forms only in the output: s2t turns `八进制表示` into `八進制表示`, where
-            // `制表` is free to match next time; in segmented configs a later step can also
-            // match across old segment boundaries. So the output itself is checked.
-            risky.extend(self.unsettled_lines(&converted));
-            risky.sort_unstable();
+        if policy == Policy::OpenccExact || matches!(converted, Cow::Borrowed(_)) {
+            // Unchanged text is OpenCC's own output, and so already settled.
+            return converted;
         }
-        match risky.is_empty() {
-            true => converted,
-            false => self
-                .settle_lines(&converted, &risky)
-                .map_or(converted, Cow::Owned),
+        // A residue comes from a phrase that kept a convertible character (t2s: `由於單欄`
+        // → `由於单栏`), from a phrase that forms only in the output (s2t: `八进制表示` →
+        // `八進制表示`, where `制表` can match next time), or, in segmented configs, from a
+        // later step matching across old segment boundaries. One exact pass finds them all.
+        let unsettled = self.unsettled_lines(&converted);
+        if unsettled.is_empty() {
+            return converted;
         }
+        self.settle_lines(&converted, &unsettled)
+            .map_or(converted, Cow::Owned)
     }
 
     /// Start offsets of the lines of `text` that an exact pass would still change.
@@ -435,29 +416,20 @@ impl Converter {
             return;
         };
         if earlier.is_empty() {
-            return convert_span(&last.trie.view(), last.risky, text, start, end, out);
+            return convert_span(&last.view(), text, start, end, out);
         }
         // `current` is None while the segment is still unchanged in `text`.
         let mut current: Option<String> = None;
-        let mut risky = false;
         for (i, step) in steps.iter().enumerate() {
             let is_last = i + 1 == steps.len();
             match current.take() {
                 None if is_last => {
-                    convert_span(&step.trie.view(), step.risky, text, start, end, out);
+                    convert_span(&step.view(), text, start, end, out);
                     break;
                 }
                 None => {
                     let mut scratch = Lazy::reusing(std::mem::take(&mut bufs.0), start);
-                    convert_span(
-                        &step.trie.view(),
-                        step.risky,
-                        text,
-                        start,
-                        end,
-                        &mut scratch,
-                    );
-                    risky |= scratch.risky_count > 0;
+                    convert_span(&step.view(), text, start, end, &mut scratch);
                     if scratch.changed {
                         scratch.finish(text, end);
                         current = Some(scratch.buf);
@@ -467,15 +439,7 @@ impl Converter {
                 }
                 Some(input) => {
                     let mut scratch = Lazy::reusing(std::mem::take(&mut bufs.1), 0);
-                    convert_span(
-                        &step.trie.view(),
-                        step.risky,
-                        &input,
-                        0,
-                        input.len(),
-                        &mut scratch,
-                    );
-                    risky |= scratch.risky_count > 0;
+                    convert_span(&step.view(), &input, 0, input.len(), &mut scratch);
                     if scratch.changed {
                         scratch.finish(&input, input.len());
                         bufs.0 = input;
@@ -493,16 +457,15 @@ impl Converter {
             }
             bufs.0 = result;
         }
-        if risky {
-            out.risky(end);
-        }
     }
 
-    /// Converts again each line that holds a risky value, until it stops changing.
-    /// `None` when every such line was already settled.
-    fn settle_lines(&self, text: &str, risky_at: &[usize]) -> Option<String> {
-        let mut lines: Vec<(usize, usize)> =
-            risky_at.iter().map(|&at| settling_unit(text, at)).collect();
+    /// Converts the lines starting at `line_starts` again until they stop changing.
+    /// `None` when none of them changed.
+    fn settle_lines(&self, text: &str, line_starts: &[usize]) -> Option<String> {
+        let mut lines: Vec<(usize, usize)> = line_starts
+            .iter()
+            .map(|&at| settling_unit(text, at))
+            .collect();
         lines.dedup();
         let mut settled = String::with_capacity(text.len());
         let mut copied = 0;

@@ -176,39 +176,6 @@ fn flatten(arena: &[Node], values: &[&str], max_key_chars: u32) -> TrieParts {
     parts
 }
 
-/// Whether the one-character key `c` has a value other than itself.
-fn converts_alone(parts: &TrieParts, c: char) -> bool {
-    let page = parts.page_index[c as usize / PAGE_SIZE] as usize;
-    let id = parts.pages[page * PAGE_SIZE + c as usize % PAGE_SIZE] as usize;
-    let flags = parts.nodes[id * NODE_WORDS + 2];
-    id != 0 && flags & FLAG_HAS_VALUE != 0 && flags & FLAG_IDENTITY == 0
-}
-
-/// One bit per node of `step`: set where the value holds a character that some step of
-/// the same config (`chain`) would convert on its own. Emitting such a value may leave the
-/// output short of a fixed point: a phrase kept a convertible character (`於單` → `於单`),
-/// a later step wrote a character an earlier step converts (s2hk: `臺面` → `台面`), or an
-/// identity phrase protected a character whose context a later step then changed (tw2s:
-/// `著於` → `著于`, which converts again to `着于`).
-pub fn risky_bits(step: &TrieParts, chain: &[&TrieParts]) -> Vec<u32> {
-    let n = step.nodes.len() / NODE_WORDS;
-    let mut bits = vec![0u32; n.div_ceil(32)];
-    for id in 1..n {
-        let w = &step.nodes[id * NODE_WORDS..(id + 1) * NODE_WORDS];
-        if w[2] & FLAG_HAS_VALUE == 0 {
-            continue;
-        }
-        let value = &step.values[w[0] as usize..(w[0] + w[1]) as usize];
-        if value
-            .chars()
-            .any(|c| chain.iter().any(|t| converts_alone(t, c)))
-        {
-            bits[id / 32] |= 1 << (id % 32);
-        }
-    }
-    bits
-}
-
 /// Parses OpenCC's text dictionary format: `key<TAB>value[ value…]`, `#` comments.
 /// Returns the entries with OpenCC's default (first) value, or the first bad line.
 pub fn parse_text_dict(text: &str) -> Result<Entries, (usize, String)> {
