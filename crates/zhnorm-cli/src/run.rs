@@ -53,12 +53,30 @@ fn display(path: &Path) -> String {
 
 fn read_input(path: &Path) -> io::Result<Vec<u8>> {
     if path == Path::new("-") {
-        let mut bytes = Vec::new();
+        let mut bytes = Vec::with_capacity(stdin_size_hint() + 1);
         io::stdin().lock().read_to_end(&mut bytes)?;
         Ok(bytes)
     } else {
         std::fs::read(path)
     }
+}
+
+/// The size of stdin when it is a redirected file: growing a buffer chunk by chunk
+/// costs more than converting the text.
+#[cfg(unix)]
+fn stdin_size_hint() -> usize {
+    use std::os::fd::AsFd;
+    io::stdin()
+        .as_fd()
+        .try_clone_to_owned()
+        .map(std::fs::File::from)
+        .and_then(|f| f.metadata())
+        .map_or(0, |m| if m.is_file() { m.len() as usize } else { 0 })
+}
+
+#[cfg(not(unix))]
+fn stdin_size_hint() -> usize {
+    0
 }
 
 fn process(

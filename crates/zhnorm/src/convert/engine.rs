@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 
-use super::trie::{decode, TrieRef};
+use super::trie::{decode, skip_ascii, TrieRef};
 
 /// Output built lazily over one source text: nothing is written until the first change,
 /// and unchanged stretches are copied in one piece.
@@ -81,9 +81,8 @@ pub(crate) fn convert_span(t: &TrieRef, src: &str, start: usize, end: usize, out
     let bytes = src.as_bytes();
     let mut p = start;
     while p < end {
-        let b = bytes[p];
-        if b < 0x80 && t.ascii_clean {
-            p += 1;
+        if bytes[p] < 0x80 && t.ascii_clean {
+            p = skip_ascii(bytes, p, end);
             continue;
         }
         let (c, clen) = decode(bytes, p);
@@ -119,9 +118,8 @@ pub(crate) fn segment(
     let mut run = start;
     let mut p = start;
     while p < end {
-        let b = bytes[p];
-        if b < 0x80 && t.ascii_clean {
-            p += 1;
+        if bytes[p] < 0x80 && t.ascii_clean {
+            p = skip_ascii(bytes, p, end);
             continue;
         }
         let (c, clen) = decode(bytes, p);

@@ -25,7 +25,7 @@ use std::sync::{Arc, OnceLock};
 
 use engine::{convert_span, segment, Lazy};
 pub use script::{classify, Script, ScriptReport};
-use trie::Trie;
+use trie::{decode, skip_ascii, Trie};
 
 use crate::error::{Error, ErrorKind};
 
@@ -359,28 +359,49 @@ impl Converter {
         // A residue comes from a phrase that kept a convertible character (t2s: `由於單欄`
         // → `由於单栏`), from a phrase that forms only in the output (s2t: `八进制表示` →
         // `八進制表示`, where `制表` can match next time), or, in segmented configs, from a
-        // later step matching across old segment boundaries. One exact pass finds them all.
-        let unsettled = self.unsettled_lines(&converted);
-        if unsettled.is_empty() {
+        // later step matching across old segment boundaries. Only lines where some step
+        // could still change something are converted again.
+        let suspects = self.lines_that_may_change(&converted);
+        if suspects.is_empty() {
             return converted;
         }
-        self.settle_lines(&converted, &unsettled)
-            .map_or(converted, Cow::Owned)
+        Cow::Owned(self.settle_lines(converted.into_owned(), &suspects))
     }
 
-    /// Start offsets of the lines of `text` that an exact pass would still change.
-    fn unsettled_lines(&self, text: &str) -> Vec<usize> {
-        let again = self.convert_with(text, Policy::OpenccExact);
-        if again == text {
-            return Vec::new();
-        }
-        let mut at = 0;
+    /// Start offsets of the lines of `text` where some pass of the chain (normalization
+    /// included) has, at some position, a key whose value differs from it. Every other
+    /// line is a fixed point: each pass, however it segments and matches, leaves it as it
+    /// is. The check reads each character once and never builds output, so text without
+    /// residues is confirmed settled far faster than by converting it again.
+    fn lines_that_may_change(&self, text: &str) -> Vec<usize> {
+        let inner = &*self.inner;
+        let normalization = inner
+            .normalization
+            .filter(|_| may_hold_compatibility_ideograph(text));
+        let tries: Vec<_> = normalization
+            .into_iter()
+            .chain(inner.steps.iter().copied())
+            .map(Trie::view)
+            .collect();
+        let ascii_clean = tries.iter().all(|t| t.ascii_clean);
+        let bytes = text.as_bytes();
         let mut starts = Vec::new();
-        for (line, converted) in text.split('\n').zip(again.split('\n')) {
-            if line != converted {
-                starts.push(at);
+        let mut p = 0;
+        while p < bytes.len() {
+            if bytes[p] < 0x80 && ascii_clean {
+                p = skip_ascii(bytes, p, bytes.len());
+                continue;
             }
-            at += line.len() + 1;
+            let (c, clen) = decode(bytes, p);
+            if tries
+                .iter()
+                .any(|t| t.may_change_at(bytes, p, bytes.len(), c, clen))
+            {
+                starts.push(memchr::memrchr(b'\n', &bytes[..p]).map_or(0, |i| i + 1));
+                p = memchr::memchr(b'\n', &bytes[p..]).map_or(bytes.len(), |i| p + i + 1);
+                continue;
+            }
+            p += clen;
         }
         starts
     }
@@ -460,19 +481,19 @@ impl Converter {
     }
 
     /// Converts the lines starting at `line_starts` again until they stop changing.
-    /// `None` when none of them changed.
-    fn settle_lines(&self, text: &str, line_starts: &[usize]) -> Option<String> {
-        let mut lines: Vec<(usize, usize)> = line_starts
+    fn settle_lines(&self, mut text: String, line_starts: &[usize]) -> String {
+        let mut units: Vec<(usize, usize)> = line_starts
             .iter()
-            .map(|&at| settling_unit(text, at))
+            .map(|&at| settling_unit(&text, at))
             .collect();
-        lines.dedup();
-        let mut settled = String::with_capacity(text.len());
-        let mut copied = 0;
-        for (start, end) in lines {
-            if start < copied {
-                continue;
+        units.dedup();
+        let mut fixes: Vec<(usize, usize, String)> = Vec::new();
+        let mut covered = 0;
+        for (start, end) in units {
+            if start < covered {
+                continue; // inside a unit already widened over it
             }
+            covered = end;
             let mut line = Cow::Borrowed(&text[start..end]);
             for _ in 0..MAX_FIXED_POINT_PASSES {
                 match self.convert_with(&line, Policy::OpenccExact) {
@@ -482,16 +503,26 @@ impl Converter {
                 }
             }
             if let Cow::Owned(line) = line {
-                settled.push_str(&text[copied..start]);
-                settled.push_str(&line);
-                copied = end;
+                fixes.push((start, end, line));
             }
         }
-        if copied == 0 {
-            return None;
+        // Most fixes swap characters of the same UTF-8 length (於 → 于): write those in
+        // place; any other fix means one rebuild of the text.
+        if fixes.iter().all(|(s, e, line)| line.len() == e - s) {
+            for (start, end, line) in fixes {
+                text.replace_range(start..end, &line);
+            }
+            return text;
+        }
+        let mut settled = String::with_capacity(text.len() + text.len() / 64);
+        let mut copied = 0;
+        for (start, end, line) in fixes {
+            settled.push_str(&text[copied..start]);
+            settled.push_str(&line);
+            copied = end;
         }
         settled.push_str(&text[copied..]);
-        Some(settled)
+        settled
     }
 }
 
@@ -585,6 +616,41 @@ mod tests {
             settled.convert("第一行\n由於單欄\n第三行"),
             "第一行\n由于单栏\n第三行"
         );
+    }
+
+    /// The cheap check must never call a line settled that an exact pass would change.
+    #[test]
+    fn lines_not_suspected_are_fixed_points() {
+        let golden = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/golden/");
+        let docs: Vec<String> = [
+            "hk-news.trad.txt",
+            "xinhua.simp.txt",
+            "pinyin-injected.trad.txt",
+        ]
+        .iter()
+        .map(|f| std::fs::read_to_string(format!("{golden}{f}")).unwrap())
+        .collect();
+        for config in Config::ALL {
+            let c = exact(config);
+            for doc in &docs {
+                let once = c.convert(doc);
+                let suspects = c.lines_that_may_change(&once);
+                let again = c.convert(&once);
+                let mut at = 0;
+                for (line, line_again) in once.split('\n').zip(again.split('\n')) {
+                    if line != line_again {
+                        assert!(suspects.contains(&at), "{config}: {line} -> {line_again}");
+                    }
+                    at += line.len() + 1;
+                }
+            }
+        }
+        // And it is not a blanket "maybe": a settled simplified text raises no suspicion.
+        let c = exact(Config::T2S);
+        assert!(c
+            .lines_that_may_change("由于单栏。他们在公园里散步。")
+            .is_empty());
+        assert_eq!(c.lines_that_may_change("一\n由於单栏\n三"), vec![4]);
     }
 
     #[test]

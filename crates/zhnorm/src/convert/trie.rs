@@ -6,8 +6,8 @@
 use std::borrow::Cow;
 
 use super::trie_build::{
-    self, CHILD_COUNT_SHIFT, FLAG_HAS_VALUE, FLAG_IDENTITY, NODE_WORDS, PAGE_INDEX_LEN, PAGE_SIZE,
-    TIER_MASK, TRIE_FLAG_ASCII_CLEAN,
+    self, CHILD_COUNT_SHIFT, FLAG_HAS_VALUE, FLAG_IDENTITY, FLAG_MAY_CHANGE, NODE_WORDS,
+    PAGE_INDEX_LEN, PAGE_SIZE, TIER_MASK, TRIE_FLAG_ASCII_CLEAN,
 };
 
 /// A compiled dictionary step: owns (or borrows from the binary) its words.
@@ -18,7 +18,26 @@ pub struct Trie {
     /// The values, validated as UTF-8 once, at load.
     values: Cow<'static, str>,
     flags: u32,
+    /// One bit per code point below [`STARTER_LIMIT`]: the character alone is a key that
+    /// changes text.
+    changes_alone: Vec<u64>,
+    /// Hashed bitset of the two-character prefixes of keys that may change text. With
+    /// `changes_alone`, rules out most positions of real text without walking the trie.
+    may_change_pairs: Vec<u64>,
 }
+
+/// log2 of the number of bits in the pair filter (128 KiB: a few percent full for
+/// the largest phrase dictionaries).
+const PAIR_BITS: u32 = 18;
+
+#[inline(always)]
+fn pair_slot(c1: u32, c2: u32) -> usize {
+    let h = (c1.wrapping_mul(0x9E37_79B1) ^ c2).wrapping_mul(0x85EB_CA6B);
+    (h >> (32 - PAIR_BITS)) as usize
+}
+
+/// Code points covered by `changes_alone`: every BMP character and CJK Extensions B–G.
+const STARTER_LIMIT: u32 = 0x32000;
 
 /// Borrowed view used in the hot loops: plain slices, no indirection.
 #[derive(Clone, Copy)]
@@ -29,6 +48,8 @@ pub(crate) struct TrieRef<'a> {
     child_chars: &'a [u32],
     child_nodes: &'a [u32],
     values: &'a str,
+    changes_alone: &'a [u64],
+    may_change_pairs: &'a [u64],
     pub ascii_clean: bool,
 }
 
@@ -73,13 +94,16 @@ impl Trie {
                     .map_err(|_| "corrupt dictionary values")?,
             ),
         };
-        let trie = Trie {
+        let mut trie = Trie {
             words,
             sections,
             values,
             flags,
+            changes_alone: Vec::new(),
+            may_change_pairs: Vec::new(),
         };
         trie.validate()?;
+        (trie.changes_alone, trie.may_change_pairs) = trie.change_filters();
         Ok(trie)
     }
 
@@ -99,8 +123,43 @@ impl Trie {
             child_chars: s(3),
             child_nodes: s(4),
             values: &self.values,
+            changes_alone: &self.changes_alone,
+            may_change_pairs: &self.may_change_pairs,
             ascii_clean: self.flags & TRIE_FLAG_ASCII_CLEAN != 0,
         }
+    }
+
+    /// The `changes_alone` bitset and the pair filter (see the fields).
+    fn change_filters(&self) -> (Vec<u64>, Vec<u64>) {
+        let v = self.view();
+        let mut alone = vec![0u64; STARTER_LIMIT as usize / 64];
+        let mut pairs = vec![0u64; (1 << PAIR_BITS) / 64];
+        let set = |bits: &mut [u64], i: usize| bits[i / 64] |= 1 << (i % 64);
+        for (page, &slot) in v.page_index.iter().enumerate() {
+            if slot == 0 {
+                continue;
+            }
+            for (i, &node) in v.pages[slot as usize * PAGE_SIZE..][..PAGE_SIZE]
+                .iter()
+                .enumerate()
+            {
+                let c = (page * PAGE_SIZE + i) as u32;
+                if node == 0 || v.flags(node) & FLAG_MAY_CHANGE == 0 {
+                    continue;
+                }
+                let own = v.flags(node) & (FLAG_HAS_VALUE | FLAG_IDENTITY) == FLAG_HAS_VALUE;
+                if own && c < STARTER_LIMIT {
+                    set(&mut alone, c as usize);
+                }
+                let (first, count) = v.children(node);
+                for k in first..first + count {
+                    if v.flags(v.child_nodes[k]) & FLAG_MAY_CHANGE != 0 {
+                        set(&mut pairs, pair_slot(c, v.child_chars[k]));
+                    }
+                }
+            }
+        }
+        (alone, pairs)
     }
 
     /// Checks every index the matcher will follow, so lookups can never go out of bounds
@@ -155,14 +214,19 @@ impl<'a> TrieRef<'a> {
         &self.values[w[0] as usize..(w[0] + w[1]) as usize]
     }
 
+    /// Where `node`'s children start in the child arrays, and how many there are.
+    #[inline(always)]
+    fn children(&self, node: u32) -> (usize, usize) {
+        let count = (self.flags(node) >> CHILD_COUNT_SHIFT) as usize;
+        (self.nodes[node as usize * NODE_WORDS + 3] as usize, count)
+    }
+
     #[inline]
     fn child(&self, node: u32, c: u32) -> u32 {
-        let flags = self.flags(node);
-        let count = (flags >> CHILD_COUNT_SHIFT) as usize;
+        let (first, count) = self.children(node);
         if count == 0 {
             return 0;
         }
-        let first = self.nodes[node as usize * NODE_WORDS + 3] as usize;
         let chars = &self.child_chars[first..first + count];
         match chars.binary_search(&c) {
             Ok(i) => self.child_nodes[first + i],
@@ -206,6 +270,68 @@ impl<'a> TrieRef<'a> {
             q += len;
         }
     }
+}
+
+impl TrieRef<'_> {
+    /// Whether some key that is a prefix of `bytes[p..end]` has a value other than
+    /// itself, i.e. whether a match here, of any length, could change the text. `c` is
+    /// the character at `p`, of `clen` bytes.
+    #[inline]
+    pub fn may_change_at(&self, bytes: &[u8], p: usize, end: usize, c: u32, clen: usize) -> bool {
+        if c < STARTER_LIMIT && self.changes_alone[c as usize / 64] & (1 << (c % 64)) == 0 {
+            // Only a longer key could change text: its first two characters must pass.
+            if p + clen >= end {
+                return false;
+            }
+            let slot = pair_slot(c, decode(bytes, p + clen).0);
+            if self.may_change_pairs[slot / 64] & (1 << (slot % 64)) == 0 {
+                return false;
+            }
+        }
+        let mut node = self.root(c);
+        if node == 0 {
+            return false;
+        }
+        let mut q = p + clen;
+        loop {
+            let flags = self.flags(node);
+            if flags & FLAG_MAY_CHANGE == 0 {
+                return false;
+            }
+            if flags & (FLAG_HAS_VALUE | FLAG_IDENTITY) == FLAG_HAS_VALUE {
+                return true;
+            }
+            if q >= end {
+                return false;
+            }
+            let (c, len) = decode(bytes, q);
+            if q + len > end {
+                return false;
+            }
+            node = self.child(node, c);
+            if node == 0 {
+                return false;
+            }
+            q += len;
+        }
+    }
+}
+
+/// The first byte at or after `p` (and before `end`) that is not ASCII, or `end`.
+#[inline(always)]
+pub(crate) fn skip_ascii(bytes: &[u8], mut p: usize, end: usize) -> usize {
+    while p + 8 <= end {
+        let word = u64::from_le_bytes(bytes[p..p + 8].try_into().expect("8 bytes"));
+        let high = word & 0x8080_8080_8080_8080;
+        if high != 0 {
+            return p + (high.trailing_zeros() / 8) as usize;
+        }
+        p += 8;
+    }
+    while p < end && bytes[p] < 0x80 {
+        p += 1;
+    }
+    p
 }
 
 /// Decodes the character at `p` of valid UTF-8: (code point, byte length).

@@ -22,6 +22,9 @@ pub const NODE_WORDS: usize = 4;
 pub const FLAG_HAS_VALUE: u32 = 1 << 8;
 /// The value equals the key: emitting it changes nothing.
 pub const FLAG_IDENTITY: u32 = 1 << 9;
+/// This node or one below it has a value that differs from its key: a walk that cannot
+/// reach such a node can never change text.
+pub const FLAG_MAY_CHANGE: u32 = 1 << 10;
 pub const TIER_MASK: u32 = 0xFF;
 pub const CHILD_COUNT_SHIFT: u32 = 11;
 
@@ -142,6 +145,14 @@ fn flatten(arena: &[Node], values: &[&str], max_key_chars: u32) -> TrieParts {
             key_of[child] = key;
         }
     }
+    // Children come after their parent in `queue`, so a backward sweep sees them first.
+    let mut may_change = vec![false; arena.len()];
+    for &at in queue.iter().rev() {
+        let own = arena[at]
+            .candidate
+            .is_some_and(|(_, _, v)| values[v] != key_of[at]);
+        may_change[at] = own || arena[at].children.values().any(|&c| may_change[c]);
+    }
     for &at in &queue[1..] {
         let id = ids[at] as usize;
         let node = &arena[at];
@@ -156,6 +167,9 @@ fn flatten(arena: &[Node], values: &[&str], max_key_chars: u32) -> TrieParts {
             if value == key_of[at] {
                 flags |= FLAG_IDENTITY;
             }
+        }
+        if may_change[at] {
+            flags |= FLAG_MAY_CHANGE;
         }
         flags |= (node.children.len() as u32) << CHILD_COUNT_SHIFT;
         let first_child = parts.child_chars.len() as u32;
