@@ -185,6 +185,10 @@ fn main() {
     .unwrap();
     code.push_str(&script_tables(&dicts));
     std::fs::write(out.join("opencc_tables.rs"), code).unwrap();
+
+    let unicode = manifest.join("../../data/unicode");
+    verify_pins(&unicode);
+    std::fs::write(out.join("unicode_tables.rs"), radical_table(&unicode)).unwrap();
 }
 
 /// Reduces a config's dictionary tree to tiers, as OpenCC resolves it: a `short_circuit`
@@ -307,6 +311,36 @@ fn script_tables(dicts: &BTreeMap<String, trie_build::Entries>) -> String {
         writeln!(code, "pub(crate) static {name}: [u64; {words}] = {bits:?};").unwrap();
     }
     code
+}
+
+/// First and last code points of the radical blocks (CJK Radicals Supplement, Kangxi
+/// Radicals) that the `unicode` stage maps to unified ideographs.
+const RADICALS: (u32, u32) = (0x2E80, 0x2FDF);
+
+/// `RADICAL_EQUIVALENTS[c - 0x2E80]`: the unified ideograph for each radical, or `'\0'`.
+fn radical_table(data: &Path) -> String {
+    let text = read(&data.join("EquivalentUnifiedIdeograph.txt"));
+    let mut table = vec!['\0'; (RADICALS.1 - RADICALS.0 + 1) as usize];
+    for line in text.lines() {
+        let line = line.split('#').next().unwrap().trim();
+        let Some((range, target)) = line.split_once(';') else {
+            continue;
+        };
+        let hex = |h: &str| u32::from_str_radix(h.trim(), 16).expect("hex code point");
+        let (first, last) = match range.split_once("..") {
+            Some((a, b)) => (hex(a), hex(b)),
+            None => (hex(range), hex(range)),
+        };
+        let target = char::from_u32(hex(target)).expect("a character");
+        for c in (first..=last).filter(|c| (RADICALS.0..=RADICALS.1).contains(c)) {
+            table[(c - RADICALS.0) as usize] = target;
+        }
+    }
+    format!(
+        "pub(crate) const RADICAL_FIRST: u32 = {:#X};\npub(crate) static RADICAL_EQUIVALENTS: [char; {}] = {table:?};\n",
+        RADICALS.0,
+        table.len()
+    )
 }
 
 /// The script tables cover the BMP and the first supplementary ideograph blocks.

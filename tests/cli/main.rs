@@ -46,7 +46,15 @@ fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
 
 #[test]
 fn example_document_matches_opencc() {
-    let o = zhnorm(&["--opencc-exact", "examples/hk-news.txt"], "");
+    let o = zhnorm(
+        &[
+            "--opencc-exact",
+            "--only",
+            "convert",
+            "examples/hk-news.txt",
+        ],
+        "",
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let expected =
         std::fs::read_to_string(repo().join("tests/golden/hk-news.t2s.expected.txt")).unwrap();
@@ -54,9 +62,31 @@ fn example_document_matches_opencc() {
 }
 
 #[test]
+fn example_document_gets_its_punctuation_and_spacing_back() {
+    let o = zhnorm(&["examples/hk-news.txt"], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("俄总理米舒斯京：真诚愿意"), "{out}");
+    assert!(out.contains("最后更新：23:33"), "{out}");
+    assert!(out.contains("米舒斯京（右）在"), "{out}");
+    assert!(out.contains("\n你或有兴趣的文章"), "{out}");
+    assert_eq!(
+        out.lines().count(),
+        stdout(&zhnorm(&["--only", "convert", "examples/hk-news.txt"], ""))
+            .lines()
+            .count()
+    );
+}
+
+#[test]
 fn stdin_and_dash_read_standard_input() {
     for args in [&[][..], &["-"][..]] {
         let o = zhnorm(args, "中俄關係\n第二行\r\n");
+        assert_eq!(stdout(&o), "中俄关系\n第二行\n"); // `space` ends lines with LF
+        let o = zhnorm(
+            &[args, &["--skip", "space"]].concat(),
+            "中俄關係\n第二行\r\n",
+        );
         assert_eq!(stdout(&o), "中俄关系\n第二行\r\n");
     }
 }

@@ -3,4 +3,6 @@
 mod golden;
 mod opencc_conformance;
 mod properties;
+mod punct_restore;
+mod stage_properties;
 mod util;

@@ -7,7 +7,8 @@ use clap::Parser;
 /// Turns messy Chinese text into clean, consistent text.
 ///
 /// Reads each PATH (or standard input, for none or `-`) and writes the normalized text to
-/// standard output, in order, keeping the line structure exactly. Input is UTF-8, with or
+/// standard output, in order, keeping the line structure (lines end in LF after the
+/// `space` stage). Input is UTF-8, with or
 /// without a byte-order mark.
 ///
 /// Exit status: 0 when every input was processed; 2 when some input failed (each failure
@@ -39,6 +40,12 @@ pub struct Args {
     /// whose entries take priority over the built-in ones. Repeatable; earlier files win.
     #[arg(long, value_name = "FILE")]
     pub dict: Vec<PathBuf>,
+
+    /// Punctuation mode: `cjk` (Chinese punctuation in Chinese context, “” quotes), `tw` or
+    /// `hk` (the same with 「」 quotes), `search` (fold full-width forms for an index) or
+    /// `keep`. Default: `tw`/`hk` when converting to those targets, `cjk` otherwise.
+    #[arg(long, value_name = "MODE")]
+    pub punct: Option<String>,
 
     /// Run only these stages (comma list of repair, pinyin, unicode, convert, punct,
     /// space). `--only decode` runs none and prints the decoded text as UTF-8.

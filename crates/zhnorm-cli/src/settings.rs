@@ -1,7 +1,7 @@
 //! Validated settings: the raw arguments turned into built objects, or a clear error.
 
 use anyhow::{bail, Context, Result};
-use zhnorm::{Config, Converter, Pipeline, Policy, StageSelection};
+use zhnorm::{Config, Converter, Pipeline, Policy, PunctMode, StageSelection};
 
 use crate::cli::Args;
 
@@ -49,8 +49,12 @@ impl Settings {
                 Some(builder.build())
             }
         };
+        let punct = match &args.punct {
+            Some(mode) => mode.parse()?,
+            None => PunctMode::for_config(converter.as_ref().map(Converter::config)),
+        };
         Ok(Settings {
-            pipeline: Pipeline::with_selection(converter, &selection),
+            pipeline: Pipeline::with_options(converter, punct, &selection),
             jsonl_fields: args.jsonl.then(|| args.field.clone()),
         })
     }

@@ -17,6 +17,8 @@ pub enum ErrorKind {
     UnknownConfig { name: String },
     /// A stage name that does not exist.
     UnknownStage { name: String },
+    /// A punctuation mode that does not exist.
+    UnknownPunctMode { name: String },
     /// A user dictionary line that is not `source<TAB>target`.
     BadDictionary { line: usize, message: String },
     /// Bytes that are not valid UTF-8, at this byte offset and line (1-based).
@@ -49,6 +51,13 @@ impl fmt::Display for Error {
                     f,
                     "unknown stage `{name}`; stages are: {}",
                     crate::pipeline::STAGE_NAMES.join(", ")
+                )
+            }
+            ErrorKind::UnknownPunctMode { name } => {
+                write!(
+                    f,
+                    "unknown punctuation mode `{name}`; modes are: {}",
+                    crate::punct::PunctMode::NAMES.join(", ")
                 )
             }
             ErrorKind::BadDictionary { line, message } => {

@@ -2,8 +2,9 @@
 //!
 //! Text goes through named stages — `repair`, `pinyin`, `unicode`, `convert`, `punct`,
 //! `space` — each returning its input borrowed when it changes nothing. This version
-//! implements `convert`: script conversion identical to OpenCC 1.4.2 in all 16 of its
-//! configs, over OpenCC's own dictionaries compiled into the library.
+//! implements `unicode` (one form per character), `convert` (script conversion identical
+//! to OpenCC 1.4.2 in all 16 of its configs, over OpenCC's own dictionaries compiled into
+//! the library), `punct` (punctuation by context, [`PunctMode`]) and `space`.
 //!
 //! ```
 //! use zhnorm::{Config, Converter};
@@ -18,14 +19,17 @@
 //! The library does no I/O and keeps no mutable global state; the compiled dictionaries
 //! are read-only and parsed lazily on first use.
 
+mod chars;
 pub mod convert;
 pub mod decode;
 mod error;
 pub mod pipeline;
+pub mod punct;
 
 pub use convert::{classify, Config, Converter, ConverterBuilder, Policy, Script, ScriptReport};
 pub use error::{Error, ErrorKind};
 pub use pipeline::{Normalized, Pipeline, Stage, StageSelection};
+pub use punct::{PunctMode, PunctStage, SpaceStage, UnicodeStage};
 
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -37,10 +41,11 @@ static DEFAULT_PIPELINE: LazyLock<Pipeline> = LazyLock::new(|| {
     )
 });
 
-/// Normalizes `text` with the default pipeline (converting to Simplified Chinese).
+/// Normalizes `text` with the default pipeline (converting to Simplified Chinese,
+/// punctuation in `cjk` mode).
 ///
 /// ```
-/// assert_eq!(zhnorm::normalize("中俄關係"), "中俄关系");
+/// assert_eq!(zhnorm::normalize("王毅表示,中俄關係"), "王毅表示，中俄关系");
 /// ```
 pub fn normalize(text: &str) -> Cow<'_, str> {
     DEFAULT_PIPELINE.run(text).text

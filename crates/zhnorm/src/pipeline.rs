@@ -10,12 +10,13 @@ use std::borrow::Cow;
 
 use crate::convert::Converter;
 use crate::error::{Error, ErrorKind};
+use crate::punct::{PunctMode, PunctStage, SpaceStage, UnicodeStage};
 
 /// Every stage name, in the order stages run.
 pub const STAGE_NAMES: [&str; 6] = ["repair", "pinyin", "unicode", "convert", "punct", "space"];
 
 /// The stages this version implements.
-pub const AVAILABLE_STAGES: [&str; 1] = ["convert"];
+pub const AVAILABLE_STAGES: [&str; 4] = ["unicode", "convert", "punct", "space"];
 
 /// One concern of normalization.
 pub trait Stage: Send + Sync {
@@ -129,11 +130,31 @@ impl Pipeline {
     }
 
     /// The default pipeline: every available stage, converting with `converter`
-    /// (or not converting, with `None`), as `selection` allows.
+    /// (or not converting, with `None`) and punctuation in the mode that suits its
+    /// target, as `selection` allows.
     pub fn with_selection(converter: Option<Converter>, selection: &StageSelection) -> Pipeline {
+        let mode = PunctMode::for_config(converter.as_ref().map(Converter::config));
+        Pipeline::with_options(converter, mode, selection)
+    }
+
+    /// Like [`Pipeline::with_selection`], with the punctuation mode given.
+    pub fn with_options(
+        converter: Option<Converter>,
+        punct: PunctMode,
+        selection: &StageSelection,
+    ) -> Pipeline {
         let mut stages: Vec<Box<dyn Stage>> = Vec::new();
+        if selection.contains("unicode") {
+            stages.push(Box::new(UnicodeStage));
+        }
         if let Some(c) = converter.filter(|_| selection.contains("convert")) {
             stages.push(Box::new(ConvertStage(c)));
+        }
+        if selection.contains("punct") && punct != PunctMode::Keep {
+            stages.push(Box::new(PunctStage::new(punct)));
+        }
+        if selection.contains("space") {
+            stages.push(Box::new(SpaceStage));
         }
         Pipeline { stages }
     }

@@ -1,0 +1,660 @@
+//! Stage `punct`: punctuation by context.
+//!
+//! In `cjk`/`tw`/`hk` modes (GB/T 15834-2011), ASCII marks that follow Han text become
+//! Chinese ones: `, . ? ! : ; ( )` → `，。？！：；（）`, straight quotes → “” ‘’ (「」 『』 in
+//! `tw`/`hk`), `...` `。。。` → `……`, `--` `――` and a pair of `─` between Han → `——`,
+//! `• ‧ ・` between Han → `·` (`‧` kept in `tw`/`hk`). `、` is never inferred.
+//! Full-width `：．` between digits become ASCII (`8：51` → `8:51`).
+//!
+//! Never touched: numbers, times, ratios, versions (`12:30`, `1.37亿`, `1,000`), URLs,
+//! e-mail addresses, file paths, inline code and fenced code blocks, quotes around code
+//! (`檢查"$unit"服務`), Latin sentences, Japanese lines, a single `…`, command synopses
+//! (`cp [选项]... 来源...`), box-drawing runs, anything outside a Han context.
+//!
+//! `search` folds instead: U+FF01–FF5E to ASCII, U+3000 to a space, half-width katakana
+//! to full-width.
+
+use std::borrow::Cow;
+
+use unicode_normalization::UnicodeNormalization;
+
+use super::space::is_invisible_debris;
+use super::PunctMode;
+use crate::chars::{is_cjk_closing, is_han, is_kana};
+use crate::pipeline::Stage;
+
+/// The `punct` stage in one mode.
+#[derive(Debug, Clone, Copy)]
+pub struct PunctStage {
+    mode: PunctMode,
+}
+
+impl PunctStage {
+    pub fn new(mode: PunctMode) -> PunctStage {
+        PunctStage { mode }
+    }
+
+    pub fn mode(&self) -> PunctMode {
+        self.mode
+    }
+}
+
+impl Stage for PunctStage {
+    fn name(&self) -> &'static str {
+        "punct"
+    }
+
+    fn apply<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        let out = match self.mode {
+            PunctMode::Keep => return Cow::Borrowed(text),
+            PunctMode::Search => fold_for_search(text),
+            mode => in_context(text, mode),
+        };
+        match out {
+            Some(s) if s != text => Cow::Owned(s),
+            _ => Cow::Borrowed(text),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// search
+
+fn fold_for_search(text: &str) -> Option<String> {
+    let needs = text
+        .chars()
+        .any(|c| matches!(c as u32, 0xFF01..=0xFF5E | 0x3000 | 0xFF61..=0xFF9F));
+    if !needs {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c as u32 {
+            0xFF01..=0xFF5E => out.push(char::from_u32(c as u32 - 0xFEE0).expect("ASCII")),
+            0x3000 => out.push(' '),
+            0xFF61..=0xFF9F => {
+                // NFKC composes a half-width voiced mark with its kana: ｶﾞ → ガ.
+                let mut run = String::from(c);
+                while let Some(&n) = chars
+                    .peek()
+                    .filter(|n| matches!(**n as u32, 0xFF61..=0xFF9F))
+                {
+                    run.push(n);
+                    chars.next();
+                }
+                out.extend(run.nfkc());
+            }
+            _ => out.push(c),
+        }
+    }
+    // A lone half-width voiced mark becomes a combining one: compose it with its kana.
+    if text.contains(['\u{FF9E}', '\u{FF9F}']) {
+        out = out.nfc().collect();
+    }
+    Some(out)
+}
+
+// ---------------------------------------------------------------------------------------
+// cjk, tw, hk
+
+/// Whether a quick byte scan finds anything the context rules could change.
+fn may_change(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| match b {
+        b',' | b'.' | b'?' | b'!' | b':' | b';' | b'(' | b')' | b'"' | b'\'' | b'-' => {
+            // Next to a non-ASCII character, before a space and one, or ending a line.
+            let after = bytes[i + 1..].iter().find(|&&n| n != b' ');
+            (i > 0 && bytes[i - 1] >= 0x80) || matches!(after, None | Some(b'\n' | b'\r' | 0x80..))
+        }
+        0xE2 | 0xE3 | 0xEF => {
+            let c = text[i..].chars().next().expect("lead byte");
+            matches!(c, '―' | '─' | '•' | '‧' | '・' | '。' | '：' | '．')
+        }
+        _ => false,
+    })
+}
+
+fn in_context(text: &str, mode: PunctMode) -> Option<String> {
+    if !may_change(text) {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut in_fence = false;
+    for line in text.split_inclusive(['\n', '\r']) {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_fence = !in_fence;
+            out.push_str(line);
+            continue;
+        }
+        let in_scope = |c: char| is_han(c) || matches!(c, '：' | '．');
+        if in_fence || line.chars().any(is_kana) || !line.chars().any(in_scope) {
+            out.push_str(line);
+            continue;
+        }
+        Line::new(line, mode).rewrite(&mut out);
+    }
+    Some(out)
+}
+
+/// One line being rewritten: its characters, which of them are protected, and the
+/// output so far (so that context to the left is what the reader will see).
+struct Line {
+    chars: Vec<char>,
+    protected: Vec<bool>,
+    mode: PunctMode,
+    synopsis: bool,
+}
+
+impl Line {
+    fn new(line: &str, mode: PunctMode) -> Line {
+        // Invisible debris (controls, zero-width characters) would hide a mark's context;
+        // `space` removes it anyway. A ZWJ stays where it may join emoji.
+        let emoji = line.chars().any(|c| c >= '\u{1F000}');
+        let chars: Vec<char> = line
+            .chars()
+            .filter(|&c| !(is_invisible_debris(c) || c == '\u{200D}' && !emoji))
+            .collect();
+        let protected = protected_spans(&chars);
+        Line {
+            synopsis: is_synopsis(line),
+            chars,
+            protected,
+            mode,
+        }
+    }
+
+    fn at(&self, i: usize) -> Option<char> {
+        self.chars.get(i).copied()
+    }
+
+    fn rewrite(&self, out: &mut String) {
+        let n = self.chars.len();
+        let mut emitted: Vec<char> = Vec::with_capacity(n);
+        let pairs = self.pairs();
+        let mut i = 0;
+        while i < n {
+            let c = self.chars[i];
+            if self.protected[i] {
+                emitted.push(c);
+                i += 1;
+                continue;
+            }
+            let left = emitted.last().copied();
+            let right = pairs.get(i + 1).copied().flatten().or(self.at(i + 1));
+            let chinese_left = left.is_some_and(is_chinese_left);
+            // Ellipses: `...`, `......`, `。。。` after Chinese text.
+            if (c == '.' || c == '。') && chinese_left && !self.synopsis {
+                let run = self.chars[i..].iter().take_while(|&&d| d == c).count();
+                if run >= 3 && (c == '.' || run % 3 == 0) {
+                    emitted.extend(['…', '…']);
+                    i += run;
+                    continue;
+                }
+            }
+            if let Some(Some(r)) = pairs.get(i) {
+                emitted.push(*r);
+                i += 1;
+                continue;
+            }
+            let han_right = right.is_some_and(is_han);
+            let digit = |x: Option<char>| x.is_some_and(|x| x.is_ascii_digit());
+            let numeric = digit(left) && digit(right);
+            // Between Latin and Han (`返回 0,除非`, `dfl,其它`) the mark joins Chinese text.
+            // Before a Chinese mark, an ASCII one is literal (`缺省是 ?column?，`).
+            let before_mark = right.is_some_and(|r| is_chinese_right(r) && !is_han(r))
+                && !matches!(right, Some('（' | '“' | '「' | '『' | '‘' | '《'));
+            let chinese = (chinese_left
+                || right.is_some_and(is_chinese_right)
+                || self.ends_latin_words_in_chinese(i, left))
+                && !numeric
+                && !before_mark;
+            let replacement = match c {
+                ',' | ';' | '?' | '!' if chinese => {
+                    let wide = match c {
+                        ',' => '，',
+                        ';' => '；',
+                        '?' => '？',
+                        _ => '！',
+                    };
+                    (!(c == '!' && right == Some('='))).then_some(wide)
+                }
+                ':' if chinese && !matches!(right, Some('/' | '\\' | ':')) => Some('：'),
+                '.' if self.is_chinese_period(i, left, right) => Some('。'),
+                '-' if right == Some('-')
+                    && left.is_some_and(is_han)
+                    && self.at(i + 2).is_some_and(is_han) =>
+                {
+                    emitted.extend(['—', '—']);
+                    i += 2;
+                    continue;
+                }
+                '―' if right == Some('―') => {
+                    emitted.extend(['—', '—']);
+                    i += 2;
+                    continue;
+                }
+                '─' if right == Some('─')
+                    && left.is_some_and(is_han)
+                    && self.at(i + 2).is_some_and(is_han) =>
+                {
+                    emitted.extend(['—', '—']);
+                    i += 2;
+                    continue;
+                }
+                '•' | '‧' | '・' if left.is_some_and(is_han) && han_right => {
+                    let keep = c == '‧' && matches!(self.mode, PunctMode::Tw | PunctMode::Hk);
+                    (!keep).then_some('·')
+                }
+                // Times and decimals (`8：51`); a full-width comma between numbers may
+                // enumerate them (`1，2，4`) and stays.
+                '：' | '．' if numeric => Some(if c == '：' { ':' } else { '.' }),
+                _ => None,
+            };
+            match replacement {
+                Some(r) => {
+                    // A space after the mark stays: folding keeps spaces, so one here
+                    // was in the original too (`字符， 也`).
+                    emitted.push(r);
+                    i += 1;
+                }
+                None => {
+                    emitted.push(c);
+                    i += 1;
+                }
+            }
+        }
+        out.extend(emitted);
+    }
+
+    /// Replacements for paired marks (parentheses, quotes), by position; `None` where a
+    /// mark stays as it is.
+    fn pairs(&self) -> Vec<Option<char>> {
+        let n = self.chars.len();
+        let mut out = vec![None; n];
+        let quotes = match self.mode {
+            PunctMode::Tw | PunctMode::Hk => [['「', '」'], ['『', '』']],
+            _ => [['“', '”'], ['‘', '’']],
+        };
+        // Double quotes: taken in order. With an odd count, a quote opened on the line
+        // before closes at the start of this one, or one opened here closes on the next.
+        let mut doubles: Vec<usize> = (0..n)
+            .filter(|&i| self.chars[i] == '"' && !self.protected[i])
+            .collect();
+        if doubles.len() % 2 == 1 {
+            let first = doubles[0];
+            if self.chars[..first].iter().all(|c| c.is_whitespace())
+                && self
+                    .at(first + 1)
+                    .is_none_or(|c| !c.is_alphanumeric() && !is_han(c))
+            {
+                if self.chinese_after(first) {
+                    out[first] = Some(quotes[0][1]);
+                }
+                doubles.remove(0);
+            } else {
+                let last = doubles.pop().expect("odd, so not empty");
+                if self.at(last + 1).is_some_and(is_han) || self.chinese_before(last, true, &[]) {
+                    out[last] = Some(quotes[0][0]);
+                }
+            }
+        }
+        for pair in doubles.chunks_exact(2) {
+            let (open, close) = (pair[0], pair[1]);
+            if self.quote_is_chinese(open, close) {
+                out[open] = Some(quotes[0][0]);
+                out[close] = Some(quotes[0][1]);
+            }
+        }
+        // Single quotes: an apostrophe (`don't`) is never one; the rest pair in order.
+        let singles: Vec<usize> = (0..n)
+            .filter(|&i| self.chars[i] == '\'' && !self.protected[i])
+            .filter(|&i| {
+                let word = |x: Option<char>| x.is_some_and(|x| x.is_ascii_alphanumeric());
+                !(word(i.checked_sub(1).and_then(|j| self.at(j))) && word(self.at(i + 1)))
+            })
+            .collect();
+        if singles.len() % 2 == 0 {
+            for pair in singles.chunks(2) {
+                let (open, close) = (pair[0], pair[1]);
+                if self.quote_is_chinese(open, close) {
+                    out[open] = Some(quotes[1][0]);
+                    out[close] = Some(quotes[1][1]);
+                }
+            }
+        }
+        // Parentheses: matched with a stack.
+        let mut stack = Vec::new();
+        for i in 0..n {
+            if self.protected[i] {
+                continue;
+            }
+            match self.chars[i] {
+                '(' => stack.push(i),
+                ')' => match stack.pop() {
+                    Some(open) => {
+                        if self.parens_are_chinese(open, i) {
+                            out[open] = Some('（');
+                            out[i] = Some('）');
+                        }
+                    }
+                    // Opened on an earlier line: Chinese after Chinese text.
+                    None => {
+                        if self.chinese_before(i, false, &out) {
+                            out[i] = Some('）');
+                        }
+                    }
+                },
+                _ => {}
+            }
+        }
+        // Left open, to close on a later line: Chinese before Chinese text.
+        for open in stack {
+            if self.at(open + 1).is_some_and(is_han) || self.chinese_before(open, false, &out) {
+                out[open] = Some('（');
+            }
+        }
+        out
+    }
+
+    /// A `.` ends a Chinese sentence: after Chinese text and not inside a name or number
+    /// (`文件.txt`, `1.37`); at the start of a line before Han; or after a number that
+    /// Chinese text leads into, at the end of the line (`預設埠636.`).
+    fn is_chinese_period(&self, i: usize, left: Option<char>, right: Option<char>) -> bool {
+        let joins_word = right.is_some_and(|r| r.is_ascii_alphanumeric() || r == '.');
+        // After a Chinese mark a dot starts a name (`，.mcpc8`, `。.PP`), not a sentence end.
+        if left.is_some_and(|l| matches!(l, '。' | '，' | '、' | '；' | '：' | '？' | '！'))
+        {
+            return false;
+        }
+        if left.is_some_and(is_chinese_left) {
+            // `子模式.Perl假定`: a capitalized word starts the next sentence.
+            let next_sentence = right.is_some_and(|r| r.is_ascii_uppercase())
+                && self.chars[i + 1..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_alphabetic())
+                    .any(|c| c.is_ascii_lowercase());
+            // `挂载点.proc文件系统`: a word that is not a file extension.
+            let word: String = self.chars[i + 1..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            let new_word = !word.is_empty()
+                && !FILE_EXTENSIONS.contains(&word.to_ascii_lowercase().as_str())
+                && self.at(i + 1 + word.chars().count()) != Some('.');
+            return !joins_word || next_sentence || new_word;
+        }
+        if right.is_some_and(|r| is_han(r) || matches!(r, '（' | '“' | '「' | '『' | '‘' | '《'))
+        {
+            // `unicode.但是`, `级别 20.用于`, `ALL.（参阅`; but `1.安装` numbers a list item.
+            let digits = self.chars[..i]
+                .iter()
+                .rev()
+                .take_while(|c| c.is_ascii_digit())
+                .count();
+            let numbering =
+                digits > 0 && self.chars[..i - digits].iter().all(|c| c.is_whitespace());
+            return !numbering;
+        }
+        if self.ends_latin_words_in_chinese(i, left) {
+            return true;
+        }
+        if left.is_none() {
+            return right.is_some_and(is_han);
+        }
+        if left.is_some_and(|l| l.is_ascii_digit()) && matches!(right, None | Some('\n' | '\r')) {
+            let digits = self.chars[..i]
+                .iter()
+                .rev()
+                .take_while(|c| c.is_ascii_digit())
+                .count();
+            return i > digits && is_han(self.chars[i - digits - 1]);
+        }
+        false
+    }
+
+    /// Whether the text before `i` is Chinese: the character before it, looking past
+    /// ASCII sentence marks that are about to become Chinese ones (`兼容.)`), and past
+    /// spaces when `past_spaces`.
+    /// `decided` holds the paired marks already chosen, by position (may be empty).
+    fn chinese_before(&self, i: usize, past_spaces: bool, decided: &[Option<char>]) -> bool {
+        (0..i)
+            .rev()
+            .map(|j| decided.get(j).copied().flatten().unwrap_or(self.chars[j]))
+            .find(|&c| !(matches!(c, '.' | ',' | ';' | ':' | '!' | '?') || past_spaces && c == ' '))
+            .is_some_and(is_chinese_left)
+    }
+
+    /// Whether the text after `i` is Chinese: the next character, looking past spaces and
+    /// ASCII sentence marks (`"l",并输入`).
+    fn chinese_after(&self, i: usize) -> bool {
+        let after = self.chars[i + 1..]
+            .iter()
+            .find(|&&c| !matches!(c, ' ' | '.' | ',' | ';' | ':' | '!' | '?'));
+        after.is_some_and(|&c| is_chinese_right(c))
+    }
+
+    /// A mark after a Latin word or number, inside a line of Chinese text, that ends a
+    /// clause: at the end of the line (`缺省是NOCREATEDB.`) or before a space and more
+    /// Chinese (`数据库demo, 端口`, `TO value. 数据库`).
+    fn ends_latin_words_in_chinese(&self, i: usize, left: Option<char>) -> bool {
+        if !left.is_some_and(|l| l.is_ascii_alphanumeric() || matches!(l, ')' | ']' | ' ' | '"')) {
+            return false;
+        }
+        let rest = &self.chars[i + 1..];
+        let spaces = rest.iter().take_while(|&&c| c == ' ').count();
+        let clause_ends = match rest.get(spaces) {
+            None | Some('\n' | '\r') => true,
+            Some(&c) => spaces > 0 && is_han(c),
+        };
+        clause_ends && self.chars[..i].iter().any(|&c| is_han(c))
+    }
+
+    fn parens_are_chinese(&self, open: usize, close: usize) -> bool {
+        let content = &self.chars[open + 1..close];
+        let before = open.checked_sub(1).and_then(|j| self.at(j));
+        if content.iter().any(|&c| is_han(c)) {
+            // A space before the parenthesis is Western spacing, chosen by the author:
+            // `语言 (LaTex 还是 Texinfo)`.
+            return !content.contains(&'$') && before != Some(' ');
+        }
+        if content.is_empty() || looks_like_code(content) {
+            return false;
+        }
+        let han_after = self.at(close + 1).is_some_and(is_han);
+        // `f(x)`, `word(s)`: a call or a plural, unless Chinese goes on right after it
+        // (`web(http)代理`, `255(0xff)将`).
+        if before.is_some_and(|b| b.is_ascii_alphanumeric() || b == '_') {
+            return han_after;
+        }
+        self.chinese_before(open, false, &[]) || han_after
+    }
+
+    fn quote_is_chinese(&self, open: usize, close: usize) -> bool {
+        let content = &self.chars[open + 1..close];
+        if content.is_empty() || looks_like_code(content) {
+            return false;
+        }
+        content.iter().any(|&c| is_han(c))
+            || self.chinese_before(open, true, &[])
+            || self.chinese_after(close)
+    }
+}
+
+/// Extensions that make `名字.ext` a file name rather than a sentence end.
+const FILE_EXTENSIONS: [&str; 40] = [
+    "txt", "conf", "cfg", "ini", "log", "md", "html", "htm", "xml", "json", "py", "rs", "c", "h",
+    "cpp", "sh", "deb", "rpm", "tar", "gz", "bz2", "xz", "zip", "pdf", "doc", "docx", "jpg", "png",
+    "gif", "exe", "so", "js", "css", "yaml", "yml", "toml", "csv", "list", "d", "service",
+];
+
+/// Left context after which a mark follows Chinese rules.
+fn is_chinese_left(c: char) -> bool {
+    is_han(c) || is_cjk_closing(c) || matches!(c, '？' | '！' | '。' | '，' | '、' | '：' | '；')
+}
+
+/// Right context before which a mark belongs to Chinese text.
+fn is_chinese_right(c: char) -> bool {
+    is_han(c)
+        || matches!(
+            c,
+            '、' | '，'
+                | '。'
+                | '：'
+                | '；'
+                | '！'
+                | '？'
+                | '「'
+                | '『'
+                | '（'
+                | '《'
+                | '“'
+                | '‘'
+        )
+}
+
+/// Quoted or parenthesized text that is code, a variable, a path or a file name, not
+/// prose: `"$unit"`, `"foo.conf"`.
+fn looks_like_code(content: &[char]) -> bool {
+    let marker = content
+        .iter()
+        .any(|c| matches!(c, '$' | '\\' | '=' | '{' | '}' | '<' | '>' | '`' | '|'));
+    let file_name = !content.contains(&' ')
+        && content
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        && content
+            .iter()
+            .rposition(|&c| c == '.')
+            .is_some_and(|dot| dot > 0 && dot + 1 < content.len() && content.len() - dot <= 6);
+    marker || file_name
+}
+
+/// Marks characters that belong to inline code, URLs, e-mail addresses and paths.
+fn protected_spans(chars: &[char]) -> Vec<bool> {
+    let n = chars.len();
+    let mut protected = vec![false; n];
+    // Inline code between backticks.
+    let ticks: Vec<usize> = (0..n).filter(|&i| chars[i] == '`').collect();
+    for pair in ticks.chunks_exact(2) {
+        protected[pair[0]..=pair[1]]
+            .iter_mut()
+            .for_each(|p| *p = true);
+    }
+    // Runs of ASCII that are URLs, addresses or paths.
+    let mut i = 0;
+    while i < n {
+        if !chars[i].is_ascii_graphic() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < n && chars[i].is_ascii_graphic() {
+            i += 1;
+        }
+        let token: String = chars[start..i].iter().collect();
+        let lower = token.to_ascii_lowercase();
+        let is_link =
+            lower.contains("://") || lower.starts_with("www.") || lower.starts_with("mailto:");
+        let is_mail =
+            token.contains('@') && token.rsplit('@').next().is_some_and(|d| d.contains('.'));
+        let is_path = token.starts_with('/')
+            || token.starts_with("~/")
+            || token.starts_with("./")
+            || token.starts_with("../")
+            || token.contains('\\');
+        if is_link || is_mail || is_path {
+            // Sentence punctuation at the end of the token is the sentence's, not the URL's.
+            let mut end = i;
+            while end > start
+                && matches!(
+                    chars[end - 1],
+                    ',' | '.' | ';' | ':' | '!' | '?' | ')' | '"' | '\''
+                )
+            {
+                end -= 1;
+            }
+            protected[start..end].iter_mut().for_each(|p| *p = true);
+        }
+    }
+    protected
+}
+
+/// A command synopsis (`cp [选项]... 来源...`): its dots are syntax.
+fn is_synopsis(line: &str) -> bool {
+    line.contains("]...") || line.contains("] ...") || {
+        let t = line.trim_start();
+        let word: String = t
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect();
+        !word.is_empty() && t[word.len()..].starts_with(" [")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cjk(s: &str) -> String {
+        PunctStage::new(PunctMode::Cjk).apply(s).into_owned()
+    }
+
+    fn tw(s: &str) -> String {
+        PunctStage::new(PunctMode::Tw).apply(s).into_owned()
+    }
+
+    #[test]
+    fn folded_seed_punctuation_comes_back() {
+        assert_eq!(cjk("王毅表示,中俄關係"), "王毅表示，中俄關係");
+        assert_eq!(cjk("来源:新华社"), "来源：新华社");
+        assert_eq!(cjk("(记者 王修君)"), "（记者 王修君）");
+        assert_eq!(cjk("常在?"), "常在？");
+        assert_eq!(cjk("他说:\"你好.\""), "他说：“你好。”");
+        assert_eq!(cjk("等等...然后"), "等等……然后");
+        assert_eq!(cjk("等等。。。"), "等等……");
+        assert_eq!(cjk("中国--世界"), "中国——世界");
+        assert_eq!(cjk("约翰•史密斯"), "约翰·史密斯");
+        assert_eq!(tw("他說\"你好\""), "他說「你好」");
+        assert_eq!(tw("約翰‧史密斯"), "約翰‧史密斯");
+    }
+
+    #[test]
+    fn numbers_code_and_latin_are_never_touched() {
+        for s in [
+            "(2020/9/12 8:51:18)",
+            "1.37亿千米",
+            "9·11事件",
+            "共1,000人",
+            "版本v1.2.3发布",
+            "檢查\"$unit\"服務",
+            "见 https://example.com/a,b?c=1 页面",
+            "调用foo()函数",
+            "cp [选项]... 来源... 目录",
+            "Hello, world. This is fine.",
+            "テスト、です。",
+            "它说…",
+            "─────",
+            "```\n中文,代码\n```",
+            "`中文,代码`",
+            "发邮件到a.b@example.com",
+            "(AP)",
+        ] {
+            assert_eq!(cjk(s), s, "{s}");
+        }
+    }
+
+    #[test]
+    fn times_keep_ascii_but_the_label_gets_chinese() {
+        assert_eq!(cjk("时间:12:30"), "时间：12:30");
+        assert_eq!(cjk("8：51：18"), "8:51:18");
+    }
+
+    #[test]
+    fn search_mode_folds_width() {
+        let s = PunctStage::new(PunctMode::Search);
+        assert_eq!(s.apply("（ＡＢ）！\u{3000}ｶﾞ"), "(AB)! ガ");
+        assert_eq!(s.apply("“你好”。《书》"), "“你好”。《书》");
+    }
+}

@@ -1,0 +1,246 @@
+//! Stage `space`: whitespace and invisible characters.
+//!
+//! - CRLF and CR become LF; C0 and C1 controls other than tab and newline are removed.
+//! - NBSP and the other Unicode spaces become a space. The ideographic space U+3000 is
+//!   kept: it indents paragraphs and separates verses.
+//! - Zero-width characters are removed, except a ZWJ inside an emoji sequence (one that
+//!   does not end its grapheme cluster).
+//! - Spaces and tabs at the end of a line are removed.
+//! - A space between two Han characters is kept unless the text itself shows it is debris:
+//!   a letter-spaced run of single characters, long (`新 闻 推 荐`) or written without the
+//!   spaces elsewhere in the same document (`开 发` next to `开发`). Spaces between words
+//!   (authors and dates, couplet halves, two reporters' names, word-segmented text) stay:
+//!   that two characters also meet elsewhere proves nothing in a long document.
+
+use std::borrow::Cow;
+
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::chars::is_han;
+use crate::pipeline::Stage;
+
+/// The `space` stage.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SpaceStage;
+
+/// Letter-spaced runs of at least this many single Han characters are joined on sight;
+/// shorter ones only when the document writes them joined elsewhere.
+const LETTER_SPACED_RUN: usize = 4;
+
+impl Stage for SpaceStage {
+    fn name(&self) -> &'static str {
+        "space"
+    }
+
+    fn apply<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        if !needs_work(text) {
+            return Cow::Borrowed(text);
+        }
+        let cleaned = clean_chars(text);
+        let joined = join_debris_spaces(&cleaned);
+        if joined == text {
+            Cow::Borrowed(text)
+        } else {
+            Cow::Owned(joined.into_owned())
+        }
+    }
+}
+
+/// A quick read-only scan: could any rule apply?
+fn needs_work(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'\n' if i > 0 && matches!(bytes[i - 1], b' ' | b'\t') => return true,
+            b'\t' | b'\n' => {}
+            0..0x20 | 0x7F => return true,
+            // A space after a non-ASCII character may sit between two Han characters.
+            b' ' if i > 0 && bytes[i - 1] >= 0x80 => return true,
+            0xC2 | 0xE1 | 0xE2 | 0xEF => {
+                let c = text[i..]
+                    .chars()
+                    .next()
+                    .expect("a lead byte starts a character");
+                if space_class(c) != Class::Keep {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    matches!(bytes.last(), Some(b' ' | b'\t'))
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Class {
+    Keep,
+    Space,
+    Remove,
+    Zwj,
+}
+
+fn space_class(c: char) -> Class {
+    match c {
+        '\t' | '\n' => Class::Keep,
+        '\u{200D}' => Class::Zwj,
+        '\0'..='\u{1F}' | '\u{7F}'..='\u{9F}' => Class::Remove,
+        '\u{A0}' | '\u{1680}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' => Class::Space,
+        '\u{200B}' | '\u{200C}' | '\u{2060}' | '\u{FEFF}' => Class::Remove,
+        _ => Class::Keep,
+    }
+}
+
+/// Controls and zero-width characters that this stage removes wherever they are.
+pub(crate) fn is_invisible_debris(c: char) -> bool {
+    space_class(c) == Class::Remove && !matches!(c, '\r')
+}
+
+/// Every rule but the Han–space–Han one, line by line.
+fn clean_chars(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let has_zwj = text.contains('\u{200D}');
+    let mut rest = text;
+    while !rest.is_empty() {
+        // A line and its terminator: LF, CRLF or a lone CR all end in LF.
+        let (line, next) = match rest.find(['\n', '\r']) {
+            Some(i) => {
+                let skip = if rest[i..].starts_with("\r\n") { 2 } else { 1 };
+                (&rest[..i], Some(&rest[i + skip..]))
+            }
+            None => (rest, None),
+        };
+        let start = out.len();
+        if has_zwj && line.contains('\u{200D}') {
+            for cluster in line.graphemes(true) {
+                // A ZWJ joins emoji only when the cluster goes on after it.
+                // It needs something to join before it, and not another ZWJ after it.
+                for (j, c) in cluster.char_indices() {
+                    let next = cluster[j + c.len_utf8()..].chars().next();
+                    push_clean(&mut out, c, j > 0 && next.is_some_and(|n| n != '\u{200D}'));
+                }
+            }
+        } else {
+            for c in line.chars() {
+                push_clean(&mut out, c, false);
+            }
+        }
+        let kept = out[start..].trim_end_matches([' ', '\t']).len();
+        out.truncate(start + kept);
+        match next {
+            Some(n) => {
+                out.push('\n');
+                rest = n;
+            }
+            None => break,
+        }
+    }
+    out
+}
+
+fn push_clean(out: &mut String, c: char, keep_zwj: bool) {
+    match space_class(c) {
+        Class::Keep => out.push(c),
+        Class::Space => out.push(' '),
+        Class::Zwj if keep_zwj => out.push(c),
+        Class::Zwj | Class::Remove => {}
+    }
+}
+
+/// Removes the spaces between Han characters that the document shows to be debris.
+fn join_debris_spaces(text: &str) -> Cow<'_, str> {
+    // Candidate spaces: one ASCII space with a Han character on each side.
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let candidates: Vec<usize> = (1..chars.len().saturating_sub(1))
+        .filter(|&k| chars[k].1 == ' ' && is_han(chars[k - 1].1) && is_han(chars[k + 1].1))
+        .collect();
+    if candidates.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let single_han = |k: usize| -> bool {
+        // The token at char index k is one Han character standing alone.
+        is_han(chars[k].1)
+            && (k == 0 || chars[k - 1].1 == ' ' || chars[k - 1].1 == '\n')
+            && (k + 1 == chars.len() || chars[k + 1].1 == ' ' || chars[k + 1].1 == '\n')
+    };
+    let mut remove = vec![false; chars.len()];
+    let mut i = 0;
+    while i < candidates.len() {
+        // A run of candidates joining single Han characters: `新 闻 推 荐`.
+        let mut j = i;
+        while j + 1 < candidates.len()
+            && candidates[j + 1] == candidates[j] + 2
+            && single_han(candidates[j] + 1)
+        {
+            j += 1;
+        }
+        let run_tokens = j - i + 2;
+        let letter_spaced = single_han(candidates[i] - 1) && single_han(candidates[j] + 1);
+        let run: Vec<char> = (candidates[i] - 1..=candidates[j] + 1)
+            .step_by(2)
+            .map(|k| chars[k].1)
+            .collect();
+        if letter_spaced && run_tokens >= LETTER_SPACED_RUN {
+            (i..=j).for_each(|c| remove[candidates[c]] = true);
+        } else if letter_spaced && text.contains(&run.iter().collect::<String>()) {
+            (i..=j).for_each(|c| remove[candidates[c]] = true);
+        }
+        i = j + 1;
+    }
+    if !remove.iter().any(|&r| r) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        chars
+            .iter()
+            .zip(&remove)
+            .filter(|(_, &r)| !r)
+            .map(|((_, c), _)| *c)
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn apply(s: &str) -> Cow<'_, str> {
+        SpaceStage.apply(s)
+    }
+
+    #[test]
+    fn cleans_invisible_and_unusual_spaces() {
+        assert_eq!(apply("a\u{A0}b\u{3000}c"), "a b\u{3000}c");
+        assert_eq!(apply("中\u{200B}文\u{FEFF}"), "中文");
+        assert_eq!(apply("x\u{7}y\u{85}z"), "xyz");
+        assert_eq!(apply("一\r\n二\r三  \n四\t"), "一\n二\n三\n四");
+        assert_eq!(
+            apply("\u{3000}\u{3000}段首缩进"),
+            "\u{3000}\u{3000}段首缩进"
+        );
+    }
+
+    #[test]
+    fn keeps_zwj_only_inside_emoji_sequences() {
+        let family = "👨\u{200D}👩\u{200D}👧";
+        assert_eq!(apply(family), family);
+        assert_eq!(apply("中\u{200D}文"), "中文");
+    }
+
+    #[test]
+    fn joins_only_debris_spaces_between_han() {
+        assert_eq!(apply("新 闻 推 荐"), "新闻推荐");
+        assert_eq!(apply("开 发\n开发者"), "开发\n开发者");
+        assert_eq!(apply("开 发"), "开 发"); // no evidence in the document
+        for kept in [
+            "(记者 张骁 白雪骐)",
+            "春眠不觉晓 处处闻啼鸟",
+            "新华社 2020年",
+            "上 中 下",
+            "作者 日期",
+            "操作符 或者方法？符或",
+            "这样 就可以 在 不改变 原文件 的",
+        ] {
+            assert!(matches!(apply(kept), Cow::Borrowed(_)), "{kept}");
+        }
+    }
+}

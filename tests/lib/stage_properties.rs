@@ -1,0 +1,113 @@
+//! Properties of the `unicode`, `punct` and `space` stages and of the whole default
+//! pipeline, for any input: no panic, idempotence (normalizing twice equals once), and
+//! clean text returned borrowed.
+
+use std::borrow::Cow;
+
+use proptest::prelude::*;
+use zhnorm::{
+    Config, Converter, Pipeline, PunctMode, PunctStage, SpaceStage, Stage, StageSelection,
+    UnicodeStage,
+};
+
+/// Characters that exercise the context rules: Han, both kinds of punctuation, digits,
+/// Latin, spaces of every kind, quotes, dashes, dots, kana, emoji with ZWJ, radicals,
+/// full-width forms, controls.
+const POOL: &str = "中文国王毅表示关系来源记者常在一二 aZ09,.?!:;()\"'-—…。，、：；？！（）“”‘’「」\
+    『』《》·•‧・―─ \u{3000}\u{A0}\u{200B}\u{200D}\u{FEFF}\r\n\t\u{7}テスト👨👩⽇⻔ＡＢ１２ｶﾞ\u{301}`/$_@";
+
+fn text_from_pool() -> impl Strategy<Value = String> {
+    let pool: Vec<char> = POOL.chars().collect();
+    proptest::collection::vec(proptest::sample::select(pool), 0..60)
+        .prop_map(|v| v.into_iter().collect())
+}
+
+fn stages() -> Vec<Box<dyn Stage>> {
+    let mut stages: Vec<Box<dyn Stage>> = vec![Box::new(UnicodeStage), Box::new(SpaceStage)];
+    for mode in [
+        PunctMode::Cjk,
+        PunctMode::Tw,
+        PunctMode::Hk,
+        PunctMode::Search,
+    ] {
+        stages.push(Box::new(PunctStage::new(mode)));
+    }
+    stages
+}
+
+fn pipelines() -> Vec<Pipeline> {
+    [None, Some(Config::T2S), Some(Config::S2TWP)]
+        .into_iter()
+        .map(|c| Pipeline::with_selection(c.map(Converter::new), &StageSelection::default()))
+        .chain([Pipeline::with_options(
+            None,
+            PunctMode::Search,
+            &StageSelection::default(),
+        )])
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn each_stage_is_idempotent(text in text_from_pool()) {
+        for stage in stages() {
+            let once = stage.apply(&text).into_owned();
+            let twice = stage.apply(&once);
+            prop_assert_eq!(&*twice, &*once, "{} on {:?}", stage.name(), text);
+            prop_assert!(matches!(twice, Cow::Borrowed(_)), "{} reallocated", stage.name());
+        }
+    }
+
+    #[test]
+    fn the_pipeline_is_idempotent(text in text_from_pool()) {
+        for p in pipelines() {
+            let once = p.run(&text).text.into_owned();
+            let twice = p.run(&once);
+            prop_assert_eq!(&*twice.text, &*once, "{:?} on {:?}", p, text);
+        }
+    }
+
+    #[test]
+    fn no_input_panics(text in any::<String>()) {
+        for stage in stages() {
+            stage.apply(&text);
+        }
+        for p in pipelines() {
+            p.run(&text);
+        }
+    }
+}
+
+/// Real, well-typeset documents come back from `unicode`, `punct` and `space` as they
+/// were, borrowed.
+#[test]
+fn clean_real_text_is_returned_borrowed() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/punct/");
+    for (file, mode) in [("zh-cn.txt", PunctMode::Cjk), ("zh-tw.txt", PunctMode::Hk)] {
+        let text = std::fs::read_to_string(format!("{dir}{file}")).unwrap();
+        let text = match mode {
+            PunctMode::Hk => text.replace('“', "「").replace('”', "」"),
+            _ => text,
+        };
+        let clean: Vec<Box<dyn Stage>> = vec![
+            Box::new(UnicodeStage),
+            Box::new(PunctStage::new(mode)),
+            Box::new(SpaceStage),
+        ];
+        for stage in clean {
+            let out = stage.apply(&text);
+            if stage.name() == "space" {
+                // The one change clean text gets: no-break spaces become spaces.
+                assert_eq!(out, text.replace('\u{A0}', " "), "{file}");
+            } else {
+                assert!(
+                    matches!(out, Cow::Borrowed(_)),
+                    "{} changed {file}",
+                    stage.name()
+                );
+            }
+        }
+    }
+}
