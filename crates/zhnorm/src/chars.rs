@@ -22,3 +22,20 @@ pub fn is_cjk_closing(c: char) -> bool {
         '」' | '』' | '）' | '》' | '〉' | '】' | '〕' | '〗' | '”' | '’' | '…' | '—'
     )
 }
+
+/// The first byte at or after `p` (and before `end`) that is not ASCII, or `end`.
+#[inline(always)]
+pub(crate) fn skip_ascii(bytes: &[u8], mut p: usize, end: usize) -> usize {
+    while p + 8 <= end {
+        let word = u64::from_le_bytes(bytes[p..p + 8].try_into().expect("8 bytes"));
+        let high = word & 0x8080_8080_8080_8080;
+        if high != 0 {
+            return p + (high.trailing_zeros() / 8) as usize;
+        }
+        p += 8;
+    }
+    while p < end && bytes[p] < 0x80 {
+        p += 1;
+    }
+    p
+}

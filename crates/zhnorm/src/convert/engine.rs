@@ -7,7 +7,8 @@
 
 use std::borrow::Cow;
 
-use super::trie::{decode, skip_ascii, TrieRef};
+use super::trie::{decode, TrieRef};
+use crate::chars::skip_ascii;
 
 /// Output built lazily over one source text: nothing is written until the first change,
 /// and unchanged stretches are copied in one piece.

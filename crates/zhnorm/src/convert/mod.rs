@@ -25,7 +25,9 @@ use std::sync::{Arc, OnceLock};
 
 use engine::{convert_span, segment, Lazy};
 pub use script::{classify, Script, ScriptReport};
-use trie::{decode, skip_ascii, Trie};
+use trie::{decode, Trie};
+
+use crate::chars::skip_ascii;
 
 use crate::error::{Error, ErrorKind};
 

@@ -101,41 +101,88 @@ fn fold_for_search(text: &str) -> Option<String> {
 /// Whether a quick byte scan finds anything the context rules could change.
 fn may_change(text: &str) -> bool {
     let bytes = text.as_bytes();
-    bytes.iter().enumerate().any(|(i, &b)| match b {
-        b',' | b'.' | b'?' | b'!' | b':' | b';' | b'(' | b')' | b'"' | b'\'' | b'-' => {
-            // Next to a non-ASCII character, before a space and one, or ending a line.
-            let after = bytes[i + 1..].iter().find(|&&n| n != b' ');
-            (i > 0 && bytes[i - 1] >= 0x80) || matches!(after, None | Some(b'\n' | b'\r' | 0x80..))
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            0xE4..=0xE9 => {
+                i += 3; // Han
+                continue;
+            }
+            b',' | b'.' | b'?' | b'!' | b':' | b';' | b'(' | b')' | b'"' | b'\'' | b'-' => {
+                // Next to a non-ASCII character, before a space and one, or ending a line.
+                let after = bytes[i + 1..].iter().find(|&&n| n != b' ');
+                if (i > 0 && bytes[i - 1] >= 0x80)
+                    || matches!(after, None | Some(b'\n' | b'\r' | 0x80..))
+                {
+                    return true;
+                }
+            }
+            0xE2 | 0xE3 | 0xEF => {
+                // Compared as bytes: this runs on every CJK mark of clean text.
+                let digit_before = i > 0 && bytes[i - 1].is_ascii_digit();
+                let changes = match bytes.get(i..i + 3) {
+                    // ― • ‧ ─ ・
+                    Some(
+                        [0xE2, 0x80, 0x95 | 0xA2 | 0xA7] | [0xE2, 0x94, 0x80] | [0xE3, 0x83, 0xBB],
+                    ) => true,
+                    Some([0xE3, 0x80, 0x82]) => text[i + 3..].starts_with("。。"),
+                    // ： ．
+                    Some([0xEF, 0xBC, 0x9A | 0x8E]) => digit_before,
+                    _ => false,
+                };
+                if changes {
+                    return true;
+                }
+                i += 3; // these lead bytes start three-byte characters
+                continue;
+            }
+            _ => {}
         }
-        0xE2 | 0xE3 | 0xEF => {
-            let c = text[i..].chars().next().expect("lead byte");
-            matches!(c, '―' | '─' | '•' | '‧' | '・' | '。' | '：' | '．')
-        }
-        _ => false,
-    })
+        i += 1;
+    }
+    false
 }
 
 fn in_context(text: &str, mode: PunctMode) -> Option<String> {
-    if !may_change(text) {
-        return None;
-    }
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    // Output is built only from the first line that changes; clean lines cost one scan.
+    let mut out: Option<String> = None;
+    let mut at = 0;
     let mut in_fence = false;
-    for line in text.split_inclusive(['\n', '\r']) {
-        let trimmed = line.trim_start();
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            in_fence = !in_fence;
-            out.push_str(line);
-            continue;
+    while at < text.len() {
+        let start = at;
+        at = memchr::memchr2(b'\n', b'\r', &text.as_bytes()[at..])
+            .map_or(text.len(), |i| at + i + 1);
+        let line = &text[start..at];
+        if line.starts_with([' ', '`', '~', '\t']) {
+            let trimmed = line.trim_start();
+            if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+                in_fence = !in_fence;
+            }
         }
         let in_scope = |c: char| is_han(c) || matches!(c, '：' | '．');
-        if in_fence || line.chars().any(is_kana) || !line.chars().any(in_scope) {
-            out.push_str(line);
+        let skip = in_fence
+            || !may_change(line)
+            || line.chars().any(is_kana)
+            || !line.chars().any(in_scope);
+        if skip {
+            if let Some(out) = &mut out {
+                out.push_str(line);
+            }
             continue;
         }
-        Line::new(line, mode).rewrite(&mut out);
+        let mut rewritten = String::with_capacity(line.len() + 16);
+        Line::new(line, mode).rewrite(&mut rewritten);
+        if rewritten != line || out.is_some() {
+            let out = out.get_or_insert_with(|| {
+                let mut s = String::with_capacity(text.len() + text.len() / 8);
+                s.push_str(&text[..start]);
+                s
+            });
+            out.push_str(&rewritten);
+        }
     }
-    Some(out)
+    out
 }
 
 /// One line being rewritten: its characters, which of them are protected, and the
@@ -553,7 +600,16 @@ fn protected_spans(chars: &[char]) -> Vec<bool> {
         while i < n && chars[i].is_ascii_graphic() {
             i += 1;
         }
-        let token: String = chars[start..i].iter().collect();
+        let run = &chars[start..i];
+        let www = run.len() > 4
+            && run[..4]
+                .iter()
+                .map(char::to_ascii_lowercase)
+                .eq("www.".chars());
+        if !www && !run.iter().any(|c| matches!(c, '/' | '@' | '\\' | ':')) {
+            continue; // the common case: a word, a number
+        }
+        let token: String = run.iter().collect();
         let lower = token.to_ascii_lowercase();
         let is_link =
             lower.contains("://") || lower.starts_with("www.") || lower.starts_with("mailto:");

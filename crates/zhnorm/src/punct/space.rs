@@ -49,13 +49,15 @@ impl Stage for SpaceStage {
 /// A quick read-only scan: could any rule apply?
 fn needs_work(text: &str) -> bool {
     let bytes = text.as_bytes();
-    for (i, &b) in bytes.iter().enumerate() {
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
         match b {
+            0xE3..=0xE9 => i += 3, // CJK, kana, Han: nothing for this stage
             b'\n' if i > 0 && matches!(bytes[i - 1], b' ' | b'\t') => return true,
-            b'\t' | b'\n' => {}
+            b'\t' | b'\n' => i += 1,
             0..0x20 | 0x7F => return true,
-            // A space after a non-ASCII character may sit between two Han characters.
-            b' ' if i > 0 && bytes[i - 1] >= 0x80 => return true,
+            b' ' if i > 0 && bytes[i - 1] >= 0x80 && may_be_letter_spacing(text, i) => return true,
             0xC2 | 0xE1 | 0xE2 | 0xEF => {
                 let c = text[i..]
                     .chars()
@@ -64,11 +66,24 @@ fn needs_work(text: &str) -> bool {
                 if space_class(c) != Class::Keep {
                     return true;
                 }
+                i += c.len_utf8();
             }
-            _ => {}
+            _ => i += 1,
         }
     }
     matches!(bytes.last(), Some(b' ' | b'\t'))
+}
+
+/// Whether the space at byte `i` separates two Han characters that each stand alone
+/// (`新 闻`): the only spaces between Han this stage may remove.
+fn may_be_letter_spacing(text: &str, i: usize) -> bool {
+    let mut before = text[..i].chars().rev();
+    let mut after = text[i + 1..].chars();
+    let alone = |c: Option<char>| c.is_none_or(|c| c == ' ' || c == '\n');
+    before.next().is_some_and(is_han)
+        && alone(before.next())
+        && after.next().is_some_and(is_han)
+        && alone(after.next())
 }
 
 #[derive(Debug, PartialEq, Eq)]

@@ -10,6 +10,7 @@ use std::borrow::Cow;
 
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
+use crate::chars::skip_ascii;
 use crate::pipeline::Stage;
 
 mod tables {
@@ -73,8 +74,12 @@ fn first_candidate(text: &str) -> Option<usize> {
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        if b < 0x80 || (0xE4..=0xE9).contains(&b) || (0x80..0xC0).contains(&b) {
-            i += 1;
+        if b < 0x80 {
+            i = skip_ascii(bytes, i, bytes.len());
+            continue;
+        }
+        if (0xE4..=0xE9).contains(&b) {
+            i += 3; // U+4000–U+9FFF: Han, one form already
             continue;
         }
         let c = text[i..].chars().next().expect("at a character boundary");
