@@ -136,6 +136,30 @@ fn unknown_names_are_errors_that_list_the_choices() {
         "{}",
         stderr(&o)
     );
+    let o = zhnorm(&["--punct", "fancy"], "");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("fancy") && stderr(&o).contains("cjk, tw, hk, search, keep"));
+}
+
+#[test]
+fn punctuation_mode_follows_the_target_or_the_option() {
+    let folded = "他說\"你好\",然後離開了...\n";
+    assert_eq!(stdout(&zhnorm(&[], folded)), "他说“你好”，然后离开了……\n");
+    assert_eq!(
+        stdout(&zhnorm(&["--convert", "s2tw"], folded)),
+        "他說「你好」，然後離開了……\n"
+    );
+    assert_eq!(
+        stdout(&zhnorm(&["--convert", "none", "--punct", "keep"], folded)),
+        folded
+    );
+    assert_eq!(
+        stdout(&zhnorm(
+            &["--convert", "none", "--punct", "search"],
+            "（ＡＢ）！\u{3000}好\n"
+        )),
+        "(AB)! 好\n"
+    );
 }
 
 #[test]

@@ -18,7 +18,7 @@ use std::borrow::Cow;
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::space::is_invisible_debris;
+use super::space::{is_debris_at, is_unicode_space};
 use super::PunctMode;
 use crate::chars::{is_cjk_closing, is_han, is_kana};
 use crate::pipeline::Stage;
@@ -111,7 +111,7 @@ fn may_change(text: &str) -> bool {
             }
             b',' | b'.' | b'?' | b'!' | b':' | b';' | b'(' | b')' | b'"' | b'\'' | b'-' => {
                 // Next to a non-ASCII character, before a space and one, or ending a line.
-                let after = bytes[i + 1..].iter().find(|&&n| n != b' ');
+                let after = bytes[i + 1..].iter().find(|&&n| n != b' ' && n != b'\t');
                 if (i > 0 && bytes[i - 1] >= 0x80)
                     || matches!(after, None | Some(b'\n' | b'\r' | 0x80..))
                 {
@@ -144,6 +144,9 @@ fn may_change(text: &str) -> bool {
     false
 }
 
+/// Passes after the first over a changed line (two have always sufficed in tests).
+const MAX_REWRITES: usize = 3;
+
 fn in_context(text: &str, mode: PunctMode) -> Option<String> {
     // Output is built only from the first line that changes; clean lines cost one scan.
     let mut out: Option<String> = None;
@@ -171,8 +174,18 @@ fn in_context(text: &str, mode: PunctMode) -> Option<String> {
             }
             continue;
         }
+        // A mark changed can change the context of another (`"` after a new `）`): rewrite
+        // until the line is stable, so that the stage is idempotent.
         let mut rewritten = String::with_capacity(line.len() + 16);
         Line::new(line, mode).rewrite(&mut rewritten);
+        for _ in 0..MAX_REWRITES {
+            let mut again = String::with_capacity(rewritten.len());
+            Line::new(&rewritten, mode).rewrite(&mut again);
+            if again == rewritten {
+                break;
+            }
+            rewritten = again;
+        }
         if rewritten != line || out.is_some() {
             let out = out.get_or_insert_with(|| {
                 let mut s = String::with_capacity(text.len() + text.len() / 8);
@@ -188,7 +201,10 @@ fn in_context(text: &str, mode: PunctMode) -> Option<String> {
 /// One line being rewritten: its characters, which of them are protected, and the
 /// output so far (so that context to the left is what the reader will see).
 struct Line {
+    /// What the rules read: no-break and other spaces as plain spaces.
     chars: Vec<char>,
+    /// What unchanged characters are written back as.
+    shown: Vec<char>,
     protected: Vec<bool>,
     mode: PunctMode,
     synopsis: bool,
@@ -196,17 +212,23 @@ struct Line {
 
 impl Line {
     fn new(line: &str, mode: PunctMode) -> Line {
-        // Invisible debris (controls, zero-width characters) would hide a mark's context;
-        // `space` removes it anyway. A ZWJ stays where it may join emoji.
-        let emoji = line.chars().any(|c| c >= '\u{1F000}');
-        let chars: Vec<char> = line
-            .chars()
-            .filter(|&c| !(is_invisible_debris(c) || c == '\u{200D}' && !emoji))
+        // Invisible debris (controls, zero-width characters) would hide a mark's context,
+        // and a no-break space would look unlike the space it becomes: `space` removes the
+        // one and plains the other anyway. A ZWJ stays where it may join emoji.
+        let all: Vec<char> = line.chars().collect();
+        let shown: Vec<char> = (0..all.len())
+            .filter(|&k| !is_debris_at(&all, k))
+            .map(|k| all[k])
+            .collect();
+        let chars: Vec<char> = shown
+            .iter()
+            .map(|&c| if is_unicode_space(c) { ' ' } else { c })
             .collect();
         let protected = protected_spans(&chars);
         Line {
             synopsis: is_synopsis(line),
             chars,
+            shown,
             protected,
             mode,
         }
@@ -224,11 +246,13 @@ impl Line {
         while i < n {
             let c = self.chars[i];
             if self.protected[i] {
-                emitted.push(c);
+                emitted.push(self.shown[i]);
                 i += 1;
                 continue;
             }
-            let left = emitted.last().copied();
+            let left = emitted
+                .last()
+                .map(|&c| if is_unicode_space(c) { ' ' } else { c });
             let right = pairs.get(i + 1).copied().flatten().or(self.at(i + 1));
             let chinese_left = left.is_some_and(is_chinese_left);
             // Ellipses: `...`, `......`, `。。。` after Chinese text.
@@ -307,7 +331,7 @@ impl Line {
                     i += 1;
                 }
                 None => {
-                    emitted.push(c);
+                    emitted.push(self.shown[i]);
                     i += 1;
                 }
             }
@@ -340,13 +364,9 @@ impl Line {
                     out[first] = Some(quotes[0][1]);
                 }
                 doubles.remove(0);
-            } else {
-                let last = doubles.pop().expect("odd, so not empty");
-                if self.at(last + 1).is_some_and(is_han) || self.chinese_before(last, true, &[]) {
-                    out[last] = Some(quotes[0][0]);
-                }
             }
         }
+        let unpaired = (doubles.len() % 2 == 1).then(|| doubles.pop()).flatten();
         for pair in doubles.chunks_exact(2) {
             let (open, close) = (pair[0], pair[1]);
             if self.quote_is_chinese(open, close) {
@@ -354,6 +374,7 @@ impl Line {
                 out[close] = Some(quotes[0][1]);
             }
         }
+
         // Single quotes: an apostrophe (`don't`) is never one; the rest pair in order.
         let singles: Vec<usize> = (0..n)
             .filter(|&i| self.chars[i] == '\'' && !self.protected[i])
@@ -402,6 +423,12 @@ impl Line {
                 out[open] = Some('（');
             }
         }
+        // A quote opened here and closed on a later line: judged after every pair.
+        if let Some(last) = unpaired {
+            if self.at(last + 1).is_some_and(is_han) || self.chinese_before(last, true, &out) {
+                out[last] = Some(quotes[0][0]);
+            }
+        }
         out
     }
 
@@ -410,6 +437,17 @@ impl Line {
     /// Chinese text leads into, at the end of the line (`預設埠636.`).
     fn is_chinese_period(&self, i: usize, left: Option<char>, right: Option<char>) -> bool {
         let joins_word = right.is_some_and(|r| r.is_ascii_alphanumeric() || r == '.');
+        if left == Some('.') {
+            return false; // `..` is neither an ellipsis nor a sentence end
+        }
+        let digits = self.chars[..i]
+            .iter()
+            .rev()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        if digits > 0 && i > digits && self.chars[i - digits - 1] == '.' {
+            return false; // a section number: `表 7.3. 著名的`
+        }
         // After a Chinese mark a dot starts a name (`，.mcpc8`, `。.PP`), not a sentence end.
         if left.is_some_and(|l| matches!(l, '。' | '，' | '、' | '；' | '：' | '？' | '！'))
         {
@@ -469,7 +507,9 @@ impl Line {
         (0..i)
             .rev()
             .map(|j| decided.get(j).copied().flatten().unwrap_or(self.chars[j]))
-            .find(|&c| !(matches!(c, '.' | ',' | ';' | ':' | '!' | '?') || past_spaces && c == ' '))
+            .find(|&c| {
+                !(matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | ')') || past_spaces && c == ' ')
+            })
             .is_some_and(is_chinese_left)
     }
 
@@ -490,9 +530,9 @@ impl Line {
             return false;
         }
         let rest = &self.chars[i + 1..];
-        let spaces = rest.iter().take_while(|&&c| c == ' ').count();
+        let spaces = rest.iter().take_while(|&&c| c == ' ' || c == '\t').count();
         let clause_ends = match rest.get(spaces) {
-            None | Some('\n' | '\r') => true,
+            None | Some('\n' | '\r') => true, // trailing blanks are `space`'s to remove
             Some(&c) => spaces > 0 && is_han(c),
         };
         clause_ends && self.chars[..i].iter().any(|&c| is_han(c))
@@ -613,8 +653,11 @@ fn protected_spans(chars: &[char]) -> Vec<bool> {
         let lower = token.to_ascii_lowercase();
         let is_link =
             lower.contains("://") || lower.starts_with("www.") || lower.starts_with("mailto:");
-        let is_mail =
-            token.contains('@') && token.rsplit('@').next().is_some_and(|d| d.contains('.'));
+        let is_mail = token.split_once('@').is_some_and(|(local, domain)| {
+            let word = |s: &str| s.chars().any(|c| c.is_ascii_alphanumeric());
+            let (name, tld) = domain.rsplit_once('.').unwrap_or(("", ""));
+            word(local) && word(name) && word(tld)
+        });
         let is_path = token.starts_with('/')
             || token.starts_with("~/")
             || token.starts_with("./")

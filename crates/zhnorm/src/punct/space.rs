@@ -106,8 +106,29 @@ fn space_class(c: char) -> Class {
 }
 
 /// Controls and zero-width characters that this stage removes wherever they are.
-pub(crate) fn is_invisible_debris(c: char) -> bool {
+fn is_invisible_debris(c: char) -> bool {
     space_class(c) == Class::Remove && !matches!(c, '\r')
+}
+
+/// Whether `chars[k]` is invisible debris: a control or zero-width character, or a ZWJ
+/// that does not join two pictographs. Stages before this one drop it too, so that it
+/// cannot hide a phrase from `convert` or a mark's context from `punct` (an
+/// approximation of the grapheme rule used here, close enough for debris).
+pub(crate) fn is_debris_at(chars: &[char], k: usize) -> bool {
+    let pictographic = |c: Option<&char>| {
+        c.is_some_and(|&c| {
+            c >= '\u{1F000}' || ('\u{2600}'..='\u{27BF}').contains(&c) || c == '\u{FE0F}'
+        })
+    };
+    match chars[k] {
+        '\u{200D}' => !(k > 0 && pictographic(chars.get(k - 1)) && pictographic(chars.get(k + 1))),
+        c => is_invisible_debris(c),
+    }
+}
+
+/// NBSP and the other spaces this stage turns into a plain space.
+pub(crate) fn is_unicode_space(c: char) -> bool {
+    space_class(c) == Class::Space
 }
 
 /// Every rule but the Han–space–Han one, line by line.

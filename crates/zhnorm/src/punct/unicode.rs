@@ -4,13 +4,15 @@
 //! decomposition, and leaves the twelve unified ones such as `﨑` alone); Kangxi Radicals
 //! and CJK Radicals Supplement forms, which PDF extraction produces, to the ideograph they
 //! stand for (Unicode's `EquivalentUnifiedIdeograph.txt`: `⽇` → `日`, `⻔` → `门`);
-//! full-width Latin letters and digits to ASCII.
+//! full-width Latin letters and digits to ASCII. Invisible debris (controls, zero-width
+//! characters, a ZWJ outside emoji) goes too, before `convert` could trip over it in the
+//! middle of a phrase; `space` removes the same, for pipelines without this stage.
 
 use std::borrow::Cow;
 
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
-use crate::chars::skip_ascii;
+use super::space::is_debris_at;
 use crate::pipeline::Stage;
 
 mod tables {
@@ -32,9 +34,10 @@ impl Stage for UnicodeStage {
         };
         // One form per character first, so that NFC composes what mapping uncovers
         // (`Ａ` + U+0301 → `A` + U+0301 → `Á`).
-        let mapped: String = text[first..]
-            .chars()
-            .map(|c| one_form(c).unwrap_or(c))
+        let tail: Vec<char> = text[first..].chars().collect();
+        let mapped: String = (0..tail.len())
+            .filter(|&k| !is_debris_at(&tail, k))
+            .map(|k| one_form(tail[k]).unwrap_or(tail[k]))
             .collect();
         let mut out = String::with_capacity(text.len());
         out.push_str(&text[..first]);
@@ -75,7 +78,10 @@ fn first_candidate(text: &str) -> Option<usize> {
     while i < bytes.len() {
         let b = bytes[i];
         if b < 0x80 {
-            i = skip_ascii(bytes, i, bytes.len());
+            if (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7F {
+                return Some(text[..i].rfind('\n').map_or(0, |j| j + 1)); // a control
+            }
+            i += 1;
             continue;
         }
         if (0xE4..=0xE9).contains(&b) {
@@ -83,7 +89,12 @@ fn first_candidate(text: &str) -> Option<usize> {
             continue;
         }
         let c = text[i..].chars().next().expect("at a character boundary");
-        if one_form(c).is_some() || is_nfc_quick(std::iter::once(c)) != IsNormalized::Yes {
+        // Invisible debris: a control or zero-width character (a ZWJ is judged in context).
+        let invisible = c == '\u{200D}' || is_debris_at(&[c], 0);
+        if invisible
+            || one_form(c).is_some()
+            || is_nfc_quick(std::iter::once(c)) != IsNormalized::Yes
+        {
             // A combining mark composes with what precedes it; a line break never does.
             return Some(text[..i].rfind('\n').map_or(0, |j| j + 1));
         }
