@@ -40,7 +40,8 @@ def main():
     for corpus, config, tofu in RUNS:
         src = WORK / f"corpus-{corpus}.txt"
         ref_cmd = [str(binary), "-c", str(share / f"{config}.json")]
-        ours_cmd = [str(ZHNORM), "--convert", config, "--opencc-exact"]
+        # Conversion only: the other stages (punctuation, spaces) are not OpenCC's business.
+        ours_cmd = [str(ZHNORM), "--only", "convert", "--convert", config, "--opencc-exact"]
         if tofu:
             ref_cmd.append("--include-tofu-risk-dictionaries")
             ours_cmd.append("--include-tofu-risk")

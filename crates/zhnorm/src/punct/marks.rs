@@ -98,10 +98,11 @@ fn fold_for_search(text: &str) -> Option<String> {
 // ---------------------------------------------------------------------------------------
 // cjk, tw, hk
 
-/// Whether a quick byte scan finds anything the context rules could change.
-fn may_change(text: &str) -> bool {
+/// Where a quick byte scan from `from` (a character boundary) first finds something the
+/// context rules could change.
+fn first_trigger(text: &str, from: usize) -> Option<usize> {
     let bytes = text.as_bytes();
-    let mut i = 0;
+    let mut i = from;
     while i < bytes.len() {
         let b = bytes[i];
         match b {
@@ -115,7 +116,7 @@ fn may_change(text: &str) -> bool {
                 if (i > 0 && bytes[i - 1] >= 0x80)
                     || matches!(after, None | Some(b'\n' | b'\r' | 0x80..))
                 {
-                    return true;
+                    return Some(i);
                 }
             }
             0xE2 | 0xE3 | 0xEF => {
@@ -132,7 +133,7 @@ fn may_change(text: &str) -> bool {
                     _ => false,
                 };
                 if changes {
-                    return true;
+                    return Some(i);
                 }
                 i += 3; // these lead bytes start three-byte characters
                 continue;
@@ -141,37 +142,32 @@ fn may_change(text: &str) -> bool {
         }
         i += 1;
     }
-    false
+    None
 }
 
 /// Passes after the first over a changed line (two have always sufficed in tests).
 const MAX_REWRITES: usize = 3;
 
 fn in_context(text: &str, mode: PunctMode) -> Option<String> {
-    // Output is built only from the first line that changes; clean lines cost one scan.
+    // One scan for the next mark that could change; only its line is looked at closely.
+    // Output is built only from the first line that changes.
+    let bytes = text.as_bytes();
     let mut out: Option<String> = None;
-    let mut at = 0;
+    let mut copied = 0;
+    let mut scanned = 0; // always at a line start
     let mut in_fence = false;
-    while at < text.len() {
-        let start = at;
-        at = memchr::memchr2(b'\n', b'\r', &text.as_bytes()[at..])
-            .map_or(text.len(), |i| at + i + 1);
-        let line = &text[start..at];
-        if line.starts_with([' ', '`', '~', '\t']) {
-            let trimmed = line.trim_start();
-            if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-                in_fence = !in_fence;
-            }
+    while let Some(t) = first_trigger(text, scanned) {
+        let start = memchr::memrchr2(b'\n', b'\r', &bytes[..t]).map_or(0, |i| i + 1);
+        let end = memchr::memchr2(b'\n', b'\r', &bytes[t..]).map_or(text.len(), |i| t + i + 1);
+        in_fence ^= count_fence_lines(&text[scanned..start]) % 2 == 1;
+        scanned = end;
+        let line = &text[start..end];
+        if is_fence_line(line) {
+            in_fence = !in_fence;
+            continue;
         }
         let in_scope = |c: char| is_han(c) || matches!(c, '：' | '．');
-        let skip = in_fence
-            || !may_change(line)
-            || line.chars().any(is_kana)
-            || !line.chars().any(in_scope);
-        if skip {
-            if let Some(out) = &mut out {
-                out.push_str(line);
-            }
+        if in_fence || line.chars().any(is_kana) || !line.chars().any(in_scope) {
             continue;
         }
         // A mark changed can change the context of another (`"` after a new `）`): rewrite
@@ -179,6 +175,9 @@ fn in_context(text: &str, mode: PunctMode) -> Option<String> {
         let mut rewritten = String::with_capacity(line.len() + 16);
         Line::new(line, mode).rewrite(&mut rewritten);
         for _ in 0..MAX_REWRITES {
+            if rewritten == line {
+                break; // unchanged is stable
+            }
             let mut again = String::with_capacity(rewritten.len());
             Line::new(&rewritten, mode).rewrite(&mut again);
             if again == rewritten {
@@ -186,16 +185,49 @@ fn in_context(text: &str, mode: PunctMode) -> Option<String> {
             }
             rewritten = again;
         }
-        if rewritten != line || out.is_some() {
-            let out = out.get_or_insert_with(|| {
-                let mut s = String::with_capacity(text.len() + text.len() / 8);
-                s.push_str(&text[..start]);
-                s
-            });
+        if rewritten != line {
+            let out = out.get_or_insert_with(|| String::with_capacity(text.len() + text.len() / 8));
+            out.push_str(&text[copied..start]);
             out.push_str(&rewritten);
+            copied = end;
         }
     }
-    out
+    let mut out = out?;
+    out.push_str(&text[copied..]);
+    Some(out)
+}
+
+/// A line that opens or closes a fenced code block.
+fn is_fence_line(line: &str) -> bool {
+    let trimmed = line.trim_start();
+    trimmed.starts_with("```") || trimmed.starts_with("~~~")
+}
+
+/// How many fence lines `text` (whole lines) holds.
+fn count_fence_lines(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    if memchr::memchr2(b'`', b'~', bytes).is_none() {
+        return 0;
+    }
+    let at_line_start = |i: usize| {
+        bytes[..i]
+            .iter()
+            .rev()
+            .take_while(|&&b| b != b'\n' && b != b'\r')
+            .all(|&b| b == b' ' || b == b'\t')
+    };
+    let mut fences = 0;
+    for pattern in ["```", "~~~"] {
+        let mut last_line = usize::MAX;
+        for i in memchr::memmem::find_iter(bytes, pattern) {
+            let line = memchr::memrchr2(b'\n', b'\r', &bytes[..i]).map_or(0, |j| j + 1);
+            if line != last_line && at_line_start(i) {
+                fences += 1;
+                last_line = line;
+            }
+        }
+    }
+    fences
 }
 
 /// One line being rewritten: its characters, which of them are protected, and the
