@@ -574,9 +574,10 @@ impl Line {
         let content = &self.chars[open + 1..close];
         let before = open.checked_sub(1).and_then(|j| self.at(j));
         if content.iter().any(|&c| is_han(c)) {
-            // A space before the parenthesis is Western spacing, chosen by the author:
-            // `语言 (LaTex 还是 Texinfo)`.
-            return !content.contains(&'$') && before != Some(' ');
+            // A space before a parenthesis that holds Latin words is Western spacing, chosen
+            // by the author: `语言 (LaTex 还是 Texinfo)`; `电 (记者 王修君)` is Chinese.
+            let latin = content.iter().any(|c| c.is_ascii_alphabetic());
+            return !content.contains(&'$') && !(before == Some(' ') && latin);
         }
         if content.is_empty() || looks_like_code(content) {
             return false;
@@ -741,6 +742,8 @@ mod tests {
         assert_eq!(cjk("王毅表示,中俄關係"), "王毅表示，中俄關係");
         assert_eq!(cjk("来源:新华社"), "来源：新华社");
         assert_eq!(cjk("(记者 王修君)"), "（记者 王修君）");
+        assert_eq!(cjk("电 (记者 王修君)当地"), "电 （记者 王修君）当地");
+        assert_eq!(cjk("语言 (LaTex 还是 Texinfo)。"), "语言 (LaTex 还是 Texinfo)。");
         assert_eq!(cjk("常在?"), "常在？");
         assert_eq!(cjk("他说:\"你好.\""), "他说：“你好。”");
         assert_eq!(cjk("等等...然后"), "等等……然后");
