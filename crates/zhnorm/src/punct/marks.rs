@@ -743,7 +743,10 @@ mod tests {
         assert_eq!(cjk("来源:新华社"), "来源：新华社");
         assert_eq!(cjk("(记者 王修君)"), "（记者 王修君）");
         assert_eq!(cjk("电 (记者 王修君)当地"), "电 （记者 王修君）当地");
-        assert_eq!(cjk("语言 (LaTex 还是 Texinfo)。"), "语言 (LaTex 还是 Texinfo)。");
+        assert_eq!(
+            cjk("语言 (LaTex 还是 Texinfo)。"),
+            "语言 (LaTex 还是 Texinfo)。"
+        );
         assert_eq!(cjk("常在?"), "常在？");
         assert_eq!(cjk("他说:\"你好.\""), "他说：“你好。”");
         assert_eq!(cjk("等等...然后"), "等等……然后");
