@@ -577,7 +577,8 @@ impl Line {
             // A space before a parenthesis that holds Latin words is Western spacing, chosen
             // by the author: `语言 (LaTex 还是 Texinfo)`; `电 (记者 王修君)` is Chinese.
             let latin = content.iter().any(|c| c.is_ascii_alphabetic());
-            return !content.contains(&'$') && !(before == Some(' ') && latin);
+            let western = before == Some(' ') && latin;
+            return !(content.contains(&'$') || western);
         }
         if content.is_empty() || looks_like_code(content) {
             return false;
