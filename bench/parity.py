@@ -9,6 +9,8 @@ a fixed point of OpenCC itself, and how many lines zhnorm's default policy chang
 """
 import os, pathlib, subprocess, sys
 
+from opencc_peer import opencc_cli
+
 HERE = pathlib.Path(__file__).resolve().parent
 WORK = HERE / "work"
 ZHNORM = HERE.parent / "target/release/zhnorm"
@@ -17,16 +19,6 @@ RUNS = [  # corpus, config, tofu-risk dictionaries
     ("trad", "tw2sp", False), ("trad", "hk2s", False), ("simp", "s2t", False),
     ("simp", "s2twp", False), ("simp", "s2hk", False),
 ]
-
-def opencc_cli():
-    try:
-        import opencc
-        assert opencc.__version__ == "1.4.2"
-    except (ImportError, AssertionError):
-        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "opencc==1.4.2"], check=True)
-        import opencc
-    clib = pathlib.Path(opencc.__file__).parent / "clib"
-    return clib / "bin/opencc", clib / "share/opencc"
 
 def run(cmd, src):
     with open(src, "rb") as f:

@@ -16,23 +16,14 @@ Everything runs single-threaded: fmmseg's parallel mode is off.
 """
 import os, pathlib, re, shutil, subprocess, sys, time
 
+from opencc_peer import opencc_cli
+
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent
 WORK = HERE / "work"
 ZHNORM = ROOT / "target/release/zhnorm"
 HARNESS = HERE / "peers/target/release/zhnorm-peers"
 RUNS = [("trad", "t2s"), ("simp", "s2t")]
-
-
-def opencc_cli():
-    try:
-        import opencc
-        assert opencc.__version__ == "1.4.2"
-    except (ImportError, AssertionError):
-        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "opencc==1.4.2"], check=True)
-    import opencc
-    clib = pathlib.Path(opencc.__file__).parent / "clib"
-    return clib / "bin/opencc", clib / "share/opencc"
 
 
 def han_lines(corpus):
