@@ -57,7 +57,7 @@ impl fmt::Display for Error {
                 write!(
                     f,
                     "unknown punctuation mode `{name}`; modes are: {}",
-                    crate::punct::PunctMode::NAMES.join(", ")
+                    crate::punct::PunctMode::ALL.map(|m| m.name()).join(", ")
                 )
             }
             ErrorKind::BadDictionary { line, message } => {

@@ -168,15 +168,16 @@ impl Pipeline {
         let mut current = Cow::Borrowed(text);
         let mut changed_by = Vec::new();
         for stage in &self.stages {
-            let next = match stage.apply(&current) {
-                Cow::Borrowed(_) => None,
-                Cow::Owned(s) => Some(s),
-            };
-            if let Some(s) = next {
-                if s != *current {
-                    changed_by.push(stage.name());
-                    current = Cow::Owned(s);
-                }
+            // A stage returns `Owned` only when it changed the text (the `Stage` contract),
+            // so no comparison of whole texts is needed here.
+            if let Cow::Owned(s) = stage.apply(&current) {
+                debug_assert!(
+                    s != *current,
+                    "{} returned an unchanged text owned",
+                    stage.name()
+                );
+                changed_by.push(stage.name());
+                current = Cow::Owned(s);
             }
         }
         Normalized {

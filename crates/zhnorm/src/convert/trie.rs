@@ -270,9 +270,7 @@ impl<'a> TrieRef<'a> {
             q += len;
         }
     }
-}
 
-impl TrieRef<'_> {
     /// Whether some key that is a prefix of `bytes[p..end]` has a value other than
     /// itself, i.e. whether a match here, of any length, could change the text. `c` is
     /// the character at `p`, of `clen` bytes.

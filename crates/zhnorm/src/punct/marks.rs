@@ -325,22 +325,11 @@ impl Line {
                 }
                 ':' if chinese && !matches!(right, Some('/' | '\\' | ':')) => Some('：'),
                 '.' if self.is_chinese_period(i, left, right) => Some('。'),
-                '-' if right == Some('-')
-                    && left.is_some_and(is_han)
-                    && self.at(i + 2).is_some_and(is_han) =>
-                {
-                    emitted.extend(['—', '—']);
-                    i += 2;
-                    continue;
-                }
-                '―' if right == Some('―') => {
-                    emitted.extend(['—', '—']);
-                    i += 2;
-                    continue;
-                }
-                '─' if right == Some('─')
-                    && left.is_some_and(is_han)
-                    && self.at(i + 2).is_some_and(is_han) =>
+                // `--` and `──` between Han, the legacy `――` anywhere: the Chinese dash.
+                '-' | '─' | '―'
+                    if right == Some(c)
+                        && (c == '―'
+                            || left.is_some_and(is_han) && self.at(i + 2).is_some_and(is_han)) =>
                 {
                     emitted.extend(['—', '—']);
                     i += 2;

@@ -33,7 +33,13 @@ pub enum PunctMode {
 }
 
 impl PunctMode {
-    pub const NAMES: [&'static str; 5] = ["cjk", "tw", "hk", "search", "keep"];
+    pub const ALL: [PunctMode; 5] = [
+        PunctMode::Cjk,
+        PunctMode::Tw,
+        PunctMode::Hk,
+        PunctMode::Search,
+        PunctMode::Keep,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -68,14 +74,7 @@ impl FromStr for PunctMode {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<PunctMode, Error> {
-        let modes = [
-            PunctMode::Cjk,
-            PunctMode::Tw,
-            PunctMode::Hk,
-            PunctMode::Search,
-            PunctMode::Keep,
-        ];
-        modes
+        PunctMode::ALL
             .into_iter()
             .find(|m| m.name() == s.trim().to_ascii_lowercase())
             .ok_or_else(|| {

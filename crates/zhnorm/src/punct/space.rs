@@ -211,13 +211,14 @@ fn join_debris_spaces(text: &str) -> Cow<'_, str> {
         }
         let run_tokens = j - i + 2;
         let letter_spaced = single_han(candidates[i] - 1) && single_han(candidates[j] + 1);
-        let run: Vec<char> = (candidates[i] - 1..=candidates[j] + 1)
-            .step_by(2)
-            .map(|k| chars[k].1)
-            .collect();
-        if letter_spaced && run_tokens >= LETTER_SPACED_RUN {
-            (i..=j).for_each(|c| remove[candidates[c]] = true);
-        } else if letter_spaced && text.contains(&run.iter().collect::<String>()) {
+        // Long runs are letter-spacing on sight; short ones if the document writes them joined.
+        let joined = || -> String {
+            (candidates[i] - 1..=candidates[j] + 1)
+                .step_by(2)
+                .map(|k| chars[k].1)
+                .collect()
+        };
+        if letter_spaced && (run_tokens >= LETTER_SPACED_RUN || text.contains(&joined())) {
             (i..=j).for_each(|c| remove[candidates[c]] = true);
         }
         i = j + 1;

@@ -90,7 +90,7 @@ fn first_candidate(text: &str) -> Option<usize> {
         }
         let c = text[i..].chars().next().expect("at a character boundary");
         // Invisible debris: a control or zero-width character (a ZWJ is judged in context).
-        let invisible = c == '\u{200D}' || is_debris_at(&[c], 0);
+        let invisible = is_debris_at(&[c], 0);
         if invisible
             || one_form(c).is_some()
             || is_nfc_quick(std::iter::once(c)) != IsNormalized::Yes
