@@ -103,7 +103,16 @@ fn every_config_and_none_are_accepted() {
 fn a_bad_file_is_reported_and_the_rest_still_run() {
     let bad = temp_file("bad.txt", b"fine\nbroken \xFF byte\n");
     let good = temp_file("good.txt", "國\n".as_bytes());
-    let o = zhnorm(&[bad.to_str().unwrap(), good.to_str().unwrap()], "");
+    let o = zhnorm(
+        &[
+            "--encoding",
+            "utf-8",
+            "--strict",
+            bad.to_str().unwrap(),
+            good.to_str().unwrap(),
+        ],
+        "",
+    );
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(stdout(&o), "国\n");
     let err = stderr(&o);
@@ -111,6 +120,57 @@ fn a_bad_file_is_reported_and_the_rest_still_run() {
     let o = zhnorm(&["/no/such/file"], "");
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("/no/such/file"));
+}
+
+#[test]
+fn undecodable_bytes_become_replacement_characters_and_are_reported() {
+    let mut bytes = "第一行\n第二行壞了\n".as_bytes().to_vec();
+    bytes.insert(bytes.len() - 7, 0xFF);
+    let file = temp_file("replaced.txt", &bytes);
+    let o = zhnorm(&["--convert", "none", file.to_str().unwrap()], "");
+    assert!(o.status.success());
+    assert_eq!(stdout(&o), "第一行\n第二行\u{FFFD}壞了\n");
+    let err = stderr(&o);
+    assert!(
+        err.contains("replaced.txt") && err.contains("1 undecodable byte sequence"),
+        "{err}"
+    );
+    let o = zhnorm(
+        &["--quiet", "--convert", "none", file.to_str().unwrap()],
+        "",
+    );
+    assert_eq!(stderr(&o), "");
+}
+
+#[test]
+fn legacy_encodings_are_detected_or_forced() {
+    // GBK (from iconv's table, not ours) and Big5 files without any declaration.
+    let gbk = temp_file("gbk.txt", b"\xd6\xd0\xce\xc4\xb1\xea\xcc\xe2\n");
+    let o = zhnorm(&[gbk.to_str().unwrap()], "");
+    assert_eq!(stdout(&o), "中文标题\n");
+    assert!(
+        stderr(&o).contains("read as GBK (detected)"),
+        "{}",
+        stderr(&o)
+    );
+    let big5 = temp_file("big5.txt", b"\xb0\xea\xbb\xda\xb7\x73\xbbD\n");
+    let o = zhnorm(&["--convert", "none", big5.to_str().unwrap()], "");
+    assert_eq!(stdout(&o), "國際新聞\n");
+    let o = zhnorm(
+        &[
+            "--encoding",
+            "big5",
+            "--convert",
+            "none",
+            gbk.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(o.status.success());
+    assert_ne!(stdout(&o), "中文标题\n", "a forced encoding is obeyed");
+    let o = zhnorm(&["--encoding", "klingon"], "");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("unknown encoding `klingon`"));
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! Integration tests of the zhnorm library. Each module is one concern.
 
+mod decoding;
 mod golden;
 mod opencc_conformance;
 mod properties;

@@ -8,8 +8,10 @@ use clap::Parser;
 ///
 /// Reads each PATH (or standard input, for none or `-`) and writes the normalized text to
 /// standard output, in order, keeping the line structure (lines end in LF after the
-/// `space` stage). Input is UTF-8, with or
-/// without a byte-order mark.
+/// `space` stage). Input may be in any common encoding — UTF-8 or UTF-16 with or without
+/// a byte-order mark, GBK, GB18030, Big5, and the other encodings browsers know — and is
+/// detected when not given with --encoding; output is always UTF-8. An input not read as
+/// plain UTF-8, or with bytes that could not be decoded, is reported on standard error.
 ///
 /// Exit status: 0 when every input was processed; 2 when some input failed (each failure
 /// is reported on standard error, naming the file, and the other inputs are still
@@ -20,6 +22,20 @@ pub struct Args {
     /// Files to normalize; `-` or none reads standard input.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+
+    /// Read every input in this encoding instead of detecting it (utf-8, utf-16le,
+    /// utf-16be, gbk, gb18030, big5, shift_jis, euc-kr, windows-1252, or any WHATWG label).
+    #[arg(long, value_name = "NAME")]
+    pub encoding: Option<String>,
+
+    /// Bytes that cannot be decoded fail the input, naming the line, instead of becoming
+    /// U+FFFD.
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Do not report what was detected or replaced; errors are still reported.
+    #[arg(long, short)]
+    pub quiet: bool,
 
     /// Script conversion: an OpenCC config (s2t, t2s, s2tw, tw2s, s2twp, tw2sp, s2hk, hk2s,
     /// s2hkp, hk2sp, t2tw, tw2t, t2hk, hk2t, t2jp, jp2t), or `none` for no conversion.

@@ -4,7 +4,7 @@ use std::io::{self, BufWriter, Read, Write};
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use zhnorm::decode::decode_utf8;
+use zhnorm::decode::{decode, Decoded, Detection};
 
 use crate::jsonl;
 use crate::settings::Settings;
@@ -86,7 +86,12 @@ fn process(
     outcome: &mut Outcome,
 ) -> Result<()> {
     let bytes = read_input(path).context("cannot read")?;
-    let decoded = decode_utf8(&bytes)?;
+    let decoded = decode(&bytes, &settings.decode)?;
+    if !settings.quiet {
+        if let Some(note) = decoding_note(&decoded) {
+            eprintln!("zhnorm: {}: {note}", display(path));
+        }
+    }
     let text = decoded.text.as_ref();
     match &settings.jsonl_fields {
         None => out.write_all(settings.pipeline.run(text).text.as_bytes())?,
@@ -113,6 +118,25 @@ fn process(
         }
     }
     Ok(())
+}
+
+/// What a user should hear about how an input was decoded: nothing for plain UTF-8.
+fn decoding_note(decoded: &Decoded) -> Option<String> {
+    let how = match decoded.detection {
+        Detection::Forced => "as asked",
+        Detection::ByteOrderMark => "by its byte-order mark",
+        Detection::ValidUtf8 | Detection::Detected => "detected",
+    };
+    let plain = decoded.encoding_name() == "UTF-8";
+    match (plain, decoded.replaced) {
+        (true, 0) => None,
+        (_, 0) => Some(format!("read as {} ({how})", decoded.encoding_name())),
+        (_, n) => Some(format!(
+            "read as {} ({how}); {n} undecodable byte sequence{} replaced by U+FFFD",
+            decoded.encoding_name(),
+            if n == 1 { "" } else { "s" }
+        )),
+    }
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {

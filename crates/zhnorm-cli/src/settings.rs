@@ -1,6 +1,7 @@
 //! Validated settings: the raw arguments turned into built objects, or a clear error.
 
 use anyhow::{bail, Context, Result};
+use zhnorm::decode::{encoding_for_label, DecodeOptions};
 use zhnorm::{Config, Converter, Pipeline, Policy, PunctMode, StageSelection};
 
 use crate::cli::Args;
@@ -9,6 +10,8 @@ use crate::cli::Args;
 pub struct Settings {
     pub pipeline: Pipeline,
     pub jsonl_fields: Option<Vec<String>>,
+    pub decode: DecodeOptions,
+    pub quiet: bool,
 }
 
 impl Settings {
@@ -56,6 +59,15 @@ impl Settings {
         Ok(Settings {
             pipeline: Pipeline::with_options(converter, punct, &selection),
             jsonl_fields: args.jsonl.then(|| args.field.clone()),
+            decode: DecodeOptions {
+                encoding: args
+                    .encoding
+                    .as_deref()
+                    .map(encoding_for_label)
+                    .transpose()?,
+                strict: args.strict,
+            },
+            quiet: args.quiet,
         })
     }
 }

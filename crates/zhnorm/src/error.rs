@@ -21,8 +21,15 @@ pub enum ErrorKind {
     UnknownPunctMode { name: String },
     /// A user dictionary line that is not `source<TAB>target`.
     BadDictionary { line: usize, message: String },
-    /// Bytes that are not valid UTF-8, at this byte offset and line (1-based).
-    InvalidUtf8 { offset: usize, line: usize },
+    /// An encoding name no encoding answers to.
+    UnknownEncoding { name: String },
+    /// Bytes the encoding cannot decode, at this byte offset and line (1-based), when
+    /// decoding strictly.
+    Undecodable {
+        encoding: &'static str,
+        offset: usize,
+        line: usize,
+    },
 }
 
 impl Error {
@@ -63,9 +70,19 @@ impl fmt::Display for Error {
             ErrorKind::BadDictionary { line, message } => {
                 write!(f, "dictionary line {line}: {message}")
             }
-            ErrorKind::InvalidUtf8 { offset, line } => {
-                write!(f, "invalid UTF-8 at line {line} (byte offset {offset})")
-            }
+            ErrorKind::UnknownEncoding { name } => write!(
+                f,
+                "unknown encoding `{name}`; use a name such as utf-8, utf-16le, utf-16be, \
+                 gbk, gb18030, big5, shift_jis, euc-kr or windows-1252"
+            ),
+            ErrorKind::Undecodable {
+                encoding,
+                offset,
+                line,
+            } => write!(
+                f,
+                "bytes that are not valid {encoding} at line {line} (byte offset {offset})"
+            ),
         }
     }
 }

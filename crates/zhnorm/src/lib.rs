@@ -23,6 +23,7 @@ mod chars;
 pub mod convert;
 pub mod decode;
 mod error;
+mod model;
 pub mod pipeline;
 pub mod punct;
 

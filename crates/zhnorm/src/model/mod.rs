@@ -1,0 +1,149 @@
+//! A small language model: how many bits a text costs as something people write.
+//!
+//! The decoder and the `repair` stage use it to choose between readings of the same
+//! bytes. Han characters cost what their frequency in RIME's essay word list says
+//! (`data/freq`, both scripts); a pair of characters seen inside a word earns a bonus;
+//! everything else costs by class — Latin letters are cheap, C1 controls and Private Use
+//! characters are what mojibake is made of and cost the most. Costs are in half bits.
+
+pub(crate) mod pair_hash;
+
+include!(concat!(env!("OUT_DIR"), "/model_tables.rs"));
+
+/// One byte per character from `HAN_FIRST`: its cost, 255 when the word list lacks it.
+static HAN_COSTS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/model_han_costs.bin"));
+/// Bloom filter of within-word character pairs (see `pair_hash`).
+static PAIRS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/model_pairs.bin"));
+
+/// A Han character the word list never uses.
+const UNSEEN_HAN: u32 = 2 * 28;
+/// What a pair seen inside a word takes off the cost of its second character.
+const PAIR_BONUS: u32 = 2 * 5;
+
+/// The cost of `c` on its own, in half bits.
+pub(crate) fn char_cost(c: char) -> u32 {
+    let u = c as u32;
+    if let Some(&cost) = u
+        .checked_sub(HAN_FIRST)
+        .and_then(|i| HAN_COSTS.get(i as usize))
+    {
+        return if cost == 255 { UNSEEN_HAN } else { cost as u32 };
+    }
+    2 * match u {
+        0x0A | 0x20 => 3,
+        0x61..=0x7A => 5, // lower-case letters
+        0x09 | 0x0D | 0x30..=0x39 | 0x41..=0x5A => 6,
+        0x21 | 0x22 | 0x27..=0x29 | 0x2C..=0x2F | 0x3A | 0x3B | 0x3F => 7,
+        0x21..=0x7E => 9,                // `_\^~|{}[]<>@#$%&*+=`
+        0x00..=0x1F | 0x7F..=0x9F => 30, // controls: C1 ones are cp1252/Latin-1 debris
+        0xB7 => 8,
+        0xA0..=0xBF | 0xD7 | 0xF7 => 15,        // Latin-1 symbols
+        0xC0..=0x24F => 11,                     // Latin letters with diacritics, pinyin vowels
+        0x2018..=0x201D | 0x2026 | 0x2014 => 8, // quotes, ellipsis, dashes
+        0x2000..=0x206F => 15,                  // other general punctuation (‰ ‹ † …)
+        0x3000..=0x303F | 0xFF01..=0xFF5E => 7, // CJK punctuation, full-width forms
+        0x3040..=0x30FF => 11,                  // kana
+        0xAC00..=0xD7A3 => 15,                  // Hangul syllables
+        0x0370..=0x04FF => 14,                  // Greek, Cyrillic
+        0x2500..=0x259F => 18,                  // box drawing and blocks: cp437 debris
+        0xE000..=0xF8FF | 0xF0000.. => 30,      // Private Use: GBK decoded with the browser table
+        0xFFFD => 24,
+        0x1F000..=0x1FAFF => 14, // emoji
+        0x20000..=0x3FFFF | 0xF900..=0xFAFF => {
+            match OTHER_COSTS.binary_search_by_key(&c, |e| e.0) {
+                Ok(i) => return OTHER_COSTS[i].1 as u32,
+                Err(_) => return UNSEEN_HAN,
+            }
+        }
+        _ => 16,
+    }
+}
+
+/// Whether `a` followed by `b` occurs inside some word of the word list (about 1% false
+/// positives).
+pub(crate) fn pair_known(a: char, b: char) -> bool {
+    pair_hash::pair_bits(a, b)
+        .iter()
+        .all(|&bit| PAIRS[bit / 8] & (1 << (bit % 8)) != 0)
+}
+
+/// What a change of writing system between two letters costs: real text stays in one
+/// script for a while, misread bytes jump between ASCII, Han and Hangul at every pair.
+const SCRIPT_SWITCH: u32 = 2 * 3;
+
+/// The cost of `text`, in half bits.
+pub(crate) fn cost(text: &str) -> u32 {
+    let mut total = 0;
+    let mut prev = '\0';
+    let mut prev_script = Script::Neutral;
+    for c in text.chars() {
+        let mut cost = char_cost(c);
+        if prev > '\u{2FFF}' && c > '\u{2FFF}' && pair_known(prev, c) {
+            cost = cost.saturating_sub(PAIR_BONUS);
+        }
+        let script = script_of(c);
+        if script != Script::Neutral {
+            if prev_script != Script::Neutral && script != prev_script {
+                cost += SCRIPT_SWITCH;
+            }
+            prev_script = script;
+        }
+        total += cost;
+        prev = c;
+    }
+    total
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Script {
+    /// Spaces, punctuation, digits: at home in any script.
+    Neutral,
+    Latin,
+    Han,
+    Kana,
+    Hangul,
+    Other,
+}
+
+fn script_of(c: char) -> Script {
+    match c as u32 {
+        0x41..=0x5A | 0x61..=0x7A | 0xC0..=0x24F => Script::Latin,
+        0..=0x7F | 0x80..=0xBF | 0x2000..=0x206F | 0x3000..=0x303F | 0xFF00..=0xFF65 => {
+            Script::Neutral
+        }
+        0x3040..=0x30FF => Script::Kana,
+        0x1100..=0x11FF | 0x3130..=0x318F | 0xAC00..=0xD7AF => Script::Hangul,
+        0x2E80..=0x2FDF | 0x3400..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF => Script::Han,
+        _ => Script::Other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_text_is_cheaper_than_mojibake_of_it() {
+        // "的初始化" as UTF-8, read as GBK and as cp1252.
+        assert!(cost("的初始化") * 2 < cost("鐨勫垵濮嬪寲"));
+        assert!(cost("的初始化") * 2 < cost("çš„åˆå§‹åŒ–"));
+        assert!(cost("café") < cost("cafÃ©"));
+    }
+
+    #[test]
+    fn the_filter_holds_pairs_from_the_word_list() {
+        // build.rs and this module share `pair_hash`; these pairs are words in both scripts.
+        for (a, b) in [
+            ('中', '國'),
+            ('中', '国'),
+            ('什', '麼'),
+            ('什', '么'),
+            ('初', '始'),
+        ] {
+            assert!(pair_known(a, b), "{a}{b}");
+        }
+        assert!(!pair_known('鐨', '勫'));
+        assert!(char_cost('的') < char_cost('鐨'));
+        assert!(char_cost('这') < 2 * 12, "simplified forms are counted");
+    }
+}
