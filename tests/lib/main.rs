@@ -5,5 +5,6 @@ mod golden;
 mod opencc_conformance;
 mod properties;
 mod punct_restore;
+mod repair_mojibake;
 mod stage_properties;
 mod util;

@@ -1,9 +1,10 @@
-//! Throughput of the `unicode`, `punct` and `space` stages: on clean, well-typeset text
-//! (the common case, which must cost one read-only scan per stage) and on text whose
-//! punctuation was folded to ASCII (every line rewritten).
+//! Throughput of the `repair`, `unicode`, `punct` and `space` stages: on clean,
+//! well-typeset text (the common case, which must cost one read-only scan per stage), on
+//! text whose punctuation was folded to ASCII (every line rewritten), and on text whose
+//! UTF-8 was read as GBK and as windows-1252 (every line repaired).
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use zhnorm::{PunctMode, PunctStage, SpaceStage, Stage, UnicodeStage};
+use zhnorm::{PunctMode, PunctStage, RepairStage, SpaceStage, Stage, UnicodeStage};
 
 fn fixture(name: &str) -> String {
     let path = format!(
@@ -34,13 +35,14 @@ fn bench(c: &mut Criterion) {
     let clean = fixture("zh-cn.txt").replace('\u{A0}', " ").repeat(100);
     let folded = fold(&clean);
     let stages: Vec<Box<dyn Stage>> = vec![
+        Box::new(RepairStage),
         Box::new(UnicodeStage),
         Box::new(PunctStage::new(PunctMode::Cjk)),
         Box::new(SpaceStage),
     ];
     let mut group = c.benchmark_group("stages");
     group.throughput(Throughput::Bytes(clean.len() as u64));
-    group.bench_function("unicode+punct+space/clean", |b| {
+    group.bench_function("repair+unicode+punct+space/clean", |b| {
         b.iter(|| stages.iter().map(|s| s.apply(&clean).len()).sum::<usize>())
     });
     for stage in &stages {
@@ -51,6 +53,20 @@ fn bench(c: &mut Criterion) {
     let punct = PunctStage::new(PunctMode::Cjk);
     group.throughput(Throughput::Bytes(folded.len() as u64));
     group.bench_function("punct/folded", |b| b.iter(|| punct.apply(&folded).len()));
+    let sample = fixture("zh-cn.txt");
+    for (name, encoding) in [
+        ("gbk", encoding_rs::GBK),
+        ("cp1252", encoding_rs::WINDOWS_1252),
+    ] {
+        let garbled = encoding
+            .decode_without_bom_handling(sample.as_bytes())
+            .0
+            .into_owned();
+        group.throughput(Throughput::Bytes(garbled.len() as u64));
+        group.bench_function(format!("repair/utf8-read-as-{name}"), |b| {
+            b.iter(|| RepairStage.apply(&garbled).len())
+        });
+    }
     group.finish();
 }
 

@@ -26,11 +26,13 @@ mod error;
 mod model;
 pub mod pipeline;
 pub mod punct;
+pub mod repair;
 
 pub use convert::{classify, Config, Converter, ConverterBuilder, Policy, Script, ScriptReport};
 pub use error::{Error, ErrorKind};
 pub use pipeline::{Normalized, Pipeline, Stage, StageSelection};
 pub use punct::{PunctMode, PunctStage, SpaceStage, UnicodeStage};
+pub use repair::RepairStage;
 
 use std::borrow::Cow;
 use std::sync::LazyLock;

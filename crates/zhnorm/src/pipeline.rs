@@ -11,12 +11,13 @@ use std::borrow::Cow;
 use crate::convert::Converter;
 use crate::error::{Error, ErrorKind};
 use crate::punct::{PunctMode, PunctStage, SpaceStage, UnicodeStage};
+use crate::repair::RepairStage;
 
 /// Every stage name, in the order stages run.
 pub const STAGE_NAMES: [&str; 6] = ["repair", "pinyin", "unicode", "convert", "punct", "space"];
 
 /// The stages this version implements.
-pub const AVAILABLE_STAGES: [&str; 4] = ["unicode", "convert", "punct", "space"];
+pub const AVAILABLE_STAGES: [&str; 5] = ["repair", "unicode", "convert", "punct", "space"];
 
 /// One concern of normalization.
 pub trait Stage: Send + Sync {
@@ -144,6 +145,9 @@ impl Pipeline {
         selection: &StageSelection,
     ) -> Pipeline {
         let mut stages: Vec<Box<dyn Stage>> = Vec::new();
+        if selection.contains("repair") {
+            stages.push(Box::new(RepairStage));
+        }
         if selection.contains("unicode") {
             stages.push(Box::new(UnicodeStage));
         }

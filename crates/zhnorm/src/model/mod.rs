@@ -45,7 +45,7 @@ pub(crate) fn char_cost(c: char) -> u32 {
         0x3040..=0x30FF => 11,                  // kana
         0xAC00..=0xD7A3 => 15,                  // Hangul syllables
         0x0370..=0x04FF => 14,                  // Greek, Cyrillic
-        0x2500..=0x259F => 18,                  // box drawing and blocks: cp437 debris
+        0x2500..=0x259F => 11,                  // box drawing and blocks: tables, trees
         0xE000..=0xF8FF | 0xF0000.. => 30,      // Private Use: GBK decoded with the browser table
         0xFFFD => 24,
         0x1F000..=0x1FAFF => 14, // emoji
@@ -57,6 +57,12 @@ pub(crate) fn char_cost(c: char) -> u32 {
         }
         _ => 16,
     }
+}
+
+/// Whether `c` is a Han character the word list never uses.
+pub(crate) fn is_unseen_han(c: char) -> bool {
+    char_cost(c) == UNSEEN_HAN
+        && matches!(c as u32, 0x3400..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
 }
 
 /// Whether `a` followed by `b` occurs inside some word of the word list (about 1% false

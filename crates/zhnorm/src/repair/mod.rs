@@ -1,0 +1,55 @@
+//! Stage `repair`: undoes what a bad download or scrape did to the text.
+//!
+//! In order: HTML character references (not in markup, see `entities`); the byte
+//! patterns of lost text, `锟斤拷` and `烫烫烫` (see `sentinels`); mojibake, up to three
+//! layers deep (see `mojibake`, and `codecs` for the encodings involved). Clean text is
+//! one scan: a text with no `&`, no sentinel and no character mojibake is made of comes
+//! back borrowed.
+
+mod codecs;
+mod entities;
+mod mojibake;
+mod sentinels;
+
+use std::borrow::Cow;
+
+use crate::pipeline::Stage;
+
+/// The `repair` stage.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RepairStage;
+
+impl Stage for RepairStage {
+    fn name(&self) -> &'static str {
+        "repair"
+    }
+
+    fn apply<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        let mut text = entities::decode(text);
+        if sentinels::may_hold(&text) {
+            if let Some((replaced, _)) = sentinels::replace(&text) {
+                text = Cow::Owned(replaced);
+            }
+        }
+        if may_hold_mojibake(&text) {
+            if let Some(repaired) = mojibake::repair(&text) {
+                text = Cow::Owned(repaired);
+            }
+        }
+        text
+    }
+}
+
+/// Whether any character of `text` is one mojibake is made of.
+fn may_hold_mojibake(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = crate::chars::skip_ascii(bytes, 0, bytes.len());
+    while i < bytes.len() {
+        let c = text[i..].chars().next().expect("a char boundary");
+        if mojibake::is_suspect(c) {
+            return true;
+        }
+        i = crate::chars::skip_ascii(bytes, i + c.len_utf8(), bytes.len());
+    }
+    false
+}

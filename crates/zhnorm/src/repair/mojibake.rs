@@ -1,0 +1,420 @@
+//! Mojibake: text whose bytes were read in the wrong encoding, up to three times over.
+//!
+//! A layer of mojibake is a pair of codecs: bytes really in one encoding ([`Original`])
+//! were read as another ([`Misread`]). Reversing a layer means encoding the garbled
+//! characters back with the wrong codec and decoding them with the right one. Any span
+//! that reverses cleanly is a candidate; the language model decides whether the candidate
+//! is more plausible than what is there, by a margin that grows as the span gets shorter,
+//! and the largest margins for Big5↔GBK, where both readings look like Chinese.
+//!
+//! Work is span by span: a run of non-ASCII characters (mojibake never turns a UTF-8
+//! multibyte sequence into ASCII) is repaired where it reverses and left alone elsewhere.
+
+use super::codecs::{lost_bytes, Misread, Original};
+use crate::model;
+
+/// How much evidence a layer needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Evidence {
+    /// The garbled side is Latin, symbols or rare Han; the repaired side is text.
+    Normal,
+    /// Both sides are Chinese: a Big5 reading of GBK bytes, or the reverse.
+    Strong,
+}
+
+/// Every layer zhnorm undoes.
+const LAYERS: [(Misread, Original, Evidence); 9] = [
+    (Misread::Gbk, Original::Utf8, Evidence::Normal),
+    (Misread::Windows1252, Original::Utf8, Evidence::Normal),
+    (Misread::Big5, Original::Utf8, Evidence::Normal),
+    (Misread::Cp437, Original::Utf8, Evidence::Normal),
+    (Misread::Windows1252, Original::Gbk, Evidence::Normal),
+    (Misread::Cp437, Original::Gbk, Evidence::Normal),
+    (Misread::Windows1252, Original::Big5, Evidence::Normal),
+    (Misread::Big5, Original::Gbk, Evidence::Strong),
+    (Misread::Gbk, Original::Big5, Evidence::Strong),
+];
+
+/// Deeper than this, the evidence is too thin to act on.
+const MAX_LAYERS: usize = 3;
+
+/// At most this many lost bytes are filled in one segment.
+const MAX_FILLED: usize = 16;
+
+/// How sure a repair must be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Strictness {
+    /// A span on its own evidence.
+    Alone,
+    /// A span in a text where other spans were garbled the same way, with this layer.
+    Confirmed,
+}
+
+/// What a repair must gain, in half bits, for a candidate of `chars` non-ASCII characters.
+fn margin(evidence: Evidence, strictness: Strictness, chars: usize) -> i64 {
+    let chars = chars.max(1) as i64;
+    match (evidence, strictness) {
+        (Evidence::Normal, Strictness::Alone) => 2 * 6 + 2 * 16 / chars,
+        (Evidence::Strong, Strictness::Alone) => 2 * 4 * chars + 2 * 24 + 2 * 40 / chars,
+        (Evidence::Normal, Strictness::Confirmed) => 2,
+        (Evidence::Strong, Strictness::Confirmed) => 2 * 8,
+    }
+}
+
+/// Whether `c` is something mojibake is made of, so a run holding one is worth a look:
+/// Latin-1 and cp1252 symbols, box drawing, Private Use, U+FFFD, or a rare Han character.
+pub(crate) fn is_suspect(c: char) -> bool {
+    match c as u32 {
+        0x80..=0x2FF | 0x370..=0x3FF | 0x2020..=0x2022 | 0x2030..=0x203A | 0x20AC | 0x2122 => true,
+        0xE000..=0xF8FF | 0xFFFD => true,
+        0x3400..=0x9FFF | 0xF900..=0xFAFF | 0x20000.. => model::char_cost(c) >= RARE_HAN,
+        _ => false,
+    }
+}
+
+/// Han characters at least this costly (half bits) are rare enough to start a look.
+const RARE_HAN: u32 = 2 * 18;
+
+/// Indices into [`LAYERS`], outermost first: the layers one span was undone by.
+type Chain = Vec<usize>;
+
+/// `text` with every repairable span repaired, or `None` when there is none.
+///
+/// Two passes. The first repairs spans that are garbled beyond doubt on their own. If
+/// any were, the text was garbled by that chain of layers, and the second pass tries the
+/// same chain on every other span with a small margin: that is what repairs a lone
+/// garbled character between digits (`2023Äê` → `2023年`) or in pinyin (`zhÇŽng`).
+pub(crate) fn repair(text: &str) -> Option<String> {
+    let runs: Vec<(usize, usize)> = runs(text).collect();
+    let mut fixed: Vec<Option<String>> = vec![None; runs.len()];
+    // The chains of layers found, each one tried on every span in the second pass.
+    let mut chains: Vec<Chain> = Vec::new();
+    for (k, &(start, end)) in runs.iter().enumerate() {
+        let run = &text[start..end];
+        if !run.chars().any(is_suspect) {
+            continue;
+        }
+        if let Some((repaired, chain)) = repair_run(run) {
+            if !chains.contains(&chain) {
+                chains.push(chain);
+            }
+            fixed[k] = Some(repaired);
+        }
+    }
+    let mut document_chains = chains;
+    if document_chains.is_empty() {
+        document_chains.extend(layer_of_the_whole(text, &runs));
+    }
+    for (k, &(start, end)) in runs.iter().enumerate() {
+        for chain in &document_chains {
+            let Some(repaired) = apply_chain(&text[start..end], chain) else {
+                continue;
+            };
+            let better = match &fixed[k] {
+                None => true,
+                Some(so_far) => model::cost(&repaired) < model::cost(so_far),
+            };
+            if better {
+                fixed[k] = Some(repaired);
+            }
+        }
+    }
+    if fixed.iter().all(Option::is_none) {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for (&(start, end), repaired) in runs.iter().zip(&fixed) {
+        if let Some(repaired) = repaired {
+            out.push_str(&text[copied..start]);
+            out.push_str(repaired);
+            copied = end;
+        }
+    }
+    out.push_str(&text[copied..]);
+    Some(out)
+}
+
+/// When no span is garbled beyond doubt alone, the one layer whose gains over all spans
+/// of Latin or box-drawing debris together clear twice the margin for all their
+/// characters together: a title of one-character words (`Ïà ¹Ø ÐÂ ÎÅ`) is evidence as a
+/// whole.
+fn layer_of_the_whole(text: &str, runs: &[(usize, usize)]) -> Option<Chain> {
+    let suspect: Vec<&str> = runs
+        .iter()
+        .map(|&(start, end)| &text[start..end])
+        .filter(|run| {
+            run.chars().any(|c| {
+                (is_suspect(c) && !crate::chars::is_han(c))
+                    || ('\u{2500}'..='\u{25A0}').contains(&c)
+            })
+        })
+        .collect();
+    if suspect.len() < 2 {
+        return None;
+    }
+    LAYERS
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &layer)| {
+            let (mut gain, mut chars) = (0, 0);
+            for run in &suspect {
+                if let Some((repaired, g)) = undo_layer(run, layer, Strictness::Confirmed) {
+                    gain += g;
+                    chars += repaired.chars().filter(|c| !c.is_ascii()).count();
+                }
+            }
+            let enough = layer.2 == Evidence::Normal
+                && gain >= 2 * margin(layer.2, Strictness::Alone, chars);
+            enough.then_some((gain, i))
+        })
+        .max()
+        .map(|(_, i)| vec![i])
+}
+
+/// Byte ranges of runs that may hold mojibake: non-ASCII characters, with an ASCII
+/// character in `@`..`~` kept when it follows a non-Han one, since a double-byte
+/// character read as single bytes leaves its trail byte there (`¤@` is Big5's `一`).
+fn runs(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut chars = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        let (start, _) = chars.find(|(_, c)| !c.is_ascii())?;
+        let mut prev = text[start..].chars().next()?;
+        let mut end = start + prev.len_utf8();
+        while let Some(&(i, c)) = chars.peek() {
+            let trail = ('@'..='~').contains(&c) && !prev.is_ascii() && prev < '\u{2E80}';
+            if c.is_ascii() && !trail {
+                break;
+            }
+            chars.next();
+            prev = c;
+            end = i + c.len_utf8();
+        }
+        Some((start, end))
+    })
+}
+
+/// One run, on its own evidence. Every layer that gains its margin is followed greedily
+/// by further layers, and the path that ends cheapest wins: a double-encoded span first
+/// looks like many things, but only one path ends in plain text.
+fn repair_run(run: &str) -> Option<(String, Chain)> {
+    LAYERS
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &layer)| {
+            let (first, _) = undo_layer(run, layer, Strictness::Alone)?;
+            let (mut text, mut chain) = (first, vec![i]);
+            while chain.len() < MAX_LAYERS && text.chars().any(is_suspect) {
+                let next = LAYERS
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(j, &layer)| {
+                        undo_layer(&text, layer, Strictness::Alone).map(|(t, gain)| (t, gain, j))
+                    })
+                    .max_by_key(|(_, gain, _)| *gain);
+                let Some((t, _, j)) = next else { break };
+                text = t;
+                chain.push(j);
+            }
+            let ends_in_text = !text.chars().any(is_only_on_the_way);
+            ends_in_text.then(|| (model::cost(&text), text, chain))
+        })
+        .min_by_key(|(cost, _, _)| *cost)
+        .map(|(_, text, chain)| (text, chain))
+}
+
+/// A run undone by the text's chain of layers, as far as each layer gains anything.
+fn apply_chain(run: &str, chain: &Chain) -> Option<String> {
+    let mut text: Option<String> = None;
+    for &i in chain {
+        let current = text.as_deref().unwrap_or(run);
+        match undo_layer(current, LAYERS[i], Strictness::Confirmed) {
+            Some((next, _)) => text = Some(next),
+            None => break,
+        }
+    }
+    text.filter(|t| t != run && !t.chars().any(is_only_on_the_way))
+}
+
+/// A character of a run, as the wrong codec's bytes.
+enum Unit {
+    Bytes(Vec<u8>),
+    /// U+FFFD standing for a byte the reading lost.
+    Lost,
+    /// A character the wrong codec never produces: repairs stop at it.
+    Barrier,
+}
+
+/// The run with this layer undone wherever that gains enough, and the total gain.
+fn undo_layer(
+    run: &str,
+    (misread, original, evidence): (Misread, Original, Evidence),
+    strictness: Strictness,
+) -> Option<(String, i64)> {
+    if !misread.may_have_made(run) {
+        return None;
+    }
+    let chars: Vec<char> = run.chars().collect();
+    let units: Vec<Unit> = chars
+        .iter()
+        .map(|&c| {
+            let mut bytes = Vec::new();
+            if is_invisible(c) {
+                // A zero-width character inside a garbled span is no evidence either way,
+                // and must not keep the span from being repaired.
+                Unit::Bytes(bytes)
+            } else if c == '\u{FFFD}' && !lost_bytes(misread).is_empty() {
+                Unit::Lost
+            } else if misread.bytes_of(c, &mut bytes) {
+                Unit::Bytes(bytes)
+            } else {
+                Unit::Barrier
+            }
+        })
+        .collect();
+    let mut out = String::with_capacity(run.len());
+    let mut total = 0;
+    let mut i = 0;
+    while i < chars.len() {
+        let end = (i..chars.len())
+            .find(|&k| matches!(units[k], Unit::Barrier))
+            .unwrap_or(chars.len());
+        if end == i {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        let (fixed, gain) = undo_segment(
+            &chars[i..end],
+            &units[i..end],
+            misread,
+            original,
+            (evidence, strictness),
+        );
+        out.push_str(&fixed);
+        total += gain;
+        i = end;
+    }
+    (total > 0 && out != run).then_some((out, total))
+}
+
+/// A segment with no barrier. Lost bytes are filled one at a time, left to right, each
+/// with the byte that makes the segment gain most (a lost byte not yet filled decodes as
+/// nothing).
+fn undo_segment(
+    chars: &[char],
+    units: &[Unit],
+    misread: Misread,
+    original: Original,
+    evidence: (Evidence, Strictness),
+) -> (String, i64) {
+    let mut filled: Vec<Option<u8>> = vec![None; units.len()];
+    let evaluate = |filled: &[Option<u8>]| {
+        let mut bytes = Vec::new();
+        let mut starts = Vec::with_capacity(units.len() + 1);
+        for (unit, fill) in units.iter().zip(filled) {
+            starts.push(bytes.len());
+            match (unit, fill) {
+                (Unit::Bytes(b), _) => bytes.extend_from_slice(b),
+                (_, Some(b)) => bytes.push(*b),
+                _ => bytes.push(0xFF), // decodes in no original
+            }
+        }
+        starts.push(bytes.len());
+        undo_pieces(chars, &bytes, &starts, original, evidence)
+    };
+    let mut best = evaluate(&filled);
+    let lost = (0..units.len()).filter(|&k| matches!(units[k], Unit::Lost));
+    for k in lost.take(MAX_FILLED) {
+        let mut best_byte = None;
+        for &b in lost_bytes(misread) {
+            filled[k] = Some(b);
+            let candidate = evaluate(&filled);
+            if candidate.1 > best.1 {
+                best = candidate;
+                best_byte = Some(b);
+            }
+        }
+        filled[k] = best_byte;
+    }
+    best
+}
+
+/// Every maximal piece of the segment that decodes in the original encoding, each kept
+/// when it gains its margin.
+fn undo_pieces(
+    chars: &[char],
+    bytes: &[u8],
+    starts: &[usize],
+    original: Original,
+    (evidence, strictness): (Evidence, Strictness),
+) -> (String, i64) {
+    let mut out = String::new();
+    let mut total = 0;
+    let mut i = 0;
+    while i < chars.len() {
+        let from = starts[i];
+        let valid = from + original.valid_up_to(&bytes[from..]);
+        let mut j = starts.partition_point(|&s| s <= valid) - 1;
+        let mut piece = None;
+        while j > i {
+            if let Some(text) = original.decode(&bytes[from..starts[j]]) {
+                piece = Some(text);
+                break;
+            }
+            j -= 1;
+        }
+        let Some(candidate) = piece else {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        };
+        let garbled: String = chars[i..j].iter().collect();
+        let gain = model::cost(&garbled) as i64 - model::cost(&candidate) as i64;
+        let size = candidate.chars().filter(|c| !c.is_ascii()).count();
+        if is_plausible(&candidate, evidence) && gain >= margin(evidence, strictness, size) {
+            out.push_str(&candidate);
+            total += gain;
+        } else {
+            out.push_str(&garbled);
+        }
+        i = j;
+    }
+    (out, total)
+}
+
+/// Characters a path of repairs may pass through but must not end in: what Latin-1
+/// made of bytes 0x80–0x9F, and what the browser's GBK table made of user-defined pairs.
+fn is_only_on_the_way(c: char) -> bool {
+    ('\u{80}'..='\u{9F}').contains(&c) || ('\u{E000}'..='\u{F8FF}').contains(&c)
+}
+
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
+}
+
+/// Repairs never produce C0 controls; where both sides are Chinese, never a character
+/// the word list lacks either. (See [`is_only_on_the_way`] for what a path may not end in.)
+fn is_plausible(candidate: &str, evidence: Evidence) -> bool {
+    !candidate.chars().any(|c| {
+        (c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r'))
+            || (evidence == Evidence::Strong && model::is_unseen_han(c))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn garbled_spans_are_repaired_and_the_rest_kept() {
+        assert_eq!(
+            repair("NumLock çš„ 初始").as_deref(),
+            Some("NumLock 的 初始")
+        );
+        assert_eq!(repair("鐨勫垵濮嬪寲").as_deref(), Some("的初始化"));
+        assert_eq!(repair("café Müller naïve"), None);
+        assert_eq!(repair("中文测试，鑫淼犇"), None);
+        assert_eq!(repair("├── 目录 ──中"), None);
+    }
+}

@@ -1,0 +1,203 @@
+//! The `repair` stage on real text garbled in code through every class of mojibake the
+//! stage claims, and on clean text of every kind it must leave alone.
+
+use encoding_rs::{Encoding, BIG5, GBK, WINDOWS_1252};
+use zhnorm::{RepairStage, Stage};
+
+use crate::util::read;
+
+const DOCUMENTS: [&str; 5] = [
+    "tests/golden/hk-news.trad.txt",
+    "tests/golden/pinyin-injected.trad.txt",
+    "tests/golden/xinhua.simp.txt",
+    "tests/fixtures/punct/zh-cn.txt",
+    "tests/fixtures/punct/zh-tw.txt",
+];
+
+/// Real lines with Han in them, cut to at most 60 characters.
+fn lines() -> Vec<String> {
+    let mut out = Vec::new();
+    for path in DOCUMENTS {
+        for line in read(path).lines() {
+            let line: String = line.trim().chars().take(60).collect();
+            if line.chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c)) {
+                out.push(line);
+            }
+        }
+    }
+    out
+}
+
+fn utf8(text: &str) -> Vec<u8> {
+    text.as_bytes().to_vec()
+}
+
+fn legacy(text: &str, encoding: &'static Encoding) -> Option<Vec<u8>> {
+    let (bytes, _, unmappable) = encoding.encode(text);
+    (!unmappable).then(|| bytes.into_owned())
+}
+
+/// Bytes read as a double-byte or web encoding, as a browser would. Bytes the reading
+/// cannot decode become U+FFFD: such a case counts as lossy.
+fn read_as(bytes: &[u8], encoding: &'static Encoding) -> String {
+    encoding.decode_without_bom_handling(bytes).0.into_owned()
+}
+
+fn latin1(bytes: &[u8]) -> String {
+    bytes.iter().map(|&b| b as char).collect()
+}
+
+fn cp437(bytes: &[u8]) -> String {
+    oem_cp::decode_string_complete_table(bytes, &oem_cp::code_table::DECODING_TABLE_CP437)
+}
+
+/// windows-1252 as Python reads it with `errors="replace"`: its five undefined bytes
+/// become U+FFFD.
+fn cp1252_python(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|&b| match b {
+            0x81 | 0x8D | 0x8F | 0x90 | 0x9D => '\u{FFFD}'.to_string(),
+            _ => read_as(&[b], WINDOWS_1252),
+        })
+        .collect()
+}
+
+/// A way to garble text: `None` when the text cannot go through it.
+type Garble = fn(&str) -> Option<String>;
+
+/// Every class of mojibake, by name. A case is lossy when some step of its garbling
+/// produced U+FFFD (it shows as `ï¿½` after a further layer).
+fn classes() -> Vec<(&'static str, Garble)> {
+    vec![
+        ("utf8 as gbk", |t| Some(read_as(&utf8(t), GBK))),
+        ("utf8 as cp1252", |t| Some(read_as(&utf8(t), WINDOWS_1252))),
+        ("utf8 as latin1", |t| Some(latin1(&utf8(t)))),
+        ("utf8 as big5", |t| Some(read_as(&utf8(t), BIG5))),
+        ("utf8 as cp437", |t| Some(cp437(&utf8(t)))),
+        ("utf8 as cp1252 twice", |t| {
+            let once = read_as(&utf8(t), WINDOWS_1252);
+            Some(read_as(&utf8(&once), WINDOWS_1252))
+        }),
+        ("utf8 as gbk, then as cp1252", |t| {
+            let once = read_as(&utf8(t), GBK);
+            Some(read_as(&utf8(&once), WINDOWS_1252))
+        }),
+        ("gbk as latin1", |t| legacy(t, GBK).map(|b| latin1(&b))),
+        ("gbk as cp1252", |t| {
+            legacy(t, GBK).map(|b| read_as(&b, WINDOWS_1252))
+        }),
+        ("gbk as cp437", |t| legacy(t, GBK).map(|b| cp437(&b))),
+        ("gbk as big5", |t| legacy(t, GBK).map(|b| read_as(&b, BIG5))),
+        ("big5 as latin1", |t| legacy(t, BIG5).map(|b| latin1(&b))),
+        ("big5 as gbk", |t| legacy(t, BIG5).map(|b| read_as(&b, GBK))),
+        ("utf8 as cp1252, undefined bytes lost", |t| {
+            Some(cp1252_python(&utf8(t)))
+        }),
+    ]
+}
+
+fn is_lossy(garbled: &str) -> bool {
+    garbled.contains('\u{FFFD}') || garbled.contains("ï¿½")
+}
+
+fn repair(text: &str) -> String {
+    RepairStage.apply(text).into_owned()
+}
+
+#[test]
+fn real_lines_garbled_every_way_are_repaired() {
+    let lines = lines();
+    let mut totals = [(0, 0); 2]; // lossless, lossy: (right, total)
+    let mut report = Vec::new();
+    let mut failures = Vec::new();
+    for (name, garble) in classes() {
+        let mut counts = [(0, 0); 2];
+        for line in &lines {
+            let Some(garbled) = garble(line) else {
+                continue;
+            };
+            if garbled == *line {
+                continue;
+            }
+            let lossy = is_lossy(&garbled) as usize;
+            counts[lossy].1 += 1;
+            let got = repair(&garbled);
+            if got == *line {
+                counts[lossy].0 += 1;
+            } else {
+                let tag = format!("{name} ({}):", ["lossless", "lossy"][lossy]);
+                if failures
+                    .iter()
+                    .filter(|f: &&String| f.starts_with(&tag))
+                    .count()
+                    < 2
+                {
+                    failures.push(format!(
+                        "{tag} {garbled:?}\n   got {got:?}\n  want {line:?}"
+                    ));
+                }
+            }
+        }
+        for (kind, (right, total)) in ["lossless", "lossy"].iter().zip(counts) {
+            if total > 0 {
+                let share = 100.0 * right as f64 / total as f64;
+                report.push(format!(
+                    "{name:<38} {kind:<9} {right:>5}/{total:<5} {share:>6.1}%"
+                ));
+            }
+        }
+        for k in 0..2 {
+            totals[k].0 += counts[k].0;
+            totals[k].1 += counts[k].1;
+        }
+    }
+    let share = |(right, total): (usize, usize)| right as f64 / total.max(1) as f64;
+    let (lossless, lossy) = (share(totals[0]), share(totals[1]));
+    eprintln!("{}", report.join("\n"));
+    eprintln!(
+        "lossless {:.2}% of {}, lossy {:.2}% of {}",
+        100.0 * lossless,
+        totals[0].1,
+        100.0 * lossy,
+        totals[1].1
+    );
+    eprintln!("{}", failures.join("\n"));
+    assert!(
+        lossless >= 0.98,
+        "lossless classes {:.2}%",
+        100.0 * lossless
+    );
+    assert!(lossy >= 0.20, "lossy classes {:.2}%", 100.0 * lossy);
+}
+
+#[test]
+fn clean_text_is_never_touched() {
+    let mut changed = Vec::new();
+    let negatives = [
+        "日本語のテキストです。東京都渋谷区",
+        "Zhōngguó rénmín yínháng, nǚ, lǜ, Běijīng",
+        "café, Müller, naïve, façade, Ångström, señor, Łódź",
+        "emoji 😀👍🏽 ❤️ 🇨🇳 and symbols © ® ™ € £ ¥ § ¶ ° ± × ÷ µ",
+        "生僻字：𠀀𪚥龘靐齉 鑫淼犇 㐀",
+        "已有替换字符 \u{FFFD} 的文本 \u{FFFD}\u{FFFD}",
+        "├── src\n│   └── main.rs\n└── README",
+        "“引号”‘单引号’——破折号……省略号·间隔号",
+        "Straße, Œuvre, Ætna, Ørsted, Ðaka, Þór",
+        "ΑΒΓ αβγ АБВ абв",
+        "한국어 텍스트입니다",
+        "¿Qué? ¡Sí! «Bonjour» — “Hi”",
+    ];
+    for line in lines().iter().map(String::as_str).chain(negatives) {
+        let got = repair(line);
+        if got != line {
+            changed.push(format!("{line:?}\n  → {got:?}"));
+        }
+    }
+    assert!(
+        changed.is_empty(),
+        "{} clean lines changed:\n{}",
+        changed.len(),
+        changed.join("\n")
+    );
+}
