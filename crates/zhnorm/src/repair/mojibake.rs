@@ -65,6 +65,7 @@ fn margin(evidence: Evidence, strictness: Strictness, chars: usize) -> i64 {
 /// Latin-1 and cp1252 symbols, box drawing, Private Use, U+FFFD, or a rare Han character.
 pub(crate) fn is_suspect(c: char) -> bool {
     match c as u32 {
+        0xA0 => false, // a no-break space is just a space
         0x80..=0x2FF | 0x370..=0x3FF | 0x2020..=0x2022 | 0x2030..=0x203A | 0x20AC | 0x2122 => true,
         0xE000..=0xF8FF | 0xFFFD => true,
         0x3400..=0x9FFF | 0xF900..=0xFAFF | 0x20000.. => model::char_cost(c) >= RARE_HAN,
@@ -101,9 +102,18 @@ pub(crate) fn repair(text: &str) -> Option<String> {
             fixed[k] = Some(repaired);
         }
     }
+    // Document evidence counts only where mojibake is what the text is made of: in a
+    // large clean text one garbled span says nothing about the others.
+    let wordy = runs
+        .iter()
+        .filter(|&&(start, end)| text[start..end].chars().any(is_wordy))
+        .count();
+    let repaired = fixed.iter().filter(|f| f.is_some()).count();
     let mut document_chains = chains;
     if document_chains.is_empty() {
-        document_chains.extend(layer_of_the_whole(text, &runs));
+        document_chains.extend(layer_of_the_whole(text, &runs, wordy));
+    } else if repaired * DOCUMENT_SHARE < wordy {
+        document_chains.clear();
     }
     for (k, &(start, end)) in runs.iter().enumerate() {
         for chain in &document_chains {
@@ -139,7 +149,7 @@ pub(crate) fn repair(text: &str) -> Option<String> {
 /// of Latin or box-drawing debris together clear twice the margin for all their
 /// characters together: a title of one-character words (`Ïà ¹Ø ÐÂ ÎÅ`) is evidence as a
 /// whole.
-fn layer_of_the_whole(text: &str, runs: &[(usize, usize)]) -> Option<Chain> {
+fn layer_of_the_whole(text: &str, runs: &[(usize, usize)], wordy: usize) -> Option<Chain> {
     let suspect: Vec<&str> = runs
         .iter()
         .map(|&(start, end)| &text[start..end])
@@ -150,7 +160,7 @@ fn layer_of_the_whole(text: &str, runs: &[(usize, usize)]) -> Option<Chain> {
             })
         })
         .collect();
-    if suspect.len() < 2 {
+    if suspect.len() < 2 || suspect.len() * DOCUMENT_SHARE < wordy {
         return None;
     }
     LAYERS
@@ -170,6 +180,16 @@ fn layer_of_the_whole(text: &str, runs: &[(usize, usize)]) -> Option<Chain> {
         })
         .max()
         .map(|(_, i)| vec![i])
+}
+
+/// A text is garbled as a whole when at least one in this many of its wordy runs is.
+const DOCUMENT_SHARE: usize = 3;
+
+/// A character that carries words, not punctuation: wordy runs are where mojibake would
+/// show.
+fn is_wordy(c: char) -> bool {
+    !c.is_ascii()
+        && !matches!(c, '\u{2000}'..='\u{206F}' | '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FF65}')
 }
 
 /// Byte ranges of runs that may hold mojibake: non-ASCII characters, with an ASCII
@@ -372,7 +392,7 @@ fn undo_pieces(
         let garbled: String = chars[i..j].iter().collect();
         let gain = model::cost(&garbled) as i64 - model::cost(&candidate) as i64;
         let size = candidate.chars().filter(|c| !c.is_ascii()).count();
-        if is_plausible(&candidate, evidence) && gain >= margin(evidence, strictness, size) {
+        if is_plausible(&candidate, original) && gain >= margin(evidence, strictness, size) {
             out.push_str(&candidate);
             total += gain;
         } else {
@@ -385,22 +405,54 @@ fn undo_pieces(
 
 /// Characters a path of repairs may pass through but must not end in: what Latin-1
 /// made of bytes 0x80–0x9F, and what the browser's GBK table made of user-defined pairs.
+/// So are characters Chinese text does not use (Hangul, Bopomofo, radicals, strokes, Yi),
+/// which GBK's tables hold and a misreading of UTF-8 produces.
 fn is_only_on_the_way(c: char) -> bool {
-    ('\u{80}'..='\u{9F}').contains(&c) || ('\u{E000}'..='\u{F8FF}').contains(&c)
+    matches!(c as u32, 0x80..=0x9F | 0xE000..=0xF8FF | 0x1100..=0x11FF | 0x2E80..=0x2FDF
+        | 0x3100..=0x318F | 0x31A0..=0x31EF | 0xA000..=0xA4CF | 0xAC00..=0xD7AF)
 }
 
 fn is_invisible(c: char) -> bool {
     matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
 }
 
-/// Repairs never produce C0 controls; where both sides are Chinese, never a character
-/// the word list lacks either. (See [`is_only_on_the_way`] for what a path may not end in.)
-fn is_plausible(candidate: &str, evidence: Evidence) -> bool {
-    !candidate.chars().any(|c| {
-        (c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r'))
-            || (evidence == Evidence::Strong && model::is_unseen_han(c))
-    })
+/// Repairs never produce C0 controls. Where bytes were GBK or Big5 underneath, every Han
+/// character must be one the word list knows well: legacy Chinese text is made of common
+/// characters, while a Latin word read as GBK (`çèéê` → `噴倛`) gives rare ones. (See
+/// [`is_only_on_the_way`] for what a path may not end in.)
+fn is_plausible(candidate: &str, original: Original) -> bool {
+    (original == Original::Utf8 || has_some_known_pair(candidate))
+        && !candidate.chars().any(|c| {
+            (c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r'))
+                || (original != Original::Utf8
+                    && crate::chars::is_han(c)
+                    && model::char_cost(c) >= LEGACY_RARE_HAN)
+        })
 }
+
+/// Three Han characters or more in a row, none of whose pairs the word list knows, are
+/// not Chinese: `噴倛墝嫇敄` is a Latin word read as Big5.
+fn has_some_known_pair(candidate: &str) -> bool {
+    let mut han_run = 0;
+    let mut longest = 0;
+    let mut prev = '\0';
+    for c in candidate.chars() {
+        if !crate::chars::is_han(c) {
+            han_run = 0;
+            continue;
+        }
+        if han_run > 0 && model::pair_known(prev, c) {
+            return true;
+        }
+        han_run += 1;
+        longest = longest.max(han_run);
+        prev = c;
+    }
+    longest < 3
+}
+
+/// Han characters this costly (half bits) are too rare to be what GBK or Big5 held.
+const LEGACY_RARE_HAN: u32 = 2 * 22;
 
 #[cfg(test)]
 mod tests {
