@@ -59,12 +59,6 @@ pub(crate) fn char_cost(c: char) -> u32 {
     }
 }
 
-/// Whether `c` is a Han character the word list never uses.
-pub(crate) fn is_unseen_han(c: char) -> bool {
-    char_cost(c) == UNSEEN_HAN
-        && matches!(c as u32, 0x3400..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
-}
-
 /// Whether `a` followed by `b` occurs inside some word of the word list (about 1% false
 /// positives).
 pub(crate) fn pair_known(a: char, b: char) -> bool {
