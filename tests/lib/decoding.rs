@@ -4,15 +4,7 @@
 use encoding_rs::{Encoding, BIG5, GB18030, GBK, UTF_16BE, UTF_16LE};
 use zhnorm::decode::{decode, DecodeOptions};
 
-use crate::util::read;
-
-const DOCUMENTS: [&str; 5] = [
-    "tests/golden/hk-news.trad.txt",
-    "tests/golden/pinyin-injected.trad.txt",
-    "tests/golden/xinhua.simp.txt",
-    "tests/fixtures/punct/zh-cn.txt",
-    "tests/fixtures/punct/zh-tw.txt",
-];
+use crate::util::{read, REAL_DOCUMENTS as DOCUMENTS};
 
 /// `text` in `encoding`, or `None` when the encoding cannot hold all of it.
 fn encode(text: &str, encoding: &'static Encoding) -> Option<Vec<u8>> {

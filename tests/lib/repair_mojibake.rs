@@ -4,15 +4,7 @@
 use encoding_rs::{Encoding, BIG5, GBK, WINDOWS_1252};
 use zhnorm::{RepairStage, Stage};
 
-use crate::util::read;
-
-const DOCUMENTS: [&str; 5] = [
-    "tests/golden/hk-news.trad.txt",
-    "tests/golden/pinyin-injected.trad.txt",
-    "tests/golden/xinhua.simp.txt",
-    "tests/fixtures/punct/zh-cn.txt",
-    "tests/fixtures/punct/zh-tw.txt",
-];
+use crate::util::{read, REAL_DOCUMENTS as DOCUMENTS};
 
 /// Real lines with Han in them, cut to at most 60 characters.
 fn lines() -> Vec<String> {

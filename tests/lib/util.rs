@@ -2,6 +2,16 @@
 
 use std::path::PathBuf;
 
+/// Real documents nobody here wrote: two scraped news pages (Traditional), one
+/// (Simplified), and 400 lines each of Debian's zh-CN and zh-TW documentation.
+pub const REAL_DOCUMENTS: [&str; 5] = [
+    "tests/golden/hk-news.trad.txt",
+    "tests/golden/pinyin-injected.trad.txt",
+    "tests/golden/xinhua.simp.txt",
+    "tests/fixtures/punct/zh-cn.txt",
+    "tests/fixtures/punct/zh-tw.txt",
+];
+
 /// The repository root.
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
