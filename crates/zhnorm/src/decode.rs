@@ -79,35 +79,32 @@ pub fn decode<'a>(bytes: &'a [u8], options: &DecodeOptions) -> Result<Decoded<'a
         }
         None => match Encoding::for_bom(bytes) {
             Some((e, len)) => (e, Detection::ByteOrderMark, len),
-            None => (detect(bytes), Detection::Detected, 0),
+            None => match plain_utf8(bytes) {
+                Some(text) => {
+                    return Ok(Decoded {
+                        text: Cow::Borrowed(text),
+                        encoding: UTF_8,
+                        detection: Detection::ValidUtf8,
+                        had_bom: false,
+                        replaced: 0,
+                    })
+                }
+                None => (likeliest_reading(bytes), Detection::Detected, 0),
+            },
         },
     };
     let body = &bytes[bom_len..];
-    let detection = if detection == Detection::Detected && encoding == UTF_8 {
-        Detection::ValidUtf8
-    } else {
-        detection
-    };
-    let (text, replaced) = if encoding == UTF_8 {
-        match std::str::from_utf8(body) {
-            Ok(text) => (Cow::Borrowed(text), 0),
-            Err(_) => {
-                let (text, replaced) = decode_counting(encoding, body, options.strict, bom_len)?;
-                (Cow::Owned(text), replaced)
-            }
+    let (text, replaced) = match (encoding == UTF_8).then(|| std::str::from_utf8(body)) {
+        Some(Ok(text)) => (Cow::Borrowed(text), 0),
+        _ => {
+            let (text, replaced) = decode_counting(encoding, body, options.strict, bom_len)?;
+            (Cow::Owned(text), replaced)
         }
-    } else {
-        let (text, replaced) = decode_counting(encoding, body, options.strict, bom_len)?;
-        (Cow::Owned(text), replaced)
     };
     let encoding = if encoding == GBK && has_four_byte_gb18030(body) {
         GB18030
     } else {
         encoding
-    };
-    let detection = match (detection, encoding == UTF_8 && replaced > 0) {
-        (Detection::ValidUtf8, true) => Detection::Detected,
-        (d, _) => d,
     };
     Ok(Decoded {
         text,
@@ -120,9 +117,22 @@ pub fn decode<'a>(bytes: &'a [u8], options: &DecodeOptions) -> Result<Decoded<'a
 
 /// The encoding `bytes` (without a byte-order mark) are most likely in.
 pub fn detect(bytes: &[u8]) -> &'static Encoding {
-    if memchr::memchr(0, bytes).is_none() && std::str::from_utf8(bytes).is_ok() {
-        return UTF_8;
+    match plain_utf8(bytes) {
+        Some(_) => UTF_8,
+        None => likeliest_reading(bytes),
     }
+}
+
+/// `bytes` as text when they are valid UTF-8 without NUL bytes (which would mean UTF-16).
+fn plain_utf8(bytes: &[u8]) -> Option<&str> {
+    memchr::memchr(0, bytes)
+        .is_none()
+        .then(|| std::str::from_utf8(bytes).ok())
+        .flatten()
+}
+
+/// The reading of bytes that are not plain UTF-8 that the language model finds cheapest.
+fn likeliest_reading(bytes: &[u8]) -> &'static Encoding {
     // Judge on a prefix: a few tens of kilobytes settle it, and a huge file should not be
     // decoded five times. Cut on an even length so UTF-16 keeps its alignment.
     let sample = &bytes[..bytes.len().min(SAMPLE_LEN)];
