@@ -303,3 +303,22 @@ fn a_closed_pipe_is_success() {
     let o = child.wait_with_output().unwrap();
     assert!(o.status.success(), "exit {:?}: {}", o.status, stderr(&o));
 }
+
+#[test]
+fn injected_pinyin_is_removed_before_conversion() {
+    let o = zhnorm(&["tests/golden/pinyin-injected.trad.txt"], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("王毅同俄外长拉夫罗夫通电话"), "{out}");
+    assert!(out.contains("国务委员兼外长王毅"), "{out}");
+    assert!(
+        !out.contains("(zhǎng)") && !out.contains("（zhǎng）"),
+        "{out}"
+    );
+    // The writer's own parentheses stay.
+    let o = zhnorm(
+        &["--only", "pinyin"],
+        "比耶省(Bié)、银行(yínháng)、王毅(Wang Yi)\n",
+    );
+    assert_eq!(stdout(&o), "比耶省(Bié)、银行(yínháng)、王毅(Wang Yi)\n");
+}

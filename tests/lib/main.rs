@@ -3,6 +3,7 @@
 mod decoding;
 mod golden;
 mod opencc_conformance;
+mod pinyin_injection;
 mod properties;
 mod punct_restore;
 mod repair_mojibake;

@@ -1,4 +1,4 @@
-//! Properties of the `unicode`, `punct` and `space` stages and of the whole default
+//! Properties of the `pinyin`, `unicode`, `punct` and `space` stages and of the whole default
 //! pipeline, for any input: no panic, idempotence (normalizing twice equals once), and
 //! clean text returned borrowed.
 
@@ -6,8 +6,8 @@ use std::borrow::Cow;
 
 use proptest::prelude::*;
 use zhnorm::{
-    Config, Converter, Pipeline, PunctMode, PunctStage, SpaceStage, Stage, StageSelection,
-    UnicodeStage,
+    Config, Converter, PinyinStage, Pipeline, PunctMode, PunctStage, SpaceStage, Stage,
+    StageSelection, UnicodeStage,
 };
 
 /// Characters that exercise the context rules: Han, both kinds of punctuation, digits,
@@ -22,8 +22,37 @@ fn text_from_pool() -> impl Strategy<Value = String> {
         .prop_map(|v| v.into_iter().collect())
 }
 
+/// Pieces of text with and around pinyin annotations, injected and written.
+const PINYIN_PIECES: [&str; 16] = [
+    "長",
+    "(zhǎng)",
+    "國",
+    "（guó）",
+    "(guo2)",
+    "行",
+    "(háng)",
+    "(xíng)",
+    "銀",
+    "(yín)",
+    "中文",
+    "(AP)",
+    " ",
+    "\n",
+    "。",
+    "(",
+];
+
+fn text_with_annotations() -> impl Strategy<Value = String> {
+    proptest::collection::vec(proptest::sample::select(&PINYIN_PIECES[..]), 0..40)
+        .prop_map(|v| v.concat())
+}
+
 fn stages() -> Vec<Box<dyn Stage>> {
-    let mut stages: Vec<Box<dyn Stage>> = vec![Box::new(UnicodeStage), Box::new(SpaceStage)];
+    let mut stages: Vec<Box<dyn Stage>> = vec![
+        Box::new(PinyinStage),
+        Box::new(UnicodeStage),
+        Box::new(SpaceStage),
+    ];
     for mode in [
         PunctMode::Cjk,
         PunctMode::Tw,
@@ -58,6 +87,13 @@ proptest! {
             prop_assert_eq!(&*twice, &*once, "{} on {:?}", stage.name(), text);
             prop_assert!(matches!(twice, Cow::Borrowed(_)), "{} reallocated", stage.name());
         }
+    }
+
+    #[test]
+    fn pinyin_removal_is_idempotent(text in text_with_annotations()) {
+        let once = PinyinStage.apply(&text).into_owned();
+        let twice = PinyinStage.apply(&once);
+        prop_assert_eq!(&*twice, &*once, "on {:?}", text);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Validated settings: the raw arguments turned into built objects, or a clear error.
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use zhnorm::decode::{encoding_for_label, DecodeOptions};
 use zhnorm::{Config, Converter, Pipeline, Policy, PunctMode, StageSelection};
 
@@ -21,15 +21,6 @@ impl Settings {
             (None, Some(skip)) => StageSelection::default().skip(skip)?,
             (None, None) => StageSelection::default(),
         };
-        let explicit = args.only.is_some();
-        let missing = selection.unavailable();
-        if explicit && !missing.is_empty() {
-            bail!(
-                "stage {} is not available in this version of zhnorm (available: {})",
-                missing.join(", "),
-                zhnorm::pipeline::AVAILABLE_STAGES.join(", ")
-            );
-        }
         let converter = match args.convert.trim() {
             "none" => None,
             name => {

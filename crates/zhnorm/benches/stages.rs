@@ -1,10 +1,11 @@
-//! Throughput of the `repair`, `unicode`, `punct` and `space` stages: on clean,
+//! Throughput of the `repair`, `pinyin`, `unicode`, `punct` and `space` stages: on clean,
 //! well-typeset text (the common case, which must cost one read-only scan per stage), on
-//! text whose punctuation was folded to ASCII (every line rewritten), and on text whose
-//! UTF-8 was read as GBK and as windows-1252 (every line repaired).
+//! text whose punctuation was folded to ASCII (every line rewritten), on text whose
+//! UTF-8 was read as GBK and as windows-1252 (every line repaired), and on the seed page
+//! with injected pinyin.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use zhnorm::{PunctMode, PunctStage, RepairStage, SpaceStage, Stage, UnicodeStage};
+use zhnorm::{PinyinStage, PunctMode, PunctStage, RepairStage, SpaceStage, Stage, UnicodeStage};
 
 fn fixture(name: &str) -> String {
     let path = format!(
@@ -36,13 +37,14 @@ fn bench(c: &mut Criterion) {
     let folded = fold(&clean);
     let stages: Vec<Box<dyn Stage>> = vec![
         Box::new(RepairStage),
+        Box::new(PinyinStage),
         Box::new(UnicodeStage),
         Box::new(PunctStage::new(PunctMode::Cjk)),
         Box::new(SpaceStage),
     ];
     let mut group = c.benchmark_group("stages");
     group.throughput(Throughput::Bytes(clean.len() as u64));
-    group.bench_function("repair+unicode+punct+space/clean", |b| {
+    group.bench_function("repair+pinyin+unicode+punct+space/clean", |b| {
         b.iter(|| stages.iter().map(|s| s.apply(&clean).len()).sum::<usize>())
     });
     for stage in &stages {
@@ -67,6 +69,16 @@ fn bench(c: &mut Criterion) {
             b.iter(|| RepairStage.apply(&garbled).len())
         });
     }
+    let injected = std::fs::read_to_string(format!(
+        "{}/../../tests/golden/pinyin-injected.trad.txt",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+    .repeat(50);
+    group.throughput(Throughput::Bytes(injected.len() as u64));
+    group.bench_function("pinyin/injected", |b| {
+        b.iter(|| PinyinStage.apply(&injected).len())
+    });
     group.finish();
 }
 

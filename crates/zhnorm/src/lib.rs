@@ -1,10 +1,12 @@
 //! zhnorm turns messy Chinese text into clean, consistent text.
 //!
 //! Text goes through named stages — `repair`, `pinyin`, `unicode`, `convert`, `punct`,
-//! `space` — each returning its input borrowed when it changes nothing. This version
-//! implements `unicode` (one form per character), `convert` (script conversion identical
-//! to OpenCC 1.4.2 in all 16 of its configs, over OpenCC's own dictionaries compiled into
-//! the library), `punct` (punctuation by context, [`PunctMode`]) and `space`.
+//! `space` — each returning its input borrowed when it changes nothing: `repair`
+//! (mojibake, HTML entities, lost-text sentinels), `pinyin` (annotations injected after
+//! characters), `unicode` (one form per character), `convert` (script conversion
+//! identical to OpenCC 1.4.2 in all 16 of its configs, over OpenCC's own dictionaries
+//! compiled into the library), `punct` (punctuation by context, [`PunctMode`]) and
+//! `space`. Bytes become text first, in [`decode`].
 //!
 //! ```
 //! use zhnorm::{Config, Converter};
@@ -24,12 +26,14 @@ pub mod convert;
 pub mod decode;
 mod error;
 mod model;
+pub mod pinyin;
 pub mod pipeline;
 pub mod punct;
 pub mod repair;
 
 pub use convert::{classify, Config, Converter, ConverterBuilder, Policy, Script, ScriptReport};
 pub use error::{Error, ErrorKind};
+pub use pinyin::PinyinStage;
 pub use pipeline::{Normalized, Pipeline, Stage, StageSelection};
 pub use punct::{PunctMode, PunctStage, SpaceStage, UnicodeStage};
 pub use repair::RepairStage;

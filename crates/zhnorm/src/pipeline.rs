@@ -3,21 +3,17 @@
 //!
 //! Stage order is `repair`, `pinyin`, `unicode`, `convert`, `punct`, `space`. Decoding
 //! bytes to text happens before the pipeline (see [`crate::decode`]) and is not a stage.
-//! A stage that is not built into this version is simply absent; naming it is an error
-//! that says so.
 
 use std::borrow::Cow;
 
 use crate::convert::Converter;
 use crate::error::{Error, ErrorKind};
+use crate::pinyin::PinyinStage;
 use crate::punct::{PunctMode, PunctStage, SpaceStage, UnicodeStage};
 use crate::repair::RepairStage;
 
 /// Every stage name, in the order stages run.
 pub const STAGE_NAMES: [&str; 6] = ["repair", "pinyin", "unicode", "convert", "punct", "space"];
-
-/// The stages this version implements.
-pub const AVAILABLE_STAGES: [&str; 5] = ["repair", "unicode", "convert", "punct", "space"];
 
 /// One concern of normalization.
 pub trait Stage: Send + Sync {
@@ -80,16 +76,6 @@ impl StageSelection {
             .position(|s| *s == stage)
             .is_some_and(|i| self.enabled[i])
     }
-
-    /// Selected stages this version does not implement.
-    pub fn unavailable(&self) -> Vec<&'static str> {
-        STAGE_NAMES
-            .iter()
-            .zip(self.enabled)
-            .filter(|(name, on)| *on && !AVAILABLE_STAGES.contains(name))
-            .map(|(name, _)| *name)
-            .collect()
-    }
 }
 
 /// Stage indices named in a comma list; `decode` is allowed (and ignored) where asked.
@@ -147,6 +133,9 @@ impl Pipeline {
         let mut stages: Vec<Box<dyn Stage>> = Vec::new();
         if selection.contains("repair") {
             stages.push(Box::new(RepairStage));
+        }
+        if selection.contains("pinyin") {
+            stages.push(Box::new(PinyinStage));
         }
         if selection.contains("unicode") {
             stages.push(Box::new(UnicodeStage));

@@ -24,6 +24,7 @@ use std::str::FromStr;
 use std::sync::{Arc, OnceLock};
 
 use engine::{convert_span, segment, Lazy};
+pub(crate) use script::has_simplified_form;
 pub use script::{classify, Script, ScriptReport};
 use trie::{decode, Trie};
 

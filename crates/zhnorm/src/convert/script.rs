@@ -5,7 +5,7 @@
 //! never produces from anything else (`國`, `說`), a Simplified mark the reverse (`国`,
 //! `说`). Characters both scripts share (`中文`) say nothing either way.
 
-use super::tables::{SIMPLIFIED_MARKS, TRADITIONAL_MARKS};
+use super::tables::{HAS_SIMPLIFIED_FORM, SIMPLIFIED_MARKS, TRADITIONAL_MARKS};
 
 /// The script of a text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -78,6 +78,11 @@ pub fn classify(text: &str) -> ScriptReport {
         traditional,
         simplified,
     }
+}
+
+/// Whether OpenCC's t2s changes `c` (`國`, `長`, `麽`).
+pub(crate) fn has_simplified_form(c: char) -> bool {
+    has(&HAS_SIMPLIFIED_FORM, c as usize)
 }
 
 fn has(bits: &[u64], c: usize) -> bool {
