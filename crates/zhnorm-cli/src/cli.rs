@@ -2,26 +2,74 @@
 
 use std::path::PathBuf;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 
 /// Turns messy Chinese text into clean, consistent text.
 ///
-/// Reads each PATH (or standard input, for none or `-`) and writes the normalized text to
-/// standard output, in order, keeping the line structure (lines end in LF after the
-/// `space` stage). Input may be in any common encoding — UTF-8 or UTF-16 with or without
-/// a byte-order mark, GBK, GB18030, Big5, and the other encodings browsers know — and is
-/// detected when not given with --encoding; output is always UTF-8. An input not read as
-/// plain UTF-8, or with bytes that could not be decoded, is reported on standard error.
+/// Reads each PATH — a file, a directory (walked recursively; hidden files, binary files
+/// and symbolic links are skipped and counted), or `-` and none for standard input — and
+/// writes the normalized text to standard output in input order, or with -o to a mirror
+/// tree, or with --in-place over the originals. `.gz` and `.zst` files are read
+/// transparently and written back compressed the same way. Input may be in any common
+/// encoding — UTF-8 or UTF-16 with or without a byte-order mark, GBK, GB18030, Big5, and
+/// the other encodings browsers know — detected when not given with --encoding; output
+/// is always UTF-8. Files are processed in parallel, large ones in parallel segments cut
+/// at line ends, in bounded memory.
 ///
-/// Exit status: 0 when every input was processed; 2 when some input failed (each failure
-/// is reported on standard error, naming the file, and the other inputs are still
-/// processed) or the arguments are wrong. A closed output pipe counts as success.
+/// A summary (files changed, skipped, failed; changes per stage; encodings; scripts) is
+/// printed on standard error when a run covers more than one file or writes files;
+/// --report writes it per file as JSON.
+///
+/// Exit status: 0 done; 1 with --check or --diff, when some input would change; 2 when
+/// some input failed (each failure is reported on standard error, naming the file and,
+/// for JSONL, the line; every other input is still processed) or the arguments are wrong.
+/// A closed output pipe (`zhnorm big.txt | head`) counts as success.
 #[derive(Debug, Parser)]
-#[command(name = "zhnorm", version, max_term_width = 100)]
+#[command(
+    name = "zhnorm",
+    version,
+    max_term_width = 100,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Args {
-    /// Files to normalize; `-` or none reads standard input.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Files or directories to normalize; `-` or none reads standard input.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+
+    /// Write results under this directory, mirroring the inputs' tree, instead of to
+    /// standard output.
+    #[arg(short, long, value_name = "DIR", conflicts_with = "in_place")]
+    pub output: Option<PathBuf>,
+
+    /// Rewrite each changed file in place: the result goes to a temporary file in the
+    /// same directory, which then replaces the original, keeping its permissions. An
+    /// interrupted run leaves every original whole.
+    #[arg(long)]
+    pub in_place: bool,
+
+    /// Change nothing: list the files that would change, and exit 1 if any would.
+    #[arg(long, conflicts_with_all = ["output", "in_place", "diff"])]
+    pub check: bool,
+
+    /// Change nothing: print a unified diff of what would change, and exit 1 if anything
+    /// would.
+    #[arg(long, conflicts_with_all = ["output", "in_place"])]
+    pub diff: bool,
+
+    /// Write a JSON report of the run, one entry per input, to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+
+    /// Process this many files (and segments of large files) at once. Default: all cores.
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
+
+    /// Follow symbolic links when walking directories.
+    #[arg(long)]
+    pub follow: bool,
 
     /// Read every input in this encoding instead of detecting it (utf-8, utf-16le,
     /// utf-16be, gbk, gb18030, big5, shift_jis, euc-kr, windows-1252, or any WHATWG label).
@@ -33,7 +81,8 @@ pub struct Args {
     #[arg(long)]
     pub strict: bool,
 
-    /// Do not report what was detected or replaced; errors are still reported.
+    /// No progress bar, summary or notes on what was detected or replaced; errors are
+    /// still reported.
     #[arg(long, short)]
     pub quiet: bool,
 
@@ -74,11 +123,23 @@ pub struct Args {
 
     /// Treat each input line as a JSON object and normalize only its string fields named
     /// by --field; every other field, and key order, is kept. Lines that are not JSON
-    /// objects are reported and passed through unchanged.
+    /// objects are reported and passed through unchanged. In a directory, applies to
+    /// `*.jsonl`, `*.jsonl.gz` and `*.jsonl.zst` files; other files are text.
     #[arg(long)]
     pub jsonl: bool,
 
     /// With --jsonl: a field to normalize. Repeatable.
     #[arg(long, value_name = "NAME", default_value = "text", requires = "jsonl")]
     pub field: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), generated from these definitions.
+    Man,
 }

@@ -7,10 +7,12 @@ use zhnorm::Pipeline;
 
 /// Normalizes one JSONL line. `Ok(None)` when nothing changed (the caller writes the line
 /// as it was); an error when the line is not a JSON object.
+/// The stages that changed a field are added to `stages`.
 pub fn normalize_line(
     pipeline: &Pipeline,
     fields: &[String],
     line: &str,
+    stages: &mut Vec<&'static str>,
 ) -> Result<Option<String>> {
     if line.trim().is_empty() {
         return Ok(None);
@@ -28,8 +30,14 @@ pub fn normalize_line(
         let Ok(text) = serde_json::from_str::<String>(raw.get()) else {
             continue; // not a string: left alone
         };
-        if let std::borrow::Cow::Owned(new) = pipeline.run(&text).text {
+        let run = pipeline.run(&text);
+        if let std::borrow::Cow::Owned(new) = run.text {
             changed.push((index, serde_json::to_string(&new)?));
+            for stage in run.changed_by {
+                if !stages.contains(&stage) {
+                    stages.push(stage);
+                }
+            }
         }
     }
     if changed.is_empty() {

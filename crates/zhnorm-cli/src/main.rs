@@ -1,22 +1,54 @@
 //! The `zhnorm` command: arguments → validated settings → run → exit code.
 
 mod cli;
+mod compress;
+mod diff;
+mod inputs;
 mod jsonl;
+mod process;
+mod report;
 mod run;
 mod settings;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
+
+use cli::{Args, Command};
 
 fn main() -> ExitCode {
-    let args = cli::Args::parse();
+    let args = Args::parse();
+    if let Some(command) = &args.command {
+        return generate(command);
+    }
     let outcome = settings::Settings::from_args(&args).and_then(|s| run::run(&s, &args.paths));
     match outcome {
-        Ok(outcome) if outcome.failed == 0 => ExitCode::SUCCESS,
-        Ok(_) => ExitCode::from(2),
+        Ok(outcome) if outcome.failed > 0 => ExitCode::from(2),
+        Ok(outcome) if outcome.changed > 0 && (args.check || args.diff) => ExitCode::from(1),
+        Ok(_) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("zhnorm: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `zhnorm completions SHELL`, `zhnorm man`: generated from the argument definitions.
+fn generate(command: &Command) -> ExitCode {
+    let mut cmd = Args::command();
+    let mut out = std::io::stdout();
+    let written = match command {
+        Command::Completions { shell } => {
+            clap_complete::generate(*shell, &mut cmd, "zhnorm", &mut out);
+            Ok(())
+        }
+        Command::Man => clap_mangen::Man::new(cmd).render(&mut out),
+    };
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("zhnorm: cannot write to standard output: {e}");
             ExitCode::from(2)
         }
     }

@@ -1,147 +1,210 @@
-//! Runs the settings over every input, writing results in order and counting failures.
+//! Runs the settings over every input on a pool of `-j` threads: results on standard
+//! output stay in input order; files written to disk are processed side by side.
 
-use std::io::{self, BufWriter, Read, Write};
-use std::path::Path;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use zhnorm::decode::{decode, Decoded, Detection};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
 
-use crate::jsonl;
-use crate::settings::Settings;
+use crate::inputs::{self, Entry, Input};
+use crate::process::{process, OutputError};
+use crate::report::{self, FileReport, Status, Summary};
+use crate::settings::{Destination, Settings};
 
 /// What a run did, for the exit code.
 #[derive(Debug, Default)]
 pub struct Outcome {
     pub failed: usize,
+    /// Inputs that changed (or, with --check/--diff, would).
+    pub changed: usize,
 }
 
-/// Processes every input; an input that fails is reported and skipped.
-pub fn run(settings: &Settings, paths: &[std::path::PathBuf]) -> Result<Outcome> {
+/// Files at most this big are read whole into memory when several are processed at once
+/// for standard output; larger ones stream on their own.
+const SMALL_FILE: u64 = 4 << 20;
+/// At most this many bytes of small files are processed at once for standard output.
+const GROUP_BYTES: u64 = 32 << 20;
+
+pub fn run(settings: &Settings, paths: &[PathBuf]) -> Result<Outcome> {
+    let entries = inputs::expand(
+        paths,
+        settings.jsonl_fields.is_some(),
+        settings.follow_links,
+    );
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(settings.jobs)
+        .build()
+        .context("cannot start worker threads")?;
+    let input_count = entries.len();
+    let walked = paths.iter().any(|p| p.is_dir());
+    let show_summary = !settings.quiet
+        && (input_count > 1 || walked || settings.destination != Destination::Stdout);
+    let progress = progress_bar(settings, &entries);
+    let notes = !settings.quiet && input_count == 1;
+
+    let reports = pool.install(|| {
+        if settings.destination.is_stdout() {
+            in_order(settings, &entries, progress.as_ref(), notes)
+        } else {
+            Ok(side_by_side(settings, &entries, progress.as_ref(), notes))
+        }
+    })?;
+    if let Some(p) = &progress {
+        p.finish_and_clear();
+    }
+
+    for r in reports.iter().filter(|r| r.status == Status::Failed) {
+        eprintln!(
+            "zhnorm: {}: {}",
+            r.path,
+            r.reason.as_deref().unwrap_or("failed")
+        );
+    }
+    let summary = Summary::of(&reports);
+    let would = matches!(settings.destination, Destination::Check | Destination::Diff);
+    if settings.destination == Destination::Check {
+        let stdout = io::stdout();
+        let mut out = stdout.lock();
+        for r in reports.iter().filter(|r| r.status == Status::Changed) {
+            if writeln!(out, "{}", r.path).is_err() {
+                break;
+            }
+        }
+    }
+    if show_summary {
+        for line in summary.lines(would) {
+            eprintln!("zhnorm: {line}");
+        }
+    }
+    if let Some(path) = &settings.report {
+        report::write_json(path, &reports, &summary)?;
+    }
+    Ok(Outcome {
+        failed: summary.failed + summary.malformed_lines,
+        changed: summary.changed,
+    })
+}
+
+/// For standard output: small files a group at a time, in parallel, written in order;
+/// large files and standard input one at a time, their segments in parallel.
+fn in_order(
+    settings: &Settings,
+    entries: &[Entry],
+    progress: Option<&ProgressBar>,
+    notes: bool,
+) -> Result<Vec<FileReport>> {
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
-    let mut outcome = Outcome::default();
-    let stdin_only = [std::path::PathBuf::from("-")];
-    let paths = if paths.is_empty() {
-        &stdin_only[..]
-    } else {
-        paths
-    };
-    for path in paths {
-        if let Err(e) = process(settings, path, &mut out, &mut outcome) {
-            if is_broken_pipe(&e) {
-                return Ok(outcome);
-            }
-            eprintln!("zhnorm: {}: {e:#}", display(path));
-            outcome.failed += 1;
-        }
-    }
-    match out.flush() {
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(outcome),
-        other => other
-            .map(|_| outcome)
-            .context("cannot write to standard output"),
-    }
-}
-
-fn display(path: &Path) -> String {
-    if path == Path::new("-") {
-        "<stdin>".to_string()
-    } else {
-        path.display().to_string()
-    }
-}
-
-fn read_input(path: &Path) -> io::Result<Vec<u8>> {
-    if path == Path::new("-") {
-        let mut bytes = Vec::with_capacity(stdin_size_hint() + 1);
-        io::stdin().lock().read_to_end(&mut bytes)?;
-        Ok(bytes)
-    } else {
-        std::fs::read(path)
-    }
-}
-
-/// The size of stdin when it is a redirected file: growing a buffer chunk by chunk
-/// costs more than converting the text.
-#[cfg(unix)]
-fn stdin_size_hint() -> usize {
-    use std::os::fd::AsFd;
-    io::stdin()
-        .as_fd()
-        .try_clone_to_owned()
-        .map(std::fs::File::from)
-        .and_then(|f| f.metadata())
-        .map_or(0, |m| if m.is_file() { m.len() as usize } else { 0 })
-}
-
-#[cfg(not(unix))]
-fn stdin_size_hint() -> usize {
-    0
-}
-
-fn process(
-    settings: &Settings,
-    path: &Path,
-    out: &mut impl Write,
-    outcome: &mut Outcome,
-) -> Result<()> {
-    let bytes = read_input(path).context("cannot read")?;
-    let decoded = decode(&bytes, &settings.decode)?;
-    if !settings.quiet {
-        if let Some(note) = decoding_note(&decoded) {
-            eprintln!("zhnorm: {}: {note}", display(path));
-        }
-    }
-    let text = decoded.text.as_ref();
-    match &settings.jsonl_fields {
-        None => out.write_all(settings.pipeline.run(text).text.as_bytes())?,
-        Some(fields) => {
-            for (number, line) in text.split_inclusive('\n').enumerate() {
-                let (body, ending) = match line.strip_suffix('\n') {
-                    Some(body) => (body, "\n"),
-                    None => (line, ""),
-                };
-                match jsonl::normalize_line(&settings.pipeline, fields, body) {
-                    Ok(Some(new)) => write!(out, "{new}{ending}")?,
-                    Ok(None) => out.write_all(line.as_bytes())?,
-                    Err(e) => {
-                        eprintln!(
-                            "zhnorm: {}:{}: {e}; line passed through unchanged",
-                            display(path),
-                            number + 1
-                        );
-                        outcome.failed += 1;
-                        out.write_all(line.as_bytes())?;
-                    }
+    let mut reports = Vec::with_capacity(entries.len());
+    let mut i = 0;
+    let result = (|| -> Result<(), OutputError> {
+        while i < entries.len() {
+            let group = small_group(entries, i, settings.jobs);
+            if group > 1 {
+                let done: Vec<(FileReport, Vec<u8>)> = entries[i..i + group]
+                    .par_iter()
+                    .map(|entry| {
+                        let mut buffer = Vec::new();
+                        let report = one(settings, entry, &mut buffer, progress, notes)
+                            .expect("writing to memory cannot fail");
+                        (report, buffer)
+                    })
+                    .collect();
+                for (report, buffer) in done {
+                    out.write_all(&buffer).map_err(OutputError)?;
+                    reports.push(report);
                 }
+            } else {
+                reports.push(one(settings, &entries[i], &mut out, progress, notes)?);
             }
+            i += group;
         }
-    }
-    Ok(())
-}
-
-/// What a user should hear about how an input was decoded: nothing for plain UTF-8.
-fn decoding_note(decoded: &Decoded) -> Option<String> {
-    let how = match decoded.detection {
-        Detection::Forced => "as asked",
-        Detection::ByteOrderMark => "by its byte-order mark",
-        Detection::ValidUtf8 | Detection::Detected => "detected",
-    };
-    let plain = decoded.encoding_name() == "UTF-8";
-    match (plain, decoded.replaced) {
-        (true, 0) => None,
-        (_, 0) => Some(format!("read as {} ({how})", decoded.encoding_name())),
-        (_, n) => Some(format!(
-            "read as {} ({how}); {n} undecodable byte sequence{} replaced by U+FFFD",
-            decoded.encoding_name(),
-            if n == 1 { "" } else { "s" }
-        )),
+        out.flush().map_err(OutputError)
+    })();
+    match result {
+        Ok(()) => Ok(reports),
+        // `zhnorm big.txt | head`: the reader has what it wanted.
+        Err(OutputError(e)) if e.kind() == io::ErrorKind::BrokenPipe => Ok(reports),
+        Err(OutputError(e)) => Err(e).context("cannot write to standard output"),
     }
 }
 
-fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.downcast_ref::<io::Error>()
-            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
-    })
+/// How many entries from `start` to process together: consecutive small files, or 1.
+fn small_group(entries: &[Entry], start: usize, jobs: usize) -> usize {
+    let mut bytes = 0;
+    let mut n = 0;
+    for entry in &entries[start..] {
+        let small = match entry {
+            Entry::Input(Input {
+                path: Some(_),
+                size,
+                ..
+            }) => *size <= SMALL_FILE,
+            Entry::Input(_) => false,
+            _ => true,
+        };
+        let size = match entry {
+            Entry::Input(input) => input.size,
+            _ => 0,
+        };
+        if !small || n == 4 * jobs || (n > 0 && bytes + size > GROUP_BYTES) {
+            break;
+        }
+        bytes += size;
+        n += 1;
+    }
+    n.max(1)
+}
+
+/// For files written to disk (or only checked): every input in parallel.
+fn side_by_side(
+    settings: &Settings,
+    entries: &[Entry],
+    progress: Option<&ProgressBar>,
+    notes: bool,
+) -> Vec<FileReport> {
+    entries
+        .par_iter()
+        .map(|entry| {
+            one(settings, entry, &mut io::sink(), progress, notes)
+                .expect("nothing is written to standard output")
+        })
+        .collect()
+}
+
+fn one(
+    settings: &Settings,
+    entry: &Entry,
+    out: &mut dyn Write,
+    progress: Option<&ProgressBar>,
+    notes: bool,
+) -> Result<FileReport, OutputError> {
+    match entry {
+        Entry::Input(input) => process(settings, input, out, progress, notes),
+        Entry::Skipped { display, reason } => Ok(FileReport::skipped(display, reason)),
+        Entry::Failed { display, error } => Ok(FileReport::failed(display, error.clone())),
+    }
+}
+
+/// A progress bar on standard error, for runs long enough to want one.
+fn progress_bar(settings: &Settings, entries: &[Entry]) -> Option<ProgressBar> {
+    let total: u64 = entries
+        .iter()
+        .map(|e| match e {
+            Entry::Input(i) => i.size,
+            _ => 0,
+        })
+        .sum();
+    let long = total > 64 << 20 || entries.len() > 200;
+    if settings.quiet || !long || !io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}")
+            .ok()?,
+    );
+    Some(bar)
 }

@@ -1,6 +1,8 @@
 //! Validated settings: the raw arguments turned into built objects, or a clear error.
 
-use anyhow::{Context, Result};
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
 use zhnorm::decode::{encoding_for_label, DecodeOptions};
 use zhnorm::{Config, Converter, Pipeline, Policy, PunctMode, StageSelection};
 
@@ -12,6 +14,30 @@ pub struct Settings {
     pub jsonl_fields: Option<Vec<String>>,
     pub decode: DecodeOptions,
     pub quiet: bool,
+    pub destination: Destination,
+    pub report: Option<PathBuf>,
+    pub jobs: usize,
+    pub follow_links: bool,
+}
+
+/// Where results go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    Stdout,
+    /// A tree mirroring the inputs under this directory.
+    Mirror(PathBuf),
+    InPlace,
+    /// Nothing written: list what would change.
+    Check,
+    /// Nothing written: a unified diff of what would change, on standard output.
+    Diff,
+}
+
+impl Destination {
+    /// Whether results reach standard output, in input order.
+    pub fn is_stdout(&self) -> bool {
+        matches!(self, Destination::Stdout | Destination::Diff)
+    }
 }
 
 impl Settings {
@@ -59,6 +85,24 @@ impl Settings {
                 strict: args.strict,
             },
             quiet: args.quiet,
+            destination: if args.check {
+                Destination::Check
+            } else if args.diff {
+                Destination::Diff
+            } else if args.in_place {
+                Destination::InPlace
+            } else if let Some(dir) = &args.output {
+                Destination::Mirror(dir.clone())
+            } else {
+                Destination::Stdout
+            },
+            report: args.report.clone(),
+            jobs: match args.jobs {
+                Some(0) => bail!("--jobs must be at least 1"),
+                Some(n) => n,
+                None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            },
+            follow_links: args.follow,
         })
     }
 }

@@ -115,6 +115,166 @@ pub fn decode<'a>(bytes: &'a [u8], options: &DecodeOptions) -> Result<Decoded<'a
     })
 }
 
+/// Decodes a stream piece by piece, in the encoding chosen from its first bytes: for input
+/// too large to hold, or arriving over time. The text it gives is the same whatever the
+/// pieces' sizes.
+///
+/// ```
+/// use zhnorm::decode::{DecodeOptions, StreamDecoder};
+///
+/// let bytes = "外長王毅".as_bytes();
+/// let mut decoder = StreamDecoder::new(bytes, &DecodeOptions::default());
+/// let mut text = String::new();
+/// for piece in bytes.chunks(1) {
+///     decoder.decode(piece, false, &mut text).unwrap();
+/// }
+/// decoder.decode(&[], true, &mut text).unwrap();
+/// assert_eq!(text, "外長王毅");
+/// ```
+pub struct StreamDecoder {
+    decoder: encoding_rs::Decoder,
+    encoding: &'static Encoding,
+    detection: Detection,
+    had_bom: bool,
+    strict: bool,
+    replaced: usize,
+    /// Bytes given so far, and newlines written so far (for strict errors).
+    consumed: usize,
+    newlines: usize,
+    /// For GBK: four-byte GB18030 sequences seen, and whether the last piece ended
+    /// inside a two-byte sequence.
+    four_byte: bool,
+    mid_sequence: bool,
+}
+
+impl StreamDecoder {
+    /// Chooses the encoding from `head`, the stream's first bytes (64 KiB settle it; a
+    /// caller should give that many when the stream has them). `head` is not consumed:
+    /// give it to [`StreamDecoder::decode`] too.
+    pub fn new(head: &[u8], options: &DecodeOptions) -> StreamDecoder {
+        let bom = Encoding::for_bom(head);
+        let (encoding, detection) = match (options.encoding, bom) {
+            (Some(forced), _) => (forced, Detection::Forced),
+            (None, Some((e, _))) => (e, Detection::ByteOrderMark),
+            (None, None) if utf8_so_far(head) => (UTF_8, Detection::ValidUtf8),
+            (None, None) => (likeliest_reading(head), Detection::Detected),
+        };
+        let had_bom = bom.is_some_and(|(e, _)| e == encoding);
+        let decoder = if had_bom {
+            encoding.new_decoder_with_bom_removal()
+        } else {
+            encoding.new_decoder_without_bom_handling()
+        };
+        StreamDecoder {
+            decoder,
+            encoding,
+            detection,
+            had_bom,
+            strict: options.strict,
+            replaced: 0,
+            consumed: 0,
+            newlines: 0,
+            four_byte: false,
+            mid_sequence: false,
+        }
+    }
+
+    /// Appends the text of `bytes` to `out`; `last` for the final piece (which may be
+    /// empty), so that a sequence cut short at the end is counted as undecodable.
+    pub fn decode(&mut self, bytes: &[u8], last: bool, out: &mut String) -> Result<(), Error> {
+        if self.encoding == GBK && !self.four_byte {
+            (self.four_byte, self.mid_sequence) = scan_gb18030(bytes, self.mid_sequence);
+        }
+        let start_len = out.len();
+        let mut pos = 0;
+        loop {
+            out.reserve(
+                self.decoder
+                    .max_utf8_buffer_length_without_replacement(bytes.len() - pos)
+                    .unwrap_or(bytes.len() - pos + 16)
+                    .max(4),
+            );
+            let (result, read) =
+                self.decoder
+                    .decode_to_string_without_replacement(&bytes[pos..], out, last);
+            pos += read;
+            match result {
+                DecoderResult::InputEmpty => break,
+                DecoderResult::OutputFull => {}
+                DecoderResult::Malformed(bad, after) => {
+                    if self.strict {
+                        let line = 1
+                            + self.newlines
+                            + memchr::memchr_iter(b'\n', &out.as_bytes()[start_len..]).count();
+                        return Err(Error::new(ErrorKind::Undecodable {
+                            encoding: self.encoding.name(),
+                            offset: (self.consumed + pos)
+                                .saturating_sub(after as usize + bad as usize),
+                            line,
+                        }));
+                    }
+                    self.replaced += 1;
+                    out.push('\u{FFFD}');
+                }
+            }
+        }
+        self.consumed += bytes.len();
+        if self.strict {
+            self.newlines += memchr::memchr_iter(b'\n', &out.as_bytes()[start_len..]).count();
+        }
+        Ok(())
+    }
+
+    /// The encoding the stream is read as (`gb18030` once a four-byte sequence was seen).
+    pub fn encoding_name(&self) -> &'static str {
+        if self.four_byte {
+            GB18030.name()
+        } else {
+            self.encoding.name()
+        }
+    }
+
+    pub fn detection(&self) -> Detection {
+        self.detection
+    }
+
+    /// A byte-order mark was present and removed.
+    pub fn had_bom(&self) -> bool {
+        self.had_bom
+    }
+
+    /// Undecodable byte sequences so far, each replaced by one U+FFFD.
+    pub fn replaced(&self) -> usize {
+        self.replaced
+    }
+}
+
+/// Whether `head` is valid UTF-8 without NUL bytes, allowing a character cut off at its
+/// end (the head of a longer stream).
+fn utf8_so_far(head: &[u8]) -> bool {
+    if memchr::memchr(0, head).is_some() {
+        return false;
+    }
+    match std::str::from_utf8(head) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none() && head.len() - e.valid_up_to() < 4,
+    }
+}
+
+/// Four-byte GB18030 sequences in a piece of GBK bytes, and whether the piece ends inside
+/// a two-byte sequence (`mid_sequence`: whether it started inside one).
+fn scan_gb18030(bytes: &[u8], mid_sequence: bool) -> (bool, bool) {
+    let mut i = usize::from(mid_sequence);
+    while i + 1 < bytes.len() {
+        match bytes[i] {
+            0x81..=0xFE if bytes[i + 1].is_ascii_digit() => return (true, false),
+            0x81..=0xFE => i += 2,
+            _ => i += 1,
+        }
+    }
+    (false, i < bytes.len() && bytes[i] >= 0x81)
+}
+
 /// The encoding `bytes` (without a byte-order mark) are most likely in.
 pub fn detect(bytes: &[u8]) -> &'static Encoding {
     match plain_utf8(bytes) {

@@ -30,6 +30,7 @@ pub mod pinyin;
 pub mod pipeline;
 pub mod punct;
 pub mod repair;
+pub mod stream;
 
 pub use convert::{classify, Config, Converter, ConverterBuilder, Policy, Script, ScriptReport};
 pub use error::{Error, ErrorKind};

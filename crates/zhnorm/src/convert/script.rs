@@ -43,6 +43,20 @@ pub struct ScriptReport {
     pub traditional: usize,
     /// Characters only Simplified text uses.
     pub simplified: usize,
+    /// Kana (hiragana, katakana).
+    pub kana: usize,
+}
+
+impl ScriptReport {
+    /// The report of two texts taken together (the segments of one document).
+    pub fn combine(self, other: ScriptReport) -> ScriptReport {
+        from_counts(
+            self.han + other.han,
+            self.kana + other.kana,
+            self.traditional + other.traditional,
+            self.simplified + other.simplified,
+        )
+    }
 }
 
 /// Classifies `text` as Simplified, Traditional, mixed, unmarked or non-Chinese.
@@ -60,6 +74,10 @@ pub fn classify(text: &str) -> ScriptReport {
             _ => {}
         }
     }
+    from_counts(han, kana, traditional, simplified)
+}
+
+fn from_counts(han: usize, kana: usize, traditional: usize, simplified: usize) -> ScriptReport {
     let marks = traditional + simplified;
     let script = if han == 0 || kana * 4 >= han {
         Script::NonChinese
@@ -77,6 +95,7 @@ pub fn classify(text: &str) -> ScriptReport {
         han,
         traditional,
         simplified,
+        kana,
     }
 }
 

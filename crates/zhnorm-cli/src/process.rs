@@ -1,0 +1,464 @@
+//! One input, streamed: read (decompressing), decode, cut into segments at line ends,
+//! normalize segments in parallel, write them in order to where results go.
+//!
+//! Memory stays bounded by the segment size times the segments in flight, whatever the
+//! file size or line length (JSONL lines, which cannot be cut, excepted).
+
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::{self, BufWriter, Read, Write};
+use std::path::PathBuf;
+
+use indicatif::ProgressBar;
+use rayon::prelude::*;
+use zhnorm::decode::{Detection, StreamDecoder};
+use zhnorm::stream::Segmenter;
+use zhnorm::{classify, ScriptReport};
+
+use crate::compress::{Compression, Encoder};
+use crate::inputs::Input;
+use crate::jsonl;
+use crate::report::{FileReport, Status};
+use crate::settings::{Destination, Settings};
+
+/// How many bytes decide the encoding (and whether a file is binary).
+const HEAD_LEN: usize = 64 * 1024;
+/// Bytes read at a time.
+const READ_LEN: usize = 256 * 1024;
+
+/// Writing to standard output failed: the run stops (quietly, for a closed pipe).
+#[derive(Debug)]
+pub struct OutputError(pub io::Error);
+
+/// Processes `input`, writing to `out` when results go to standard output.
+pub fn process(
+    settings: &Settings,
+    input: &Input,
+    out: &mut dyn Write,
+    progress: Option<&ProgressBar>,
+    notes: bool,
+) -> Result<FileReport, OutputError> {
+    let mut report = FileReport::new(&input.display);
+    match run(settings, input, out, progress, notes, &mut report) {
+        Ok(()) => Ok(report),
+        Err(Failure::Output(e)) => Err(OutputError(e)),
+        Err(Failure::Input(message)) => Ok(FileReport {
+            bytes_read: report.bytes_read,
+            ..FileReport::failed(&input.display, message)
+        }),
+        Err(Failure::Skip(reason)) => Ok(FileReport::skipped(&input.display, reason)),
+    }
+}
+
+enum Failure {
+    Output(io::Error),
+    Input(String),
+    Skip(&'static str),
+}
+
+fn input_error(what: &str) -> impl Fn(io::Error) -> Failure + '_ {
+    move |e| Failure::Input(format!("{what}: {e}"))
+}
+
+/// Where the normalized text of one input goes.
+enum Sink<'a> {
+    Stdout(&'a mut dyn Write),
+    File {
+        encoder: Encoder<BufWriter<tempfile::NamedTempFile>>,
+        target: PathBuf,
+        /// Replace `target` even when nothing changed (`-o`: the mirror must be whole).
+        always: bool,
+    },
+    Diff {
+        out: &'a mut dyn Write,
+        path: String,
+        header_written: bool,
+        old_line: usize,
+        new_line: usize,
+    },
+    Nothing,
+}
+
+fn run(
+    settings: &Settings,
+    input: &Input,
+    out: &mut dyn Write,
+    progress: Option<&ProgressBar>,
+    notes: bool,
+    report: &mut FileReport,
+) -> Result<(), Failure> {
+    let compression = input
+        .path
+        .as_deref()
+        .map_or(Compression::None, Compression::of);
+    let raw: Box<dyn Read> = match &input.path {
+        Some(path) => Box::new(File::open(path).map_err(input_error("cannot read"))?),
+        None => Box::new(io::stdin().lock()),
+    };
+    let mut counted = Counting {
+        inner: raw,
+        count: 0,
+        progress,
+    };
+    let mut reader = compression
+        .reader(&mut counted)
+        .map_err(input_error("cannot decompress"))?;
+
+    let mut head = Vec::with_capacity(HEAD_LEN);
+    (&mut reader)
+        .take(HEAD_LEN as u64)
+        .read_to_end(&mut head)
+        .map_err(input_error("cannot read"))?;
+    if looks_binary(&head) {
+        return Err(Failure::Skip("binary"));
+    }
+    let mut decoder = StreamDecoder::new(&head, &settings.decode);
+    let mut sink = open_sink(settings, input, compression, out)?;
+    let mut segmenter = if input.jsonl {
+        Segmenter::new().whole_lines()
+    } else {
+        Segmenter::new()
+    };
+    let mut state = State {
+        settings,
+        input,
+        report,
+        script: None,
+        line: 0,
+        changed: false,
+    };
+    let batch_len = 2 * rayon::current_num_threads();
+    let mut batch: Vec<String> = Vec::with_capacity(batch_len);
+    let mut text = String::new();
+    let mut buf = head;
+    let mut last = false;
+    while !last {
+        let more = if buf.is_empty() {
+            buf.resize(READ_LEN, 0);
+            let n = read_some(&mut reader, &mut buf).map_err(input_error("cannot read"))?;
+            buf.truncate(n);
+            n
+        } else {
+            buf.len()
+        };
+        last = more == 0;
+        decoder
+            .decode(&buf, last, &mut text)
+            .map_err(|e| Failure::Input(e.to_string()))?;
+        buf.clear();
+        segmenter.push(&text);
+        text.clear();
+        while let Some(segment) = segmenter.next_segment(last) {
+            batch.push(segment);
+            if batch.len() == batch_len {
+                state.flush(&mut batch, &mut sink)?;
+            }
+        }
+    }
+    state.flush(&mut batch, &mut sink)?;
+    let (script, changed) = (state.script, state.changed);
+    drop(reader);
+
+    report.bytes_read = counted.count;
+    report.encoding = Some(decoder.encoding_name());
+    report.replaced = decoder.replaced();
+    report.script = script.map(|s| s.script.name());
+    report.status = if changed {
+        Status::Changed
+    } else {
+        Status::Unchanged
+    };
+    if notes {
+        if let Some(note) = decoding_note(&decoder) {
+            eprintln!("zhnorm: {}: {note}", input.display);
+        }
+    }
+    finish_sink(sink, changed, input, report)
+}
+
+/// What flushing batches needs and gathers.
+struct State<'a> {
+    settings: &'a Settings,
+    input: &'a Input,
+    report: &'a mut FileReport,
+    script: Option<ScriptReport>,
+    /// Lines before the batch, for JSONL messages.
+    line: usize,
+    changed: bool,
+}
+
+/// One segment, normalized.
+struct SegmentResult {
+    /// `None` when nothing changed.
+    text: Option<String>,
+    stages: Vec<&'static str>,
+    script: ScriptReport,
+    /// JSONL: (line within the segment, what is wrong).
+    malformed: Vec<(usize, String)>,
+}
+
+impl State<'_> {
+    fn flush(&mut self, batch: &mut Vec<String>, sink: &mut Sink) -> Result<(), Failure> {
+        let settings = self.settings;
+        let jsonl = self.input.jsonl;
+        let results: Vec<SegmentResult> = batch
+            .par_iter()
+            .map(|segment| normalize(settings, segment, jsonl))
+            .collect();
+        for (segment, result) in batch.iter().zip(results) {
+            for (line, message) in &result.malformed {
+                eprintln!(
+                    "zhnorm: {}:{}: {message}; line passed through unchanged",
+                    self.input.display,
+                    self.line + line + 1
+                );
+            }
+            self.report.malformed_lines += result.malformed.len();
+            self.report.add_stages(&result.stages);
+            self.script = Some(match self.script {
+                Some(s) => s.combine(result.script),
+                None => result.script,
+            });
+            let new = result.text.as_deref().unwrap_or(segment);
+            self.changed |= result.text.is_some();
+            self.report.bytes_out += new.len() as u64;
+            write_segment(sink, segment, new).map_err(|e| match sink {
+                Sink::Stdout(_) | Sink::Diff { .. } => Failure::Output(e),
+                _ => Failure::Input(format!("cannot write: {e}")),
+            })?;
+            self.line += memchr::memchr_iter(b'\n', segment.as_bytes()).count();
+        }
+        batch.clear();
+        Ok(())
+    }
+}
+
+fn normalize(settings: &Settings, segment: &str, jsonl: bool) -> SegmentResult {
+    let script = classify(segment);
+    let Some(fields) = settings.jsonl_fields.as_deref().filter(|_| jsonl) else {
+        let run = settings.pipeline.run(segment);
+        return SegmentResult {
+            text: match run.text {
+                Cow::Owned(s) => Some(s),
+                Cow::Borrowed(_) => None,
+            },
+            stages: run.changed_by,
+            script,
+            malformed: Vec::new(),
+        };
+    };
+    let mut out = String::new();
+    let mut changed = false;
+    let mut stages = Vec::new();
+    let mut malformed = Vec::new();
+    for (number, line) in segment.split_inclusive('\n').enumerate() {
+        let (body, ending) = match line.strip_suffix('\n') {
+            Some(body) => (body, "\n"),
+            None => (line, ""),
+        };
+        match jsonl::normalize_line(&settings.pipeline, fields, body, &mut stages) {
+            Ok(Some(new)) => {
+                changed = true;
+                out.push_str(&new);
+                out.push_str(ending);
+            }
+            Ok(None) => out.push_str(line),
+            Err(e) => {
+                malformed.push((number, e.to_string()));
+                out.push_str(line);
+            }
+        }
+    }
+    SegmentResult {
+        text: changed.then_some(out),
+        stages,
+        script,
+        malformed,
+    }
+}
+
+fn write_segment(sink: &mut Sink, old: &str, new: &str) -> io::Result<()> {
+    match sink {
+        Sink::Stdout(out) => out.write_all(new.as_bytes()),
+        Sink::File { encoder, .. } => encoder.write_all(new.as_bytes()),
+        Sink::Diff {
+            out,
+            path,
+            header_written,
+            old_line,
+            new_line,
+        } => {
+            if old != new {
+                if !*header_written {
+                    write!(out, "--- a/{path}\n+++ b/{path}\n")?;
+                    *header_written = true;
+                }
+                crate::diff::write_hunks(out, old, new, *old_line, *new_line)?;
+            }
+            *old_line += old.matches('\n').count();
+            *new_line += new.matches('\n').count();
+            Ok(())
+        }
+        Sink::Nothing => Ok(()),
+    }
+}
+
+fn open_sink<'a>(
+    settings: &Settings,
+    input: &Input,
+    compression: Compression,
+    out: &'a mut dyn Write,
+) -> Result<Sink<'a>, Failure> {
+    let (target, always) = match (&settings.destination, &input.path) {
+        (Destination::Stdout, _) => return Ok(Sink::Stdout(out)),
+        (Destination::Check, _) => return Ok(Sink::Nothing),
+        (Destination::Diff, _) => {
+            return Ok(Sink::Diff {
+                out,
+                path: input.display.clone(),
+                header_written: false,
+                old_line: 0,
+                new_line: 0,
+            })
+        }
+        (Destination::InPlace, Some(path)) => (path.clone(), false),
+        (Destination::Mirror(dir), Some(_)) => (dir.join(&input.relative), true),
+        (_, None) => {
+            return Err(Failure::Input(
+                "-o and --in-place write files; standard input has none".to_string(),
+            ))
+        }
+    };
+    let dir = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir)
+        .map_err(input_error(&format!("cannot create {}", dir.display())))?;
+    // Hidden, so that a run interrupted before the rename leaves nothing a later walk
+    // would take for input.
+    let temp = tempfile::Builder::new()
+        .prefix(".zhnorm-")
+        .suffix(".tmp")
+        .tempfile_in(&dir)
+        .map_err(input_error(&format!(
+            "cannot create a temporary file in {}",
+            dir.display()
+        )))?;
+    let encoder = compression
+        .writer(BufWriter::with_capacity(1 << 16, temp))
+        .map_err(input_error("cannot compress"))?;
+    Ok(Sink::File {
+        encoder,
+        target,
+        always,
+    })
+}
+
+/// Puts the temporary file in place, with the original's permissions, when there is
+/// something to write.
+fn finish_sink(
+    sink: Sink,
+    changed: bool,
+    input: &Input,
+    report: &mut FileReport,
+) -> Result<(), Failure> {
+    let Sink::File {
+        encoder,
+        target,
+        always,
+    } = sink
+    else {
+        return Ok(());
+    };
+    if !changed && !always {
+        return Ok(()); // the temporary file is removed on drop
+    }
+    let write_error = input_error("cannot write");
+    let temp = encoder
+        .finish()
+        .map_err(&write_error)?
+        .into_inner()
+        .map_err(|e| write_error(e.into_error()))?;
+    temp.as_file().sync_all().map_err(&write_error)?;
+    if let Some(source) = &input.path {
+        if let Ok(meta) = std::fs::metadata(source) {
+            temp.as_file()
+                .set_permissions(meta.permissions())
+                .map_err(&write_error)?;
+        }
+    }
+    temp.persist(&target)
+        .map_err(|e| Failure::Input(format!("cannot replace {}: {}", target.display(), e.error)))?;
+    report.output = Some(target.display().to_string());
+    Ok(())
+}
+
+/// Reads until `buf` is full or the input ends: pieces then never depend on how the
+/// reader hands out bytes.
+fn read_some(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match reader.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+/// Binary files are skipped: NUL bytes that UTF-16 does not explain, or many control
+/// characters.
+fn looks_binary(head: &[u8]) -> bool {
+    if encoding_rs::Encoding::for_bom(head).is_some() {
+        return false;
+    }
+    if memchr::memchr(0, head).is_some() {
+        let e = zhnorm::decode::detect(head);
+        return e != encoding_rs::UTF_16LE && e != encoding_rs::UTF_16BE;
+    }
+    let controls = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C | 0x1B))
+        .count();
+    controls * 10 > head.len()
+}
+
+/// What a user should hear about how an input was decoded: nothing for plain UTF-8.
+fn decoding_note(decoder: &StreamDecoder) -> Option<String> {
+    let how = match decoder.detection() {
+        Detection::Forced => "as asked",
+        Detection::ByteOrderMark => "by its byte-order mark",
+        Detection::ValidUtf8 | Detection::Detected => "detected",
+    };
+    let plain = decoder.encoding_name() == "UTF-8";
+    match (plain, decoder.replaced()) {
+        (true, 0) => None,
+        (_, 0) => Some(format!("read as {} ({how})", decoder.encoding_name())),
+        (_, n) => Some(format!(
+            "read as {} ({how}); {n} undecodable byte sequence{} replaced by U+FFFD",
+            decoder.encoding_name(),
+            if n == 1 { "" } else { "s" }
+        )),
+    }
+}
+
+/// Counts the bytes read from disk, and moves the progress bar.
+struct Counting<'a, R> {
+    inner: R,
+    count: u64,
+    progress: Option<&'a ProgressBar>,
+}
+
+impl<R: Read> Read for Counting<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count += n as u64;
+        if let Some(p) = self.progress {
+            p.inc(n as u64);
+        }
+        Ok(n)
+    }
+}
