@@ -8,4 +8,5 @@ mod properties;
 mod punct_restore;
 mod repair_mojibake;
 mod stage_properties;
+mod streaming;
 mod util;

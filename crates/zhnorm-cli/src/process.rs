@@ -416,14 +416,33 @@ fn looks_binary(head: &[u8]) -> bool {
         return false;
     }
     if memchr::memchr(0, head).is_some() {
-        let e = zhnorm::decode::detect(head);
-        return e != encoding_rs::UTF_16LE && e != encoding_rs::UTF_16BE;
+        return !looks_like_utf16(head);
     }
     let controls = head
         .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C | 0x1B))
+        .filter(|&&b| is_binary_control(b as u32))
         .count();
     controls * 10 > head.len()
+}
+
+fn is_binary_control(c: u32) -> bool {
+    c < 0x20 && !matches!(c, 0x09 | 0x0A | 0x0D | 0x0C | 0x1B)
+}
+
+/// Text in UTF-16 without a byte-order mark: its NUL bytes (the high bytes of ASCII)
+/// all fall on one side of each pair, and it decodes without controls or errors.
+fn looks_like_utf16(head: &[u8]) -> bool {
+    let nul_parities: Vec<usize> = memchr::memchr_iter(0, head).map(|i| i % 2).collect();
+    let (encoding, high) = match nul_parities.first() {
+        Some(1) => (encoding_rs::UTF_16LE, 1),
+        _ => (encoding_rs::UTF_16BE, 0),
+    };
+    if nul_parities.iter().any(|&p| p != high) {
+        return false;
+    }
+    let even = &head[..head.len() & !1];
+    let (text, errors) = encoding.decode_without_bom_handling(even);
+    !errors && !text.chars().any(|c| is_binary_control(c as u32))
 }
 
 /// What a user should hear about how an input was decoded: nothing for plain UTF-8.

@@ -1,0 +1,280 @@
+//! Corpus runs: a tree of every kind of input, written to a mirror, in place, checked,
+//! diffed and reported; interrupted in place with every original left whole.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::{repo, stderr, stdout, zhnorm};
+
+/// A fresh directory for one test.
+fn fresh_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("zhnorm-corpus-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
+}
+
+fn gunzip(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    flate2::read::MultiGzDecoder::new(bytes)
+        .read_to_string(&mut out)
+        .unwrap();
+    out
+}
+
+const TRAD: &str = "王毅同俄外長拉夫羅夫通電話:中俄關係很好\n";
+const TRAD_NORMALIZED: &str = "王毅同俄外长拉夫罗夫通电话：中俄关系很好\n";
+
+/// Good files, a GBK file, a `.gz` file, a binary file, an empty file, a hidden file, a
+/// dangling symbolic link, and a JSONL file with a malformed line.
+fn build_tree(root: &Path) {
+    let news = std::fs::read_to_string(repo().join("examples/hk-news.txt")).unwrap();
+    std::fs::create_dir_all(root.join("sub/deeper")).unwrap();
+    std::fs::write(root.join("a.txt"), TRAD).unwrap();
+    std::fs::write(root.join("sub/news.txt"), &news).unwrap();
+    std::fs::write(root.join("sub/gbk.txt"), encoding_rs::GBK.encode(TRAD).0).unwrap();
+    std::fs::write(root.join("sub/deeper/packed.txt.gz"), gzip(TRAD.as_bytes())).unwrap();
+    std::fs::write(root.join("clean.txt"), TRAD_NORMALIZED).unwrap();
+    std::fs::write(root.join("empty.txt"), "").unwrap();
+    std::fs::write(
+        root.join("image.png"),
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01",
+    )
+    .unwrap();
+    std::fs::write(root.join(".hidden.txt"), TRAD).unwrap();
+    std::fs::write(
+        root.join("records.jsonl"),
+        "{\"id\":1,\"text\":\"外長\"}\n{not json\n{\"id\":3,\"text\":\"國務\"}\n",
+    )
+    .unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(root.join("missing.txt"), root.join("dangling.txt")).unwrap();
+}
+
+fn arg(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn a_tree_is_mirrored_with_everything_accounted_for() {
+    let dir = fresh_dir("mirror");
+    let (input, out) = (dir.join("in"), dir.join("out"));
+    build_tree(&input);
+    let report = dir.join("report.json");
+    let o = zhnorm(
+        &[
+            "--jsonl",
+            "-o",
+            arg(&out),
+            "--report",
+            arg(&report),
+            arg(&input),
+        ],
+        "",
+    );
+    // The malformed JSONL line is reported with its file and line, and fails the run.
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("records.jsonl:2: "), "{err}");
+    assert!(err.contains("passed through unchanged"), "{err}");
+    let read = |p: &str| std::fs::read_to_string(out.join(p)).unwrap();
+    assert_eq!(read("a.txt"), TRAD_NORMALIZED);
+    assert_eq!(read("clean.txt"), TRAD_NORMALIZED);
+    assert_eq!(read("sub/gbk.txt"), TRAD_NORMALIZED);
+    assert_eq!(read("empty.txt"), "");
+    let packed = std::fs::read(out.join("sub/deeper/packed.txt.gz")).unwrap();
+    assert_eq!(gunzip(&packed), TRAD_NORMALIZED);
+    assert_eq!(
+        read("records.jsonl"),
+        "{\"id\":1,\"text\":\"外长\"}\n{not json\n{\"id\":3,\"text\":\"国务\"}\n"
+    );
+    for left_out in ["image.png", ".hidden.txt", "dangling.txt"] {
+        assert!(!out.join(left_out).exists(), "{left_out} was written");
+    }
+    // The summary counts what was skipped, and the encodings and scripts found.
+    assert!(
+        err.contains("skipped (binary 1, hidden 1, symbolic link 1)"),
+        "{err}"
+    );
+    assert!(err.contains("GBK 1"), "{err}");
+    assert!(err.contains("traditional"), "{err}");
+    // The report has one entry per input, with a status each.
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let files = report["files"].as_array().unwrap();
+    assert_eq!(files.len(), 10);
+    let status = |name: &str| {
+        files
+            .iter()
+            .find(|f| f["path"].as_str().unwrap().ends_with(name))
+            .map(|f| f["status"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    assert_eq!(status("a.txt"), "changed");
+    assert_eq!(status("clean.txt"), "unchanged");
+    assert_eq!(status("image.png"), "skipped");
+    assert_eq!(report["summary"]["encodings"]["GBK"], 1);
+}
+
+#[test]
+fn in_place_gives_the_bytes_of_the_mirror_and_check_then_passes() {
+    let dir = fresh_dir("in-place");
+    let (input, out) = (dir.join("in"), dir.join("out"));
+    build_tree(&input);
+    let o = zhnorm(&["--check", arg(&input)], "");
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let listed = stdout(&o);
+    assert!(
+        listed.contains("a.txt") && !listed.contains("clean.txt"),
+        "{listed}"
+    );
+
+    let o = zhnorm(&["-o", arg(&out), arg(&input)], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    #[cfg(unix)]
+    let mode = {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(input.join("a.txt"), std::fs::Permissions::from_mode(0o640))
+            .unwrap();
+        0o640
+    };
+    let o = zhnorm(&["--in-place", arg(&input)], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    for name in [
+        "a.txt",
+        "clean.txt",
+        "empty.txt",
+        "sub/news.txt",
+        "sub/gbk.txt",
+        "sub/deeper/packed.txt.gz",
+    ] {
+        assert_eq!(
+            std::fs::read(input.join(name)).unwrap(),
+            std::fs::read(out.join(name)).unwrap(),
+            "{name}"
+        );
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = std::fs::metadata(input.join("a.txt")).unwrap();
+        assert_eq!(meta.permissions().mode() & 0o777, mode);
+    }
+    // Nothing left behind, and nothing more to change.
+    let leftovers: Vec<_> = walk(&input)
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains(".zhnorm-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    let o = zhnorm(&["--check", arg(&input)], "");
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+#[test]
+fn diff_shows_what_would_change_and_changes_nothing() {
+    let dir = fresh_dir("diff");
+    let file = dir.join("a.txt");
+    std::fs::write(&file, format!("不变的一行\n{TRAD}")).unwrap();
+    let o = zhnorm(&["--diff", arg(&file)], "");
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let diff = stdout(&o);
+    let path = file.display();
+    assert!(
+        diff.starts_with(&format!("--- a/{path}\n+++ b/{path}\n@@ -1,2 +1,2 @@\n")),
+        "{diff}"
+    );
+    assert!(diff.contains(&format!("-{TRAD}")), "{diff}");
+    assert!(diff.contains(&format!("+{TRAD_NORMALIZED}")), "{diff}");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        format!("不变的一行\n{TRAD}")
+    );
+}
+
+#[test]
+fn output_order_does_not_depend_on_the_number_of_jobs() {
+    let dir = fresh_dir("jobs");
+    build_tree(&dir);
+    let one = zhnorm(&["-j", "1", "-q", arg(&dir)], "");
+    let two = zhnorm(&["-j", "2", "-q", arg(&dir)], "");
+    assert_eq!(stdout(&one), stdout(&two));
+    assert!(
+        stdout(&one).starts_with(TRAD_NORMALIZED),
+        "a.txt comes first"
+    );
+    assert_eq!(one.status.code(), Some(0), "{}", stderr(&one));
+}
+
+#[test]
+fn an_interrupted_in_place_run_leaves_every_original_whole() {
+    let dir = fresh_dir("kill");
+    let news = std::fs::read_to_string(repo().join("examples/hk-news.txt")).unwrap();
+    let big = news.repeat(100); // about 2.5 MB each: the run takes a while
+    let expected = stdout(&zhnorm(&["-q", "-"], &big));
+    for i in 0..24 {
+        std::fs::write(dir.join(format!("{i:02}.txt")), &big).unwrap();
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zhnorm"))
+        .args(["--in-place", "-q", "-j", "2", arg(&dir)])
+        .spawn()
+        .unwrap();
+    // Killed as soon as the first file has been replaced.
+    let first_done = || {
+        (0..24).any(|i| {
+            std::fs::metadata(dir.join(format!("{i:02}.txt")))
+                .map_or(false, |m| m.len() != big.len() as u64)
+        })
+    };
+    let started = std::time::Instant::now();
+    while !first_done() && started.elapsed().as_secs() < 60 {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let mut done = 0;
+    for i in 0..24 {
+        let text = std::fs::read_to_string(dir.join(format!("{i:02}.txt"))).unwrap();
+        assert!(text == big || text == expected, "{i:02}.txt is neither");
+        done += (text == expected) as usize;
+    }
+    // Temporary files may remain; they are hidden, so a later run skips them.
+    let o = zhnorm(&["--in-place", "-q", arg(&dir)], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    for i in 0..24 {
+        let text = std::fs::read_to_string(dir.join(format!("{i:02}.txt"))).unwrap();
+        assert_eq!(text, expected, "{i:02}.txt after the second run");
+    }
+    println!("{done} of 24 files were done when the run was killed");
+    assert!(done < 24, "the run ended before it could be interrupted");
+}
+
+#[test]
+fn completions_and_man_page_are_generated() {
+    let o = zhnorm(&["completions", "bash"], "");
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("--in-place"));
+    let o = zhnorm(&["man"], "");
+    assert!(o.status.success());
+    assert!(stdout(&o).contains(".TH zhnorm"));
+}

@@ -1,0 +1,100 @@
+//! Streaming gives what one piece gives: decoding real documents piece by piece, with
+//! pieces of every size from 1 byte up, yields the same text and the same segments; and
+//! normalizing segment by segment yields what the whole document gives.
+
+use zhnorm::decode::{decode, DecodeOptions, StreamDecoder};
+use zhnorm::stream::Segmenter;
+use zhnorm::{Config, Converter, Pipeline, StageSelection};
+
+use crate::util::{read, REAL_DOCUMENTS};
+
+/// The segments of `bytes` fed `piece` bytes at a time.
+fn stream(bytes: &[u8], piece: usize, segmenter: Segmenter) -> Vec<String> {
+    let head = &bytes[..bytes.len().min(64 * 1024)];
+    let mut decoder = StreamDecoder::new(head, &DecodeOptions::default());
+    let mut segmenter = segmenter;
+    let mut segments = Vec::new();
+    let mut text = String::new();
+    let pieces = bytes
+        .chunks(piece)
+        .map(|p| (p, false))
+        .chain([(&[][..], true)]);
+    for (p, last) in pieces {
+        decoder.decode(p, last, &mut text).unwrap();
+        segmenter.push(&text);
+        text.clear();
+        while let Some(s) = segmenter.next_segment(last) {
+            segments.push(s);
+        }
+    }
+    segments
+}
+
+/// Real documents in the encodings they arrive in.
+fn encoded_documents() -> Vec<Vec<u8>> {
+    let mut docs = Vec::new();
+    for path in REAL_DOCUMENTS {
+        let text = read(path);
+        docs.push(text.as_bytes().to_vec());
+        let encoding = if path.contains("trad") || path.contains("zh-tw") {
+            encoding_rs::BIG5
+        } else {
+            encoding_rs::GBK
+        };
+        docs.push(encoding.encode(&text).0.into_owned());
+        let mut utf16: Vec<u8> = vec![0xFF, 0xFE];
+        utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        docs.push(utf16);
+    }
+    docs
+}
+
+#[test]
+fn any_piece_size_decodes_and_cuts_the_same() {
+    for bytes in encoded_documents() {
+        let whole = decode(&bytes, &DecodeOptions::default()).unwrap().text;
+        let reference = stream(&bytes, usize::MAX, Segmenter::with_sizes(4096, 16384));
+        assert_eq!(reference.concat(), whole);
+        // Every size up to 64 bytes, then a spread of larger ones (each run is a full
+        // pass over the document).
+        let sizes = (1..=64).chain([97, 500, 1024, 4095, 4096, 4097, 65536, 1 << 20]);
+        for piece in sizes {
+            let got = stream(&bytes, piece, Segmenter::with_sizes(4096, 16384));
+            assert!(got == reference, "pieces of {piece} bytes cut differently");
+        }
+    }
+}
+
+#[test]
+fn segments_normalize_as_the_whole_does() {
+    // A document no longer than a segment is one segment: the whole pipeline sees it all.
+    for path in REAL_DOCUMENTS {
+        let text = read(path);
+        let segments = stream(text.as_bytes(), 7, Segmenter::new());
+        assert_eq!(segments, vec![text.clone()], "{path}");
+    }
+    // Cut small at line ends, the stages that look at nothing beyond a line give the same
+    // result segment by segment: no phrase or annotation spans a line end. (`repair` and
+    // `space` weigh evidence from the whole segment, which is why segments are large.)
+    let local = StageSelection::only("pinyin,unicode,convert").unwrap();
+    let pipeline = Pipeline::with_selection(Some(Converter::new(Config::T2S)), &local);
+    let mut compared = 0;
+    for path in REAL_DOCUMENTS {
+        let text = read(path);
+        let longest_line = text.split('\n').map(str::len).max().unwrap_or(0);
+        for min in [1, 200, 4096] {
+            let max = longest_line + 1;
+            let pieces: String = stream(text.as_bytes(), 1000, Segmenter::with_sizes(min, max))
+                .iter()
+                .map(|s| pipeline.run(s).text.into_owned())
+                .collect();
+            assert_eq!(
+                pieces,
+                pipeline.run(&text).text,
+                "{path}, segments from {min} bytes"
+            );
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, 3 * REAL_DOCUMENTS.len());
+}
