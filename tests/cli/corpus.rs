@@ -243,7 +243,7 @@ fn an_interrupted_in_place_run_leaves_every_original_whole() {
     let first_done = || {
         (0..24).any(|i| {
             std::fs::metadata(dir.join(format!("{i:02}.txt")))
-                .map_or(false, |m| m.len() != big.len() as u64)
+                .is_ok_and(|m| m.len() != big.len() as u64)
         })
     };
     let started = std::time::Instant::now();
