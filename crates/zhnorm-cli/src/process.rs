@@ -127,7 +127,7 @@ fn run(
         line: 0,
         changed: false,
     };
-    let batch_len = 2 * rayon::current_num_threads();
+    let batch_len = rayon::current_num_threads();
     let mut batch: Vec<String> = Vec::with_capacity(batch_len);
     let mut text = String::new();
     let mut buf = head;
@@ -201,10 +201,20 @@ impl State<'_> {
     fn flush(&mut self, batch: &mut Vec<String>, sink: &mut Sink) -> Result<(), Failure> {
         let settings = self.settings;
         let jsonl = self.input.jsonl;
-        let results: Vec<SegmentResult> = batch
-            .par_iter()
-            .map(|segment| normalize(settings, segment, jsonl))
-            .collect();
+        // Segments cut inside a line (lines of a quarter megabyte and more) go one at a
+        // time: `punct` reads a line whole, at tens of bytes per character, and memory
+        // must stay bounded.
+        let results: Vec<SegmentResult> = if batch.iter().all(|s| s.ends_with('\n')) {
+            batch
+                .par_iter()
+                .map(|segment| normalize(settings, segment, jsonl))
+                .collect()
+        } else {
+            batch
+                .iter()
+                .map(|segment| normalize(settings, segment, jsonl))
+                .collect()
+        };
         for (segment, result) in batch.iter().zip(results) {
             for (line, message) in &result.malformed {
                 eprintln!(

@@ -183,57 +183,62 @@ fn push_clean(out: &mut String, c: char, keep_zwj: bool) {
 }
 
 /// Removes the spaces between Han characters that the document shows to be debris.
+/// Works on byte offsets: a segment may be megabytes of one line.
 fn join_debris_spaces(text: &str) -> Cow<'_, str> {
+    let before = |at: usize| text[..at].chars().next_back();
+    let after = |at: usize| text[at..].chars().next();
     // Candidate spaces: one ASCII space with a Han character on each side.
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let candidates: Vec<usize> = (1..chars.len().saturating_sub(1))
-        .filter(|&k| chars[k].1 == ' ' && is_han(chars[k - 1].1) && is_han(chars[k + 1].1))
+    let candidates: Vec<usize> = memchr::memchr_iter(b' ', text.as_bytes())
+        .filter(|&at| before(at).is_some_and(is_han) && after(at + 1).is_some_and(is_han))
         .collect();
     if candidates.is_empty() {
         return Cow::Borrowed(text);
     }
-    let single_han = |k: usize| -> bool {
-        // The token at char index k is one Han character standing alone.
-        is_han(chars[k].1)
-            && (k == 0 || chars[k - 1].1 == ' ' || chars[k - 1].1 == '\n')
-            && (k + 1 == chars.len() || chars[k + 1].1 == ' ' || chars[k + 1].1 == '\n')
+    let is_break = |c: Option<char>| matches!(c, None | Some(' ' | '\n'));
+    // The Han character ending at `end` stands alone between breaks.
+    let alone_before =
+        |end: usize| before(end).is_some_and(|c| is_han(c) && is_break(before(end - c.len_utf8())));
+    // The Han character starting at `start` stands alone between breaks.
+    let alone_after = |start: usize| {
+        after(start).is_some_and(|c| is_han(c) && is_break(after(start + c.len_utf8())))
     };
-    let mut remove = vec![false; chars.len()];
+    let mut remove: Vec<usize> = Vec::new();
     let mut i = 0;
     while i < candidates.len() {
         // A run of candidates joining single Han characters: `新 闻 推 荐`.
         let mut j = i;
-        while j + 1 < candidates.len()
-            && candidates[j + 1] == candidates[j] + 2
-            && single_han(candidates[j] + 1)
-        {
+        while j + 1 < candidates.len() {
+            let next_char = after(candidates[j] + 1).map_or(0, char::len_utf8);
+            if candidates[j + 1] != candidates[j] + 1 + next_char {
+                break;
+            }
             j += 1;
         }
         let run_tokens = j - i + 2;
-        let letter_spaced = single_han(candidates[i] - 1) && single_han(candidates[j] + 1);
+        let letter_spaced = alone_before(candidates[i]) && alone_after(candidates[j] + 1);
         // Long runs are letter-spacing on sight; short ones if the document writes them joined.
         let joined = || -> String {
-            (candidates[i] - 1..=candidates[j] + 1)
-                .step_by(2)
-                .map(|k| chars[k].1)
+            before(candidates[i])
+                .into_iter()
+                .chain(candidates[i..=j].iter().filter_map(|&at| after(at + 1)))
                 .collect()
         };
         if letter_spaced && (run_tokens >= LETTER_SPACED_RUN || text.contains(&joined())) {
-            (i..=j).for_each(|c| remove[candidates[c]] = true);
+            remove.extend_from_slice(&candidates[i..=j]);
         }
         i = j + 1;
     }
-    if !remove.iter().any(|&r| r) {
+    if remove.is_empty() {
         return Cow::Borrowed(text);
     }
-    Cow::Owned(
-        chars
-            .iter()
-            .zip(&remove)
-            .filter(|(_, &r)| !r)
-            .map(|((_, c), _)| *c)
-            .collect(),
-    )
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for at in remove {
+        out.push_str(&text[copied..at]);
+        copied = at + 1;
+    }
+    out.push_str(&text[copied..]);
+    Cow::Owned(out)
 }
 
 #[cfg(test)]
