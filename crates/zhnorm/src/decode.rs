@@ -94,24 +94,25 @@ pub fn decode<'a>(bytes: &'a [u8], options: &DecodeOptions) -> Result<Decoded<'a
         },
     };
     let body = &bytes[bom_len..];
-    let (text, replaced) = match (encoding == UTF_8).then(|| std::str::from_utf8(body)) {
-        Some(Ok(text)) => (Cow::Borrowed(text), 0),
-        _ => {
-            let (text, replaced) = decode_counting(encoding, body, options.strict, bom_len)?;
-            (Cow::Owned(text), replaced)
-        }
-    };
-    let encoding = if encoding == GBK && has_four_byte_gb18030(body) {
-        GB18030
-    } else {
-        encoding
-    };
+    if let Some(Ok(text)) = (encoding == UTF_8).then(|| std::str::from_utf8(body)) {
+        return Ok(Decoded {
+            text: Cow::Borrowed(text),
+            encoding,
+            detection,
+            had_bom: bom_len > 0,
+            replaced: 0,
+        });
+    }
+    let mut decoder = StreamDecoder::with_encoding(encoding, detection, false, options.strict);
+    decoder.consumed = bom_len;
+    let mut text = String::new();
+    decoder.decode(body, true, &mut text)?;
     Ok(Decoded {
-        text,
-        encoding,
+        text: Cow::Owned(text),
+        encoding: decoder.encoding(),
         detection,
         had_bom: bom_len > 0,
-        replaced,
+        replaced: decoder.replaced,
     })
 }
 
@@ -160,6 +161,16 @@ impl StreamDecoder {
             (None, None) => (likeliest_reading(head), Detection::Detected),
         };
         let had_bom = bom.is_some_and(|(e, _)| e == encoding);
+        StreamDecoder::with_encoding(encoding, detection, had_bom, options.strict)
+    }
+
+    /// A decoder for `encoding`, removing its byte-order mark when `had_bom`.
+    fn with_encoding(
+        encoding: &'static Encoding,
+        detection: Detection,
+        had_bom: bool,
+        strict: bool,
+    ) -> StreamDecoder {
         let decoder = if had_bom {
             encoding.new_decoder_with_bom_removal()
         } else {
@@ -170,7 +181,7 @@ impl StreamDecoder {
             encoding,
             detection,
             had_bom,
-            strict: options.strict,
+            strict,
             replaced: 0,
             consumed: 0,
             newlines: 0,
@@ -225,13 +236,18 @@ impl StreamDecoder {
         Ok(())
     }
 
-    /// The encoding the stream is read as (`gb18030` once a four-byte sequence was seen).
-    pub fn encoding_name(&self) -> &'static str {
+    /// The encoding the stream is read as (GB18030 once a four-byte sequence was seen).
+    pub fn encoding(&self) -> &'static Encoding {
         if self.four_byte {
-            GB18030.name()
+            GB18030
         } else {
-            self.encoding.name()
+            self.encoding
         }
+    }
+
+    /// The encoding's name as people write it: `UTF-8`, `GBK`, `gb18030`, `Big5`…
+    pub fn encoding_name(&self) -> &'static str {
+        self.encoding().name()
     }
 
     pub fn detection(&self) -> Detection {
@@ -332,62 +348,6 @@ fn reading_cost(encoding: &'static Encoding, sample: &[u8]) -> u64 {
     };
     // A sample cut in the middle of a character costs one error for every reading alike.
     model::cost(&text) as u64 + errors * ERROR_COST
-}
-
-/// Decodes with U+FFFD for every undecodable sequence, counting them; with `strict`, the
-/// first one is an error naming its line and byte offset (`base` is the offset of `bytes`
-/// in the file).
-fn decode_counting(
-    encoding: &'static Encoding,
-    bytes: &[u8],
-    strict: bool,
-    base: usize,
-) -> Result<(String, usize), Error> {
-    let mut decoder = encoding.new_decoder_without_bom_handling();
-    let capacity = decoder
-        .max_utf8_buffer_length_without_replacement(bytes.len())
-        .unwrap_or(bytes.len() * 3);
-    let mut text = String::with_capacity(capacity);
-    let mut replaced = 0;
-    let mut pos = 0;
-    loop {
-        let (result, read) =
-            decoder.decode_to_string_without_replacement(&bytes[pos..], &mut text, true);
-        pos += read;
-        match result {
-            DecoderResult::InputEmpty => return Ok((text, replaced)),
-            DecoderResult::OutputFull => text.reserve(bytes.len() - pos + 16),
-            DecoderResult::Malformed(bad, after) => {
-                if strict {
-                    let offset = base + pos - after as usize - bad as usize;
-                    let line = 1 + text.matches('\n').count();
-                    return Err(Error::new(ErrorKind::Undecodable {
-                        encoding: encoding.name(),
-                        offset,
-                        line,
-                    }));
-                }
-                replaced += 1;
-                if text.capacity() - text.len() < 3 {
-                    text.reserve(bytes.len() - pos + 16);
-                }
-                text.push('\u{FFFD}');
-            }
-        }
-    }
-}
-
-/// Whether GBK-decoded bytes used GB18030's four-byte sequences (byte, digit, byte, digit).
-fn has_four_byte_gb18030(bytes: &[u8]) -> bool {
-    let mut i = 0;
-    while i + 1 < bytes.len() {
-        match bytes[i] {
-            0x81..=0xFE if bytes[i + 1].is_ascii_digit() => return true,
-            0x81..=0xFE => i += 2,
-            _ => i += 1,
-        }
-    }
-    false
 }
 
 #[cfg(test)]
