@@ -278,3 +278,21 @@ fn completions_and_man_page_are_generated() {
     assert!(o.status.success());
     assert!(stdout(&o).contains(".TH zhnorm"));
 }
+
+#[cfg(unix)]
+#[test]
+fn an_entry_that_cannot_be_read_fails_alone() {
+    let dir = fresh_dir("follow");
+    std::fs::write(dir.join("a.txt"), TRAD).unwrap();
+    std::os::unix::fs::symlink(dir.join("missing.txt"), dir.join("b.txt")).unwrap();
+    std::fs::write(dir.join("c.txt"), TRAD).unwrap();
+    // Followed, the dangling link is an entry that cannot be read: it fails, named, and
+    // the files around it are still processed, in order.
+    let o = zhnorm(&["--follow", arg(&dir)], "");
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stdout(&o), format!("{TRAD_NORMALIZED}{TRAD_NORMALIZED}"));
+    let err = stderr(&o);
+    assert!(err.contains("b.txt"), "{err}");
+    assert!(err.contains("1 failed"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
