@@ -232,11 +232,12 @@ impl State<'_> {
             let new = result.text.as_deref().unwrap_or(segment);
             self.changed |= result.text.is_some();
             self.report.bytes_out += new.len() as u64;
-            write_segment(sink, segment, new).map_err(|e| match sink {
+            let old_lines = memchr::memchr_iter(b'\n', segment.as_bytes()).count();
+            write_segment(sink, segment, old_lines, new).map_err(|e| match sink {
                 Sink::Stdout(_) | Sink::Diff { .. } => Failure::Output(e),
                 _ => Failure::Input(format!("cannot write: {e}")),
             })?;
-            self.line += memchr::memchr_iter(b'\n', segment.as_bytes()).count();
+            self.line += old_lines;
         }
         batch.clear();
         Ok(())
@@ -287,7 +288,8 @@ fn normalize(settings: &Settings, segment: &str, jsonl: bool) -> SegmentResult {
     }
 }
 
-fn write_segment(sink: &mut Sink, old: &str, new: &str) -> io::Result<()> {
+/// Writes one segment's result; `old_lines`: the newlines in `old`, counted once.
+fn write_segment(sink: &mut Sink, old: &str, old_lines: usize, new: &str) -> io::Result<()> {
     match sink {
         Sink::Stdout(out) => out.write_all(new.as_bytes()),
         Sink::File { encoder, .. } => encoder.write_all(new.as_bytes()),
@@ -305,7 +307,7 @@ fn write_segment(sink: &mut Sink, old: &str, new: &str) -> io::Result<()> {
                 }
                 crate::diff::write_hunks(out, old, new, *old_line, *new_line)?;
             }
-            *old_line += old.matches('\n').count();
+            *old_line += old_lines;
             *new_line += new.matches('\n').count();
             Ok(())
         }

@@ -39,3 +39,20 @@ pub(crate) fn skip_ascii(bytes: &[u8], mut p: usize, end: usize) -> usize {
     }
     p
 }
+
+/// `text` with each byte range `start..end` (in order, not overlapping) replaced by its
+/// text: the one way stages rebuild a text they change in places.
+pub(crate) fn replace_ranges<'a>(
+    text: &str,
+    edits: impl IntoIterator<Item = (usize, usize, &'a str)>,
+) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for (start, end, with) in edits {
+        out.push_str(&text[copied..start]);
+        out.push_str(with);
+        copied = end;
+    }
+    out.push_str(&text[copied..]);
+    out
+}

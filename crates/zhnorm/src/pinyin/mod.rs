@@ -26,7 +26,7 @@ use std::collections::HashMap;
 
 use memchr::{memchr, memmem};
 
-use crate::chars::is_han;
+use crate::chars::{is_han, replace_ranges};
 use crate::convert::has_simplified_form;
 use crate::pipeline::Stage;
 use readings::{fit, syllable_id, Fit, SyllableId};
@@ -80,14 +80,10 @@ pub fn remove_injected(text: &str) -> Cow<'_, str> {
     if removed.is_empty() {
         return Cow::Borrowed(text);
     }
-    let mut out = String::with_capacity(text.len());
-    let mut copied = 0;
-    for (start, end) in removed {
-        out.push_str(&text[copied..start]);
-        copied = end;
-    }
-    out.push_str(&text[copied..]);
-    Cow::Owned(out)
+    Cow::Owned(replace_ranges(
+        text,
+        removed.into_iter().map(|(start, end)| (start, end, "")),
+    ))
 }
 
 /// Adds to `removed` the annotations of one line that a machine injected.

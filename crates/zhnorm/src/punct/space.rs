@@ -16,7 +16,7 @@ use std::borrow::Cow;
 
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::chars::is_han;
+use crate::chars::{is_han, replace_ranges};
 use crate::pipeline::Stage;
 
 /// The `space` stage.
@@ -231,14 +231,10 @@ fn join_debris_spaces(text: &str) -> Cow<'_, str> {
     if remove.is_empty() {
         return Cow::Borrowed(text);
     }
-    let mut out = String::with_capacity(text.len());
-    let mut copied = 0;
-    for at in remove {
-        out.push_str(&text[copied..at]);
-        copied = at + 1;
-    }
-    out.push_str(&text[copied..]);
-    Cow::Owned(out)
+    Cow::Owned(replace_ranges(
+        text,
+        remove.into_iter().map(|at| (at, at + 1, "")),
+    ))
 }
 
 #[cfg(test)]

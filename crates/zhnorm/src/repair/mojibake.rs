@@ -132,17 +132,11 @@ pub(crate) fn repair(text: &str) -> Option<String> {
     if fixed.iter().all(Option::is_none) {
         return None;
     }
-    let mut out = String::with_capacity(text.len());
-    let mut copied = 0;
-    for (&(start, end), repaired) in runs.iter().zip(&fixed) {
-        if let Some(repaired) = repaired {
-            out.push_str(&text[copied..start]);
-            out.push_str(repaired);
-            copied = end;
-        }
-    }
-    out.push_str(&text[copied..]);
-    Some(out)
+    let edits = runs
+        .iter()
+        .zip(&fixed)
+        .filter_map(|(&(start, end), repaired)| Some((start, end, repaired.as_deref()?)));
+    Some(crate::chars::replace_ranges(text, edits))
 }
 
 /// When no span is garbled beyond doubt alone, the one layer whose gains over all spans
