@@ -75,6 +75,7 @@ fn main() {
     println!("cargo:rerun-if-changed=src/pinyin/syllable.rs");
 
     verify_pins(&data);
+    codec_pair_tables(&out);
 
     let mut dicts: BTreeMap<String, trie_build::Entries> = BTreeMap::new();
     let mut load = |file: &str| {
@@ -525,4 +526,33 @@ fn language_model(freq: &Path, ts: &trie_build::Entries, out: &Path) {
     )
     .unwrap();
     std::fs::write(out.join("model_tables.rs"), code).unwrap();
+}
+
+/// Writes `codec_pairs_gb18030.bin` and `codec_pairs_big5.bin`: for every BMP code point,
+/// the two bytes encoding_rs's encoder writes for it (a big-endian u16, stored
+/// little-endian), `0` when it cannot write it, `0xFFFF` when it writes another length.
+/// The `repair` stage reverses misreadings with them.
+fn codec_pair_tables(out: &Path) {
+    for (name, encoding) in [
+        ("gb18030", encoding_rs::GB18030),
+        ("big5", encoding_rs::BIG5),
+    ] {
+        let mut table = Vec::with_capacity(2 * 0x10000);
+        for u in 0..0x10000u32 {
+            let entry = match char::from_u32(u).filter(|c| !c.is_ascii()) {
+                None => 0,
+                Some(c) => {
+                    let mut utf8 = [0; 4];
+                    let (bytes, _, unmappable) = encoding.encode(c.encode_utf8(&mut utf8));
+                    match (&bytes[..], unmappable) {
+                        (_, true) => 0,
+                        (&[lead, trail], false) => u16::from_be_bytes([lead, trail]),
+                        _ => 0xFFFF,
+                    }
+                }
+            };
+            table.extend_from_slice(&entry.to_le_bytes());
+        }
+        std::fs::write(out.join(format!("codec_pairs_{name}.bin")), table).unwrap();
+    }
 }

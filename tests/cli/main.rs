@@ -324,3 +324,21 @@ fn injected_pinyin_is_removed_before_conversion() {
     );
     assert_eq!(stdout(&o), "比耶省(Bié)、银行(yínháng)、王毅(Wang Yi)\n");
 }
+
+#[test]
+fn a_file_named_alone_and_skipped_says_so() {
+    let binary = temp_file(
+        "skipped.bin",
+        b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x01\x02\x03",
+    );
+    let o = zhnorm(&[binary.to_str().unwrap()], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    assert!(
+        stderr(&o).contains("skipped.bin: skipped (binary)"),
+        "{}",
+        stderr(&o)
+    );
+    let quiet = zhnorm(&["--quiet", binary.to_str().unwrap()], "");
+    assert!(quiet.stderr.is_empty());
+}

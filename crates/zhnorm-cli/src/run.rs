@@ -62,6 +62,16 @@ pub fn run(settings: &Settings, paths: &[PathBuf]) -> Result<Outcome> {
             r.reason.as_deref().unwrap_or("failed")
         );
     }
+    if !show_summary && !settings.quiet {
+        // A file named alone and skipped would otherwise leave no trace at all.
+        for r in reports.iter().filter(|r| r.status == Status::Skipped) {
+            eprintln!(
+                "zhnorm: {}: skipped ({})",
+                r.path,
+                r.reason.as_deref().unwrap_or("not text")
+            );
+        }
+    }
     let summary = Summary::of(&reports);
     let would = matches!(settings.destination, Destination::Check | Destination::Diff);
     if settings.destination == Destination::Check {

@@ -73,10 +73,15 @@ const SCRIPT_SWITCH: u32 = 2 * 3;
 
 /// The cost of `text`, in half bits.
 pub(crate) fn cost(text: &str) -> u32 {
+    cost_of(text.chars())
+}
+
+/// The cost of a sequence of characters, in half bits.
+pub(crate) fn cost_of(chars: impl IntoIterator<Item = char>) -> u32 {
     let mut total = 0;
     let mut prev = '\0';
     let mut prev_script = Script::Neutral;
-    for c in text.chars() {
+    for c in chars {
         let mut cost = char_cost(c);
         if prev > '\u{2FFF}' && c > '\u{2FFF}' && pair_known(prev, c) {
             cost = cost.saturating_sub(PAIR_BONUS);

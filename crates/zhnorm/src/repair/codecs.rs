@@ -95,8 +95,46 @@ impl Misread {
                 out.push(0x80);
                 true
             }
-            Misread::Gbk => encode_char(GB18030, c, out),
-            Misread::Big5 => encode_char(BIG5, c, out),
+            Misread::Gbk => reverse(&GB18030_PAIRS, GB18030, c, out),
+            Misread::Big5 => reverse(&BIG5_PAIRS, BIG5, c, out),
+        }
+    }
+}
+
+/// Every BMP character's two bytes in a double-byte codec, indexed by code point, from
+/// encoding_rs's encoder at build time (so duplicates map the way it maps them): `NONE`
+/// when the codec cannot write the character, `OTHER` when it writes another length.
+struct PairTable(&'static [u8]);
+
+const NONE: u16 = 0;
+/// No pair is `FF FF`: neither codec has 0xFF as a lead or trail byte.
+const OTHER: u16 = 0xFFFF;
+
+static GB18030_PAIRS: PairTable = PairTable(include_bytes!(concat!(
+    env!("OUT_DIR"),
+    "/codec_pairs_gb18030.bin"
+)));
+static BIG5_PAIRS: PairTable = PairTable(include_bytes!(concat!(
+    env!("OUT_DIR"),
+    "/codec_pairs_big5.bin"
+)));
+
+impl PairTable {
+    fn get(&self, c: char) -> Option<u16> {
+        let i = 2 * c as usize;
+        let entry = self.0.get(i..i + 2)?;
+        Some(u16::from_le_bytes([entry[0], entry[1]]))
+    }
+}
+
+/// `c`'s bytes in `encoding`: from the table, or the encoder for what it does not hold.
+fn reverse(table: &PairTable, encoding: &'static Encoding, c: char, out: &mut Vec<u8>) -> bool {
+    match table.get(c) {
+        Some(NONE) => false,
+        Some(OTHER) | None => encode_char(encoding, c, out),
+        Some(pair) => {
+            out.extend_from_slice(&pair.to_be_bytes());
+            true
         }
     }
 }
@@ -137,13 +175,33 @@ impl Original {
             Original::Gbk => GBK,
             Original::Big5 => BIG5,
         };
+        // Decoded into a small buffer over and over: only where decoding stops matters.
         let mut decoder = encoding.new_decoder_without_bom_handling();
-        let mut out = String::with_capacity(bytes.len() * 3 + 4);
-        let (result, read) = decoder.decode_to_string_without_replacement(bytes, &mut out, true);
-        match result {
-            DecoderResult::Malformed(bad, after) => read - bad as usize - after as usize,
-            _ => bytes.len(),
+        let mut buffer = [0u8; 1024];
+        let mut read = 0;
+        loop {
+            let (result, n, _) =
+                decoder.decode_to_utf8_without_replacement(&bytes[read..], &mut buffer, true);
+            read += n;
+            match result {
+                DecoderResult::InputEmpty => return bytes.len(),
+                DecoderResult::OutputFull => continue,
+                DecoderResult::Malformed(bad, after) => {
+                    return read - bad as usize - after as usize
+                }
+            }
         }
+    }
+
+    /// What the text `bytes` hold costs in the language model, bytes that do not decode
+    /// counting as U+FFFD.
+    pub(crate) fn lenient_cost(self, bytes: &[u8]) -> u32 {
+        let text = match self {
+            Original::Utf8 => String::from_utf8_lossy(bytes),
+            Original::Gbk => GBK.decode_without_bom_handling(bytes).0,
+            Original::Big5 => BIG5.decode_without_bom_handling(bytes).0,
+        };
+        crate::model::cost(&text)
     }
 
     /// The text `bytes` hold, when all of them decode.
@@ -181,5 +239,17 @@ mod tests {
         assert!(!Misread::Cp437.bytes_of('中', &mut out));
         assert_eq!(Original::Utf8.valid_up_to(b"ab\xE7\x9A"), 2);
         assert_eq!(Original::Gbk.decode(b"\xd6\xd0").as_deref(), Some("中"));
+    }
+
+    #[test]
+    fn the_built_tables_reverse_as_the_encoders_do() {
+        for (misread, encoding) in [(Misread::Gbk, GB18030), (Misread::Big5, BIG5)] {
+            for c in ('\u{80}'..='\u{FFFF}').filter(|&c| c != '€') {
+                let (mut table, mut encoder) = (Vec::new(), Vec::new());
+                let known = misread.bytes_of(c, &mut table);
+                assert_eq!(known, encode_char(encoding, c, &mut encoder), "{c:?}");
+                assert_eq!(table, encoder, "{c:?}");
+            }
+        }
     }
 }

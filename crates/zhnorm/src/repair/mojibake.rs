@@ -10,6 +10,8 @@
 //! Work is span by span: a run of non-ASCII characters (mojibake never turns a UTF-8
 //! multibyte sequence into ASCII) is repaired where it reverses and left alone elsewhere.
 
+use std::ops::Range;
+
 use super::codecs::{lost_bytes, Misread, Original};
 use crate::model;
 
@@ -37,9 +39,6 @@ const LAYERS: [(Misread, Original, Evidence); 9] = [
 
 /// Deeper than this, the evidence is too thin to act on.
 const MAX_LAYERS: usize = 3;
-
-/// At most this many lost bytes are filled in one segment.
-const MAX_FILLED: usize = 16;
 
 /// How sure a repair must be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,6 +87,8 @@ type Chain = Vec<usize>;
 pub(crate) fn repair(text: &str) -> Option<String> {
     let runs: Vec<(usize, usize)> = runs(text).collect();
     let mut fixed: Vec<Option<String>> = vec![None; runs.len()];
+    // The chain each run was repaired by in the first pass, when that left it clean.
+    let mut clean_by: Vec<Option<usize>> = vec![None; runs.len()];
     // The chains of layers found, each one tried on every span in the second pass.
     let mut chains: Vec<Chain> = Vec::new();
     for (k, &(start, end)) in runs.iter().enumerate() {
@@ -96,8 +97,15 @@ pub(crate) fn repair(text: &str) -> Option<String> {
             continue;
         }
         if let Some((repaired, chain)) = repair_run(run) {
-            if !chains.contains(&chain) {
-                chains.push(chain);
+            let id = match chains.iter().position(|c| *c == chain) {
+                Some(id) => id,
+                None => {
+                    chains.push(chain);
+                    chains.len() - 1
+                }
+            };
+            if !repaired.chars().any(is_suspect) {
+                clean_by[k] = Some(id);
             }
             fixed[k] = Some(repaired);
         }
@@ -116,7 +124,11 @@ pub(crate) fn repair(text: &str) -> Option<String> {
         document_chains.clear();
     }
     for (k, &(start, end)) in runs.iter().enumerate() {
-        for chain in &document_chains {
+        for (id, chain) in document_chains.iter().enumerate() {
+            // Nothing is left for the chain that already made this run clean.
+            if clean_by[k] == Some(id) {
+                continue;
+            }
             let Some(repaired) = apply_chain(&text[start..end], chain) else {
                 continue;
             };
@@ -250,13 +262,58 @@ fn apply_chain(run: &str, chain: &Chain) -> Option<String> {
     text.filter(|t| t != run && !t.chars().any(is_only_on_the_way))
 }
 
-/// A character of a run, as the wrong codec's bytes.
+/// What one character of a run was, as the wrong codec's bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Unit {
-    Bytes(Vec<u8>),
-    /// U+FFFD standing for a byte the reading lost.
+    Bytes,
+    /// U+FFFD standing for a byte the reading lost: one byte, filled by a guess.
     Lost,
     /// A character the wrong codec never produces: repairs stop at it.
     Barrier,
+}
+
+/// A run as the bytes the wrong codec read: character `k` came from
+/// `bytes[starts[k]..starts[k + 1]]`.
+struct Misreading {
+    chars: Vec<char>,
+    units: Vec<Unit>,
+    bytes: Vec<u8>,
+    starts: Vec<usize>,
+}
+
+/// What a lost byte is before it is filled: it decodes in no original encoding.
+const UNFILLED: u8 = 0xFF;
+
+impl Misreading {
+    fn of(run: &str, misread: Misread) -> Misreading {
+        let chars: Vec<char> = run.chars().collect();
+        let mut units = Vec::with_capacity(chars.len());
+        let mut bytes = Vec::with_capacity(run.len());
+        let mut starts = Vec::with_capacity(chars.len() + 1);
+        let may_lose = !lost_bytes(misread).is_empty();
+        for &c in &chars {
+            starts.push(bytes.len());
+            units.push(if is_invisible(c) {
+                // A zero-width character inside a garbled span is no evidence either way,
+                // and must not keep the span from being repaired.
+                Unit::Bytes
+            } else if c == '\u{FFFD}' && may_lose {
+                bytes.push(UNFILLED);
+                Unit::Lost
+            } else if misread.bytes_of(c, &mut bytes) {
+                Unit::Bytes
+            } else {
+                Unit::Barrier
+            });
+        }
+        starts.push(bytes.len());
+        Misreading {
+            chars,
+            units,
+            bytes,
+            starts,
+        }
+    }
 }
 
 /// The run with this layer undone wherever that gains enough, and the total gain.
@@ -268,108 +325,97 @@ fn undo_layer(
     if !misread.may_have_made(run) {
         return None;
     }
-    let chars: Vec<char> = run.chars().collect();
-    let units: Vec<Unit> = chars
-        .iter()
-        .map(|&c| {
-            let mut bytes = Vec::new();
-            if is_invisible(c) {
-                // A zero-width character inside a garbled span is no evidence either way,
-                // and must not keep the span from being repaired.
-                Unit::Bytes(bytes)
-            } else if c == '\u{FFFD}' && !lost_bytes(misread).is_empty() {
-                Unit::Lost
-            } else if misread.bytes_of(c, &mut bytes) {
-                Unit::Bytes(bytes)
-            } else {
-                Unit::Barrier
-            }
-        })
-        .collect();
+    let mut m = Misreading::of(run, misread);
+    let len = m.chars.len();
     let mut out = String::with_capacity(run.len());
     let mut total = 0;
     let mut i = 0;
-    while i < chars.len() {
-        let end = (i..chars.len())
-            .find(|&k| matches!(units[k], Unit::Barrier))
-            .unwrap_or(chars.len());
+    while i < len {
+        let end = (i..len)
+            .find(|&k| m.units[k] == Unit::Barrier)
+            .unwrap_or(len);
         if end == i {
-            out.push(chars[i]);
+            out.push(m.chars[i]);
             i += 1;
             continue;
         }
-        let (fixed, gain) = undo_segment(
-            &chars[i..end],
-            &units[i..end],
-            misread,
-            original,
-            (evidence, strictness),
-        );
-        out.push_str(&fixed);
-        total += gain;
+        fill_lost_bytes(&mut m, i..end, misread, original);
+        total += undo_pieces(&m, i..end, original, (evidence, strictness), Some(&mut out));
         i = end;
     }
     (total > 0 && out != run).then_some((out, total))
 }
 
-/// A segment with no barrier. Lost bytes are filled one at a time, left to right, each
-/// with the byte that makes the segment gain most (a lost byte not yet filled decodes as
-/// nothing).
-fn undo_segment(
-    chars: &[char],
-    units: &[Unit],
+/// How many characters on each side of a lost byte show which byte it was.
+const FILL_WINDOW: usize = 6;
+
+/// Fills the lost bytes of a segment with no barrier, left to right, each with the byte
+/// that makes the text around it cheapest in the original encoding (bytes that do not
+/// decode count as U+FFFD). Margins are not applied here: they judge the repair as a
+/// whole afterwards. Only a lost byte next to real ones is worth a guess, and only in a
+/// segment that is mostly real bytes: a run of U+FFFD holds nothing to recover.
+fn fill_lost_bytes(
+    m: &mut Misreading,
+    segment: Range<usize>,
     misread: Misread,
     original: Original,
-    evidence: (Evidence, Strictness),
-) -> (String, i64) {
-    let mut filled: Vec<Option<u8>> = vec![None; units.len()];
-    let evaluate = |filled: &[Option<u8>]| {
-        let mut bytes = Vec::new();
-        let mut starts = Vec::with_capacity(units.len() + 1);
-        for (unit, fill) in units.iter().zip(filled) {
-            starts.push(bytes.len());
-            match (unit, fill) {
-                (Unit::Bytes(b), _) => bytes.extend_from_slice(b),
-                (_, Some(b)) => bytes.push(*b),
-                _ => bytes.push(0xFF), // decodes in no original
-            }
-        }
-        starts.push(bytes.len());
-        undo_pieces(chars, &bytes, &starts, original, evidence)
-    };
-    let mut best = evaluate(&filled);
-    let lost = (0..units.len()).filter(|&k| matches!(units[k], Unit::Lost));
-    for k in lost.take(MAX_FILLED) {
-        let mut best_byte = None;
-        for &b in lost_bytes(misread) {
-            filled[k] = Some(b);
-            let candidate = evaluate(&filled);
-            if candidate.1 > best.1 {
-                best = candidate;
-                best_byte = Some(b);
-            }
-        }
-        filled[k] = best_byte;
+) {
+    let candidates = lost_bytes(misread);
+    if candidates.is_empty() {
+        return;
     }
-    best
+    let units = &m.units[segment.clone()];
+    let lost = units.iter().filter(|&&u| u == Unit::Lost).count();
+    if lost == 0 || lost > 2 + units.len() / MAX_LOST_SHARE {
+        return;
+    }
+    for k in segment.clone() {
+        if m.units[k] != Unit::Lost {
+            continue;
+        }
+        let near = k.saturating_sub(1).max(segment.start)..(k + 2).min(segment.end);
+        if !near.into_iter().any(|j| m.units[j] == Unit::Bytes) {
+            continue;
+        }
+        let from = m.starts[k.saturating_sub(FILL_WINDOW).max(segment.start)];
+        let to = m.starts[(k + FILL_WINDOW + 1).min(segment.end)];
+        let at = m.starts[k];
+        let mut best = (original.lenient_cost(&m.bytes[from..to]), UNFILLED);
+        for &b in candidates {
+            m.bytes[at] = b;
+            let cost = original.lenient_cost(&m.bytes[from..to]);
+            if cost < best.0 {
+                best = (cost, b);
+            }
+        }
+        m.bytes[at] = best.1;
+    }
 }
 
-/// Every maximal piece of the segment that decodes in the original encoding, each kept
-/// when it gains its margin.
+/// Lost bytes are guessed only in a segment where at most about one unit in this many
+/// is lost.
+const MAX_LOST_SHARE: usize = 4;
+
+/// Every maximal piece of `range` that decodes in the original encoding, each kept when
+/// it gains its margin; the total gain, and the text with the kept pieces undone appended
+/// to `out`.
 fn undo_pieces(
-    chars: &[char],
-    bytes: &[u8],
-    starts: &[usize],
+    m: &Misreading,
+    range: Range<usize>,
     original: Original,
     (evidence, strictness): (Evidence, Strictness),
-) -> (String, i64) {
-    let mut out = String::new();
+    mut out: Option<&mut String>,
+) -> i64 {
+    let (chars, starts) = (&m.chars, &m.starts);
+    let bytes = &m.bytes[..starts[range.end]];
     let mut total = 0;
-    let mut i = 0;
-    while i < chars.len() {
+    let mut i = range.start;
+    while i < range.end {
         let from = starts[i];
         let valid = from + original.valid_up_to(&bytes[from..]);
-        let mut j = starts.partition_point(|&s| s <= valid) - 1;
+        // The last character boundary the valid bytes reach, stepping back while it
+        // falls inside a character of the original.
+        let mut j = i + starts[i..=range.end].partition_point(|&s| s <= valid) - 1;
         let mut piece = None;
         while j > i {
             if let Some(text) = original.decode(&bytes[from..starts[j]]) {
@@ -379,22 +425,29 @@ fn undo_pieces(
             j -= 1;
         }
         let Some(candidate) = piece else {
-            out.push(chars[i]);
+            if let Some(out) = out.as_deref_mut() {
+                out.push(chars[i]);
+            }
             i += 1;
             continue;
         };
-        let garbled: String = chars[i..j].iter().collect();
-        let gain = model::cost(&garbled) as i64 - model::cost(&candidate) as i64;
+        let gain =
+            model::cost_of(chars[i..j].iter().copied()) as i64 - model::cost(&candidate) as i64;
         let size = candidate.chars().filter(|c| !c.is_ascii()).count();
-        if is_plausible(&candidate, original) && gain >= margin(evidence, strictness, size) {
-            out.push_str(&candidate);
+        let kept = is_plausible(&candidate, original) && gain >= margin(evidence, strictness, size);
+        if kept {
             total += gain;
-        } else {
-            out.push_str(&garbled);
+        }
+        if let Some(out) = out.as_deref_mut() {
+            if kept {
+                out.push_str(&candidate);
+            } else {
+                out.extend(&chars[i..j]);
+            }
         }
         i = j;
     }
-    (out, total)
+    total
 }
 
 /// Characters a path of repairs may pass through but must not end in: what Latin-1
