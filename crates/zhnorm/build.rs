@@ -489,7 +489,10 @@ fn language_model(freq: &Path, ts: &trie_build::Entries, out: &Path) {
         }
     }
     let total: u64 = counts.values().sum();
-    let cost = |n: u64| -> u8 { ((total as f64 / n as f64).log2() * 2.0).round().min(254.0) as u8 };
+    // No seen character costs more than one never seen (`UNSEEN_HAN` in `model`, 2 × 28
+    // half bits); words of weight 0 count as unseen.
+    counts.retain(|_, n| *n > 0);
+    let cost = |n: u64| -> u8 { ((total as f64 / n as f64).log2() * 2.0).round().min(56.0) as u8 };
     let mut dense = vec![255u8; (MODEL_HAN.1 - MODEL_HAN.0 + 1) as usize];
     let mut others = Vec::new();
     for (&c, &n) in &counts {

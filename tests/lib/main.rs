@@ -3,6 +3,7 @@
 mod decoding;
 mod golden;
 mod opencc_conformance;
+mod pathological;
 mod pinyin_injection;
 mod properties;
 mod punct_restore;

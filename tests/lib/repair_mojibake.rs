@@ -71,6 +71,10 @@ fn classes() -> Vec<(&'static str, Garble)> {
             let once = read_as(&utf8(t), WINDOWS_1252);
             Some(read_as(&utf8(&once), WINDOWS_1252))
         }),
+        ("utf8 as latin1 three times", |t| {
+            let once = latin1(&utf8(t));
+            Some(latin1(&utf8(&latin1(&utf8(&once)))))
+        }),
         ("utf8 as gbk, then as cp1252", |t| {
             let once = read_as(&utf8(t), GBK);
             Some(read_as(&utf8(&once), WINDOWS_1252))

@@ -365,6 +365,7 @@ impl Line {
     fn pairs(&self) -> Vec<Option<char>> {
         let n = self.chars.len();
         let mut out = vec![None; n];
+        let content = Contents::of(&self.chars);
         let quotes = match self.mode {
             PunctMode::Tw | PunctMode::Hk => [['「', '」'], ['『', '』']],
             _ => [['“', '”'], ['‘', '’']],
@@ -390,7 +391,7 @@ impl Line {
         let unpaired = (doubles.len() % 2 == 1).then(|| doubles.pop()).flatten();
         for pair in doubles.chunks_exact(2) {
             let (open, close) = (pair[0], pair[1]);
-            if self.quote_is_chinese(open, close) {
+            if self.quote_is_chinese(open, close, &content) {
                 out[open] = Some(quotes[0][0]);
                 out[close] = Some(quotes[0][1]);
             }
@@ -407,7 +408,7 @@ impl Line {
         if singles.len() % 2 == 0 {
             for pair in singles.chunks(2) {
                 let (open, close) = (pair[0], pair[1]);
-                if self.quote_is_chinese(open, close) {
+                if self.quote_is_chinese(open, close, &content) {
                     out[open] = Some(quotes[1][0]);
                     out[close] = Some(quotes[1][1]);
                 }
@@ -423,7 +424,7 @@ impl Line {
                 '(' => stack.push(i),
                 ')' => match stack.pop() {
                     Some(open) => {
-                        if self.parens_are_chinese(open, i) {
+                        if self.parens_are_chinese(open, i, &content) {
                             out[open] = Some('（');
                             out[i] = Some('）');
                         }
@@ -525,7 +526,7 @@ impl Line {
     /// spaces when `past_spaces`.
     /// `decided` holds the paired marks already chosen, by position (may be empty).
     fn chinese_before(&self, i: usize, past_spaces: bool, decided: &[Option<char>]) -> bool {
-        (0..i)
+        (i.saturating_sub(LOOK_PAST)..i)
             .rev()
             .map(|j| decided.get(j).copied().flatten().unwrap_or(self.chars[j]))
             .find(|&c| {
@@ -539,6 +540,7 @@ impl Line {
     fn chinese_after(&self, i: usize) -> bool {
         let after = self.chars[i + 1..]
             .iter()
+            .take(LOOK_PAST)
             .find(|&&c| !matches!(c, ' ' | '.' | ',' | ';' | ':' | '!' | '?'));
         after.is_some_and(|&c| is_chinese_right(c))
     }
@@ -559,17 +561,17 @@ impl Line {
         clause_ends && self.chars[..i].iter().any(|&c| is_han(c))
     }
 
-    fn parens_are_chinese(&self, open: usize, close: usize) -> bool {
-        let content = &self.chars[open + 1..close];
+    fn parens_are_chinese(&self, open: usize, close: usize, content: &Contents) -> bool {
+        let inside = open + 1..close;
         let before = open.checked_sub(1).and_then(|j| self.at(j));
-        if content.iter().any(|&c| is_han(c)) {
+        if content.han.any(inside.clone()) {
             // A space before a parenthesis that holds Latin words is Western spacing, chosen
             // by the author: `语言 (LaTex 还是 Texinfo)`; `电 (记者 王修君)` is Chinese.
-            let latin = content.iter().any(|c| c.is_ascii_alphabetic());
+            let latin = content.latin.any(inside.clone());
             let western = before == Some(' ') && latin;
-            return !(content.contains(&'$') || western);
+            return !(content.dollar.any(inside) || western);
         }
-        if content.is_empty() || looks_like_code(content) {
+        if inside.is_empty() || content.looks_like_code(inside) {
             return false;
         }
         let han_after = self.at(close + 1).is_some_and(is_han);
@@ -581,14 +583,12 @@ impl Line {
         self.chinese_before(open, false, &[]) || han_after
     }
 
-    fn quote_is_chinese(&self, open: usize, close: usize) -> bool {
-        let content = &self.chars[open + 1..close];
-        if content.is_empty() || looks_like_code(content) {
+    fn quote_is_chinese(&self, open: usize, close: usize, content: &Contents) -> bool {
+        let inside = open + 1..close;
+        if inside.is_empty() || content.looks_like_code(inside.clone()) {
             return false;
         }
-        content.iter().any(|&c| is_han(c))
-            || self.chinese_before(open, true, &[])
-            || self.chinese_after(close)
+        content.han.any(inside) || self.chinese_before(open, true, &[]) || self.chinese_after(close)
     }
 }
 
@@ -624,21 +624,79 @@ fn is_chinese_right(c: char) -> bool {
         )
 }
 
-/// Quoted or parenthesized text that is code, a variable, a path or a file name, not
-/// prose: `"$unit"`, `"foo.conf"`.
-fn looks_like_code(content: &[char]) -> bool {
-    let marker = content
-        .iter()
-        .any(|c| matches!(c, '$' | '\\' | '=' | '{' | '}' | '<' | '>' | '`' | '|'));
-    let file_name = !content.contains(&' ')
-        && content
-            .iter()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
-        && content
-            .iter()
-            .rposition(|&c| c == '.')
-            .is_some_and(|dot| dot > 0 && dot + 1 < content.len() && content.len() - dot <= 6);
-    marker || file_name
+/// How far the context of a mark is looked for past other marks and spaces: real text
+/// has a few in a row, and a line of nothing else must not take quadratic time.
+const LOOK_PAST: usize = 64;
+
+/// What any span of a line holds, answered without reading the span: a line of nested
+/// parentheses asks about every pair.
+struct Contents {
+    han: Count,
+    latin: Count,
+    dollar: Count,
+    /// `$ \ = { } < > ` |`: marks of code.
+    code: Count,
+    /// Characters a file name cannot hold.
+    not_file_name: Count,
+    /// For each position, the last `.` before it.
+    last_dot: Vec<Option<u32>>,
+}
+
+/// How many characters of a kind come before each position.
+struct Count(Vec<u32>);
+
+impl Count {
+    fn of(chars: &[char], kind: impl Fn(char) -> bool) -> Count {
+        let mut n = 0;
+        let mut before = Vec::with_capacity(chars.len() + 1);
+        before.push(0);
+        for &c in chars {
+            n += kind(c) as u32;
+            before.push(n);
+        }
+        Count(before)
+    }
+
+    fn any(&self, span: std::ops::Range<usize>) -> bool {
+        self.0[span.end] > self.0[span.start]
+    }
+}
+
+impl Contents {
+    fn of(chars: &[char]) -> Contents {
+        let mut last_dot = Vec::with_capacity(chars.len() + 1);
+        let mut dot = None;
+        last_dot.push(None);
+        for (i, &c) in chars.iter().enumerate() {
+            if c == '.' {
+                dot = Some(i as u32);
+            }
+            last_dot.push(dot);
+        }
+        Contents {
+            han: Count::of(chars, is_han),
+            latin: Count::of(chars, |c| c.is_ascii_alphabetic()),
+            dollar: Count::of(chars, |c| c == '$'),
+            code: Count::of(chars, |c| {
+                matches!(c, '$' | '\\' | '=' | '{' | '}' | '<' | '>' | '`' | '|')
+            }),
+            not_file_name: Count::of(chars, |c| {
+                !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+            }),
+            last_dot,
+        }
+    }
+
+    /// Quoted or parenthesized text that is code, a variable, a path or a file name, not
+    /// prose: `"$unit"`, `"foo.conf"`.
+    fn looks_like_code(&self, span: std::ops::Range<usize>) -> bool {
+        let file_name = !self.not_file_name.any(span.clone())
+            && self.last_dot[span.end].is_some_and(|dot| {
+                let dot = dot as usize;
+                dot > span.start && dot + 1 < span.end && span.end - dot <= 6
+            });
+        self.code.any(span) || file_name
+    }
 }
 
 /// Marks characters that belong to inline code, URLs, e-mail addresses and paths.

@@ -220,33 +220,59 @@ fn runs(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     })
 }
 
-/// One run, on its own evidence. Every layer that gains its margin is followed greedily
-/// by further layers, and the path that ends cheapest wins: a double-encoded span first
-/// looks like many things, but only one path ends in plain text.
+/// One run, on its own evidence. Every layer that gains its margin is followed by
+/// further layers two ways — greedily, the layer that gains most next, and by the same
+/// layer again while it gains (text encoded twice the same way) — and the path that ends
+/// cheapest wins: a double-encoded span first looks like many things, but only one path
+/// ends in plain text.
 fn repair_run(run: &str) -> Option<(String, Chain)> {
     LAYERS
         .iter()
         .enumerate()
         .filter_map(|(i, &layer)| {
             let (first, _) = undo_layer(run, layer, Strictness::Alone)?;
-            let (mut text, mut chain) = (first, vec![i]);
-            while chain.len() < MAX_LAYERS && text.chars().any(is_suspect) {
-                let next = LAYERS
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(j, &layer)| {
-                        undo_layer(&text, layer, Strictness::Alone).map(|(t, gain)| (t, gain, j))
-                    })
-                    .max_by_key(|(_, gain, _)| *gain);
-                let Some((t, _, j)) = next else { break };
-                text = t;
-                chain.push(j);
-            }
-            let ends_in_text = !text.chars().any(is_only_on_the_way);
-            ends_in_text.then(|| (model::cost(&text), text, chain))
+            let repeated = undo_layer(&first, layer, Strictness::Alone)
+                .map(|(second, _)| continue_path(second, vec![i, i]));
+            let greedy = continue_path(first, vec![i]);
+            [Some(greedy), repeated]
+                .into_iter()
+                .flatten()
+                .filter(|(text, chain)| ends_in_text(text, chain))
+                .map(|(text, chain)| (model::cost(&text), text, chain))
+                .min_by_key(|(cost, _, _)| *cost)
         })
         .min_by_key(|(cost, _, _)| *cost)
         .map(|(_, text, chain)| (text, chain))
+}
+
+/// Whether a path of repairs ended in text: nothing only on the way, and, at the
+/// deepest a path may go, nothing another layer would undo (a text garbled deeper than
+/// that is left as it is, rather than half repaired now and more on a second run).
+fn ends_in_text(text: &str, chain: &Chain) -> bool {
+    !text.chars().any(is_only_on_the_way)
+        && (chain.len() < MAX_LAYERS
+            || !text.chars().any(is_suspect)
+            || LAYERS
+                .iter()
+                .all(|&layer| undo_layer(text, layer, Strictness::Alone).is_none()))
+}
+
+/// A path of layers continued greedily, up to [`MAX_LAYERS`], while anything suspect is
+/// left.
+fn continue_path(mut text: String, mut chain: Chain) -> (String, Chain) {
+    while chain.len() < MAX_LAYERS && text.chars().any(is_suspect) {
+        let next = LAYERS
+            .iter()
+            .enumerate()
+            .filter_map(|(j, &layer)| {
+                undo_layer(&text, layer, Strictness::Alone).map(|(t, gain)| (t, gain, j))
+            })
+            .max_by_key(|(_, gain, _)| *gain);
+        let Some((t, _, j)) = next else { break };
+        text = t;
+        chain.push(j);
+    }
+    (text, chain)
 }
 
 /// A run undone by the text's chain of layers, as far as each layer gains anything.
@@ -275,6 +301,7 @@ enum Unit {
 /// A run as the bytes the wrong codec read: character `k` came from
 /// `bytes[starts[k]..starts[k + 1]]`.
 struct Misreading {
+    misread: Misread,
     chars: Vec<char>,
     units: Vec<Unit>,
     bytes: Vec<u8>,
@@ -308,6 +335,7 @@ impl Misreading {
         }
         starts.push(bytes.len());
         Misreading {
+            misread,
             chars,
             units,
             bytes,
@@ -434,7 +462,15 @@ fn undo_pieces(
         let gain =
             model::cost_of(chars[i..j].iter().copied()) as i64 - model::cost(&candidate) as i64;
         let size = candidate.chars().filter(|c| !c.is_ascii()).count();
-        let kept = is_plausible(&candidate, original) && gain >= margin(evidence, strictness, size);
+        // Between GBK and Big5, ASCII bytes stand alone in both: a reading that makes
+        // ASCII out of double-byte characters has cut them in the wrong places.
+        let ascii_made = original != Original::Utf8
+            && matches!(m.misread, Misread::Gbk | Misread::Big5)
+            && candidate.bytes().filter(u8::is_ascii).count()
+                != chars[i..j].iter().filter(|c| c.is_ascii()).count();
+        let kept = !ascii_made
+            && is_plausible(&candidate, m.misread, original)
+            && gain >= margin(evidence, strictness, size);
         if kept {
             total += gain;
         }
@@ -453,10 +489,14 @@ fn undo_pieces(
 /// Characters a path of repairs may pass through but must not end in: what Latin-1
 /// made of bytes 0x80–0x9F, and what the browser's GBK table made of user-defined pairs.
 /// So are characters Chinese text does not use (Hangul, Bopomofo, radicals, strokes, Yi),
-/// which GBK's tables hold and a misreading of UTF-8 produces.
+/// which GBK's tables hold and a misreading of UTF-8 produces, and the scripts and
+/// symbols that the bytes of rare Han give when read as UTF-8 (`獽獾` → `K⵫`): those of
+/// South and Central Asia, Africa and the Americas from U+0800, supplemental
+/// mathematics, Tifinagh, Glagolitic.
 fn is_only_on_the_way(c: char) -> bool {
-    matches!(c as u32, 0x80..=0x9F | 0xE000..=0xF8FF | 0x1100..=0x11FF | 0x2E80..=0x2FDF
-        | 0x3100..=0x318F | 0x31A0..=0x31EF | 0xA000..=0xA4CF | 0xAC00..=0xD7AF)
+    matches!(c as u32, 0x80..=0x9F | 0xE000..=0xF8FF | 0x0800..=0x1DFF | 0x2A00..=0x2DFF
+        | 0x2E80..=0x2FDF | 0x3100..=0x318F | 0x31A0..=0x31EF | 0xA000..=0xABFF
+        | 0xAC00..=0xD7FF)
 }
 
 fn is_invisible(c: char) -> bool {
@@ -465,16 +505,34 @@ fn is_invisible(c: char) -> bool {
 
 /// Repairs never produce C0 controls. Where bytes were GBK or Big5 underneath, every Han
 /// character must be one the word list knows well: legacy Chinese text is made of common
-/// characters, while a Latin word read as GBK (`çèéê` → `噴倛`) gives rare ones. (See
+/// characters, while a Latin word read as GBK (`çèéê` → `噴倛`) gives rare ones. Nor do
+/// they set an accented Latin letter against Han (see [`has_latin_touching_han`]). (See
 /// [`is_only_on_the_way`] for what a path may not end in.)
-fn is_plausible(candidate: &str, original: Original) -> bool {
+fn is_plausible(candidate: &str, misread: Misread, original: Original) -> bool {
+    let double_byte = matches!(misread, Misread::Gbk | Misread::Big5);
     (original == Original::Utf8 || has_some_known_pair(candidate))
+        && !(double_byte && has_latin_touching_han(candidate))
         && !candidate.chars().any(|c| {
             (c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r'))
                 || (original != Original::Utf8
                     && crate::chars::is_han(c)
                     && model::char_cost(c) >= LEGACY_RARE_HAN)
         })
+}
+
+/// A Latin letter with a diacritic right next to a Han character (`決Ê`): Chinese text
+/// sets Latin words apart, while the bytes of rare Han read as UTF-8 give such pairs.
+/// (Only for what a double-byte misreading hid: GBK's own pinyin letters sit next to
+/// Han in the middle layer of UTF-8 → GBK → cp1252.)
+fn has_latin_touching_han(candidate: &str) -> bool {
+    let latin = |c: char| ('\u{C0}'..='\u{2AF}').contains(&c);
+    let mut prev = ' ';
+    candidate.chars().any(|c| {
+        let touching =
+            (latin(prev) && crate::chars::is_han(c)) || (crate::chars::is_han(prev) && latin(c));
+        prev = c;
+        touching
+    })
 }
 
 /// Three Han characters or more in a row, none of whose pairs the word list knows, are
