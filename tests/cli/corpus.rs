@@ -296,3 +296,28 @@ fn an_entry_that_cannot_be_read_fails_alone() {
     assert!(err.contains("1 failed"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 }
+
+#[test]
+fn a_jsonl_record_with_a_fifty_megabyte_field() {
+    let dir = fresh_dir("big-field");
+    let field = "國(guó)語，中文。".repeat((50 << 20) / 27);
+    let record = serde_json::json!({"id": 7, "text": field, "tag": "big"});
+    let path = dir.join("big.jsonl");
+    std::fs::write(&path, format!("{record}\n{{\"text\": \"臺灣\"}}\n")).unwrap();
+    let o = zhnorm(&["--jsonl", "-q", arg(&path)], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2);
+    let first: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+    assert_eq!(first["id"], 7);
+    assert_eq!(first["tag"], "big");
+    // (Not `assert_eq!`: a failure would print 50 MB.)
+    let text = first["text"].as_str().unwrap();
+    assert!(
+        text == "国语，中文。".repeat((50 << 20) / 27),
+        "{}…",
+        &text[..60]
+    );
+    assert_eq!(lines[1], r#"{"text":"台湾"}"#);
+}

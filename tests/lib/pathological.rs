@@ -10,7 +10,7 @@ use zhnorm::{normalize, Config, Converter, Pipeline, RepairStage, Stage, StageSe
 
 /// The default pipeline's output, checked to be a fixed point.
 fn settled(text: &str) -> String {
-    settled_by(text, |t| normalize(t))
+    settled_by(text, normalize)
 }
 
 /// `run`'s output, checked to be a fixed point.
