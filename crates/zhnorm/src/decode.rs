@@ -157,7 +157,12 @@ impl StreamDecoder {
         let (encoding, detection) = match (options.encoding, bom) {
             (Some(forced), _) => (forced, Detection::Forced),
             (None, Some((e, _))) => (e, Detection::ByteOrderMark),
-            (None, None) if utf8_so_far(head) => (UTF_8, Detection::ValidUtf8),
+            // A head shorter than 64 KiB is the whole stream, judged as `decode` judges
+            // it; a longer one may end inside a UTF-8 sequence the next piece completes.
+            (None, None) if plain_utf8(head).is_some() => (UTF_8, Detection::ValidUtf8),
+            (None, None) if head.len() >= 64 * 1024 && utf8_so_far(head) => {
+                (UTF_8, Detection::ValidUtf8)
+            }
             (None, None) => (likeliest_reading(head), Detection::Detected),
         };
         let had_bom = bom.is_some_and(|(e, _)| e == encoding);

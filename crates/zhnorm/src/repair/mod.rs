@@ -31,14 +31,24 @@ impl Stage for RepairStage {
                 text = Cow::Owned(replaced);
             }
         }
-        if may_hold_mojibake(&text) {
-            if let Some(repaired) = mojibake::repair(&text) {
-                text = Cow::Owned(repaired);
+        // A repair can leave new runs behind (half a span undone, its neighbours joined),
+        // which a second look judges afresh: look again until nothing changes, so that
+        // the stage is idempotent.
+        for _ in 0..MAX_PASSES {
+            if !may_hold_mojibake(&text) {
+                break;
+            }
+            match mojibake::repair(&text) {
+                Some(repaired) => text = Cow::Owned(repaired),
+                None => break,
             }
         }
         text
     }
 }
+
+/// Passes of mojibake repair at most; real text settles in one or two.
+const MAX_PASSES: usize = 4;
 
 /// Whether any character of `text` is one mojibake is made of.
 fn may_hold_mojibake(text: &str) -> bool {
