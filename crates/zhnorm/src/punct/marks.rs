@@ -365,6 +365,10 @@ impl Line {
     fn pairs(&self) -> Vec<Option<char>> {
         let n = self.chars.len();
         let mut out = vec![None; n];
+        // Most lines a rewrite visits hold commas and periods only: no pairs to weigh.
+        if !self.chars.iter().any(|c| matches!(c, '"' | '\'' | '(' | ')')) {
+            return out;
+        }
         let content = Contents::of(&self.chars);
         let quotes = match self.mode {
             PunctMode::Tw | PunctMode::Hk => [['「', '」'], ['『', '』']],
