@@ -366,7 +366,11 @@ impl Line {
         let n = self.chars.len();
         let mut out = vec![None; n];
         // Most lines a rewrite visits hold commas and periods only: no pairs to weigh.
-        if !self.chars.iter().any(|c| matches!(c, '"' | '\'' | '(' | ')')) {
+        if !self
+            .chars
+            .iter()
+            .any(|c| matches!(c, '"' | '\'' | '(' | ')'))
+        {
             return out;
         }
         let content = Contents::of(&self.chars);
