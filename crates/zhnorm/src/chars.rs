@@ -40,6 +40,59 @@ pub(crate) fn skip_ascii(bytes: &[u8], mut p: usize, end: usize) -> usize {
     p
 }
 
+/// A set of byte values, for finding the few bytes a stage must look at among the many it
+/// may skip. Stages scan whole segments: a table lookup per byte, eight bytes per branch,
+/// keeps a scan that finds nothing at a few GB/s.
+pub(crate) struct ByteSet([bool; 256]);
+
+impl ByteSet {
+    /// The set of `bytes` and of every byte in `ranges` (inclusive).
+    pub(crate) const fn new(bytes: &[u8], ranges: &[(u8, u8)]) -> ByteSet {
+        let mut set = [false; 256];
+        let mut i = 0;
+        while i < bytes.len() {
+            set[bytes[i] as usize] = true;
+            i += 1;
+        }
+        let mut r = 0;
+        while r < ranges.len() {
+            let mut b = ranges[r].0 as usize;
+            while b <= ranges[r].1 as usize {
+                set[b] = true;
+                b += 1;
+            }
+            r += 1;
+        }
+        ByteSet(set)
+    }
+
+    /// The first position at or after `from` whose byte is in the set.
+    #[inline]
+    pub(crate) fn find(&self, bytes: &[u8], from: usize) -> Option<usize> {
+        let set = &self.0;
+        let mut p = from;
+        while p + 8 <= bytes.len() {
+            let w = &bytes[p..p + 8];
+            let any = set[w[0] as usize]
+                | set[w[1] as usize]
+                | set[w[2] as usize]
+                | set[w[3] as usize]
+                | set[w[4] as usize]
+                | set[w[5] as usize]
+                | set[w[6] as usize]
+                | set[w[7] as usize];
+            if any {
+                break;
+            }
+            p += 8;
+        }
+        bytes[p.min(bytes.len())..]
+            .iter()
+            .position(|&b| set[b as usize])
+            .map(|k| p + k)
+    }
+}
+
 /// `text` with each byte range `start..end` (in order, not overlapping) replaced by its
 /// text: the one way stages rebuild a text they change in places.
 pub(crate) fn replace_ranges<'a>(
@@ -55,4 +108,25 @@ pub(crate) fn replace_ranges<'a>(
     }
     out.push_str(&text[copied..]);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_set_finds_the_first_member_at_every_alignment() {
+        const SET: ByteSet = ByteSet::new(b"\n", &[(0xE2, 0xE3)]);
+        for len in 0..40 {
+            for at in 0..len {
+                let mut bytes = vec![b'a'; len];
+                bytes[at] = 0xE3;
+                assert_eq!(SET.find(&bytes, 0), Some(at));
+                assert_eq!(SET.find(&bytes, at + 1), None);
+                assert_eq!(SET.find(&bytes, at), Some(at));
+            }
+            assert_eq!(SET.find(&vec![b'a'; len], 0), None);
+        }
+        assert_eq!(SET.find(b"\xE4\xB8\xAD\n", 0), Some(3));
+    }
 }

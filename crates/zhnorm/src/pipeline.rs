@@ -152,6 +152,11 @@ impl Pipeline {
         Pipeline { stages }
     }
 
+    /// The stages, in the order they run.
+    pub fn stages(&self) -> impl Iterator<Item = &dyn Stage> {
+        self.stages.iter().map(|s| s.as_ref())
+    }
+
     pub fn stage_names(&self) -> Vec<&'static str> {
         self.stages.iter().map(|s| s.name()).collect()
     }

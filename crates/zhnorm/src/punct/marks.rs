@@ -20,7 +20,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::space::{is_debris_at, is_unicode_space};
 use super::PunctMode;
-use crate::chars::{is_cjk_closing, is_han, is_kana};
+use crate::chars::{is_cjk_closing, is_han, is_kana, ByteSet};
 use crate::pipeline::Stage;
 
 /// The `punct` stage in one mode.
@@ -103,13 +103,11 @@ fn fold_for_search(text: &str) -> Option<String> {
 fn first_trigger(text: &str, from: usize) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut i = from;
-    while i < bytes.len() {
+    // Lead bytes and ASCII are never continuation bytes: a match is at a character start.
+    while let Some(at) = MAY_TRIGGER.find(bytes, i) {
+        i = at;
         let b = bytes[i];
         match b {
-            0xE4..=0xE9 => {
-                i += 3; // Han
-                continue;
-            }
             b',' | b'.' | b'?' | b'!' | b':' | b';' | b'(' | b')' | b'"' | b'\'' | b'-' => {
                 // Next to a non-ASCII character, before a space and one, or ending a line.
                 let after = bytes[i + 1..].iter().find(|&&n| n != b' ' && n != b'\t');
@@ -135,8 +133,6 @@ fn first_trigger(text: &str, from: usize) -> Option<usize> {
                 if changes {
                     return Some(i);
                 }
-                i += 3; // these lead bytes start three-byte characters
-                continue;
             }
             _ => {}
         }
@@ -144,6 +140,10 @@ fn first_trigger(text: &str, from: usize) -> Option<usize> {
     }
     None
 }
+
+/// The ASCII marks the context rules change, and the lead bytes of the other marks
+/// (`―•‧─`, `。・`, `：．`).
+const MAY_TRIGGER: ByteSet = ByteSet::new(b",.?!:;()\"'-\xE2\xE3\xEF", &[]);
 
 /// Passes after the first over a changed line (two have always sufficed in tests).
 const MAX_REWRITES: usize = 3;
@@ -166,8 +166,7 @@ fn in_context(text: &str, mode: PunctMode) -> Option<String> {
             in_fence = !in_fence;
             continue;
         }
-        let in_scope = |c: char| is_han(c) || matches!(c, '：' | '．');
-        if in_fence || line.chars().any(is_kana) || !line.chars().any(in_scope) {
+        if in_fence || !is_chinese_line(line) {
             continue;
         }
         // A mark changed can change the context of another (`"` after a new `）`): rewrite
@@ -195,6 +194,19 @@ fn in_context(text: &str, mode: PunctMode) -> Option<String> {
     let mut out = out?;
     out.push_str(&text[copied..]);
     Some(out)
+}
+
+/// A line the context rules apply to: it holds Han (or a full-width `：．`, which may sit
+/// between digits) and no kana (Japanese keeps its own punctuation).
+fn is_chinese_line(line: &str) -> bool {
+    let mut in_scope = false;
+    for c in line.chars() {
+        if is_kana(c) {
+            return false;
+        }
+        in_scope |= is_han(c) || matches!(c, '：' | '．');
+    }
+    in_scope
 }
 
 /// A line that opens or closes a fenced code block.
@@ -235,8 +247,8 @@ fn count_fence_lines(text: &str) -> usize {
 struct Line {
     /// What the rules read: no-break and other spaces as plain spaces.
     chars: Vec<char>,
-    /// What unchanged characters are written back as.
-    shown: Vec<char>,
+    /// What unchanged characters are written back as, where that is not `chars`.
+    shown: Option<Vec<char>>,
     protected: Vec<bool>,
     mode: PunctMode,
     synopsis: bool,
@@ -247,15 +259,22 @@ impl Line {
         // Invisible debris (controls, zero-width characters) would hide a mark's context,
         // and a no-break space would look unlike the space it becomes: `space` removes the
         // one and plains the other anyway. A ZWJ stays where it may join emoji.
-        let all: Vec<char> = line.chars().collect();
-        let shown: Vec<char> = (0..all.len())
-            .filter(|&k| !is_debris_at(&all, k))
-            .map(|k| all[k])
-            .collect();
-        let chars: Vec<char> = shown
-            .iter()
-            .map(|&c| if is_unicode_space(c) { ' ' } else { c })
-            .collect();
+        let mut shown: Vec<char> = line.chars().collect();
+        if (0..shown.len()).any(|k| is_debris_at(&shown, k)) {
+            shown = (0..shown.len())
+                .filter(|&k| !is_debris_at(&shown, k))
+                .map(|k| shown[k])
+                .collect();
+        }
+        let (chars, shown) = if shown.iter().any(|&c| is_unicode_space(c)) {
+            let plain = shown
+                .iter()
+                .map(|&c| if is_unicode_space(c) { ' ' } else { c })
+                .collect();
+            (plain, Some(shown))
+        } else {
+            (shown, None)
+        };
         let protected = protected_spans(&chars);
         Line {
             synopsis: is_synopsis(line),
@@ -270,36 +289,45 @@ impl Line {
         self.chars.get(i).copied()
     }
 
+    /// What the character at `i` is written back as when no rule changes it.
+    fn shown(&self, i: usize) -> char {
+        self.shown.as_ref().map_or(self.chars[i], |shown| shown[i])
+    }
+
     fn rewrite(&self, out: &mut String) {
         let n = self.chars.len();
-        let mut emitted: Vec<char> = Vec::with_capacity(n);
+        // The last character written: the left context of the next mark.
+        let mut last: Option<char> = None;
+        let mut emit = |c: char, last: &mut Option<char>| {
+            out.push(c);
+            *last = Some(c);
+        };
         let pairs = self.pairs();
         let mut i = 0;
         while i < n {
             let c = self.chars[i];
-            if self.protected[i] {
-                emitted.push(self.shown[i]);
+            if let Some(Some(r)) = pairs.get(i) {
+                emit(*r, &mut last);
                 i += 1;
                 continue;
             }
-            let left = emitted
-                .last()
-                .map(|&c| if is_unicode_space(c) { ' ' } else { c });
+            if self.protected[i] || !is_context_mark(c) {
+                emit(self.shown(i), &mut last);
+                i += 1;
+                continue;
+            }
+            let left = last.map(|c| if is_unicode_space(c) { ' ' } else { c });
             let right = pairs.get(i + 1).copied().flatten().or(self.at(i + 1));
             let chinese_left = left.is_some_and(is_chinese_left);
             // Ellipses: `...`, `......`, `。。。` after Chinese text.
             if (c == '.' || c == '。') && chinese_left && !self.synopsis {
                 let run = self.chars[i..].iter().take_while(|&&d| d == c).count();
                 if run >= 3 && (c == '.' || run % 3 == 0) {
-                    emitted.extend(['…', '…']);
+                    emit('…', &mut last);
+                    emit('…', &mut last);
                     i += run;
                     continue;
                 }
-            }
-            if let Some(Some(r)) = pairs.get(i) {
-                emitted.push(*r);
-                i += 1;
-                continue;
             }
             let han_right = right.is_some_and(is_han);
             let digit = |x: Option<char>| x.is_some_and(|x| x.is_ascii_digit());
@@ -331,7 +359,8 @@ impl Line {
                         && (c == '―'
                             || left.is_some_and(is_han) && self.at(i + 2).is_some_and(is_han)) =>
                 {
-                    emitted.extend(['—', '—']);
+                    emit('—', &mut last);
+                    emit('—', &mut last);
                     i += 2;
                     continue;
                 }
@@ -348,16 +377,15 @@ impl Line {
                 Some(r) => {
                     // A space after the mark stays: folding keeps spaces, so one here
                     // was in the original too (`字符， 也`).
-                    emitted.push(r);
+                    emit(r, &mut last);
                     i += 1;
                 }
                 None => {
-                    emitted.push(self.shown[i]);
+                    emit(self.shown(i), &mut last);
                     i += 1;
                 }
             }
         }
-        out.extend(emitted);
     }
 
     /// Replacements for paired marks (parentheses, quotes), by position; `None` where a
@@ -606,6 +634,15 @@ const FILE_EXTENSIONS: [&str; 40] = [
     "cpp", "sh", "deb", "rpm", "tar", "gz", "bz2", "xz", "zip", "pdf", "doc", "docx", "jpg", "png",
     "gif", "exe", "so", "js", "css", "yaml", "yml", "toml", "csv", "list", "d", "service",
 ];
+
+/// The marks whose replacement depends on their neighbours (paired marks are chosen
+/// beforehand, by [`Line::pairs`]).
+fn is_context_mark(c: char) -> bool {
+    matches!(
+        c,
+        ',' | ';' | '?' | '!' | ':' | '.' | '-' | '─' | '―' | '•' | '‧' | '・' | '：' | '．' | '。'
+    )
+}
 
 /// Left context after which a mark follows Chinese rules.
 fn is_chinese_left(c: char) -> bool {

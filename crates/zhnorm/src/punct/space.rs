@@ -16,7 +16,7 @@ use std::borrow::Cow;
 
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::chars::{is_han, replace_ranges};
+use crate::chars::{is_han, replace_ranges, ByteSet};
 use crate::pipeline::Stage;
 
 /// The `space` stage.
@@ -33,57 +33,45 @@ impl Stage for SpaceStage {
     }
 
     fn apply<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        if !needs_work(text) {
-            return Cow::Borrowed(text);
+        let cleaned = clean_lines(text);
+        if let Cow::Owned(joined) = join_debris_spaces(&cleaned) {
+            return Cow::Owned(joined);
         }
-        let cleaned = clean_chars(text);
-        let joined = join_debris_spaces(&cleaned);
-        if joined == text {
-            Cow::Borrowed(text)
-        } else {
-            Cow::Owned(joined.into_owned())
-        }
+        cleaned
     }
 }
 
-/// A quick read-only scan: could any rule apply?
-fn needs_work(text: &str) -> bool {
+/// Bytes at which a rule other than the Han–space–Han one may apply: controls (CR
+/// included), a line end that may follow a trailing blank, and the lead bytes of the
+/// Unicode spaces and invisible characters (U+0080–00BF, U+1680, U+2000–206F, U+FEFF).
+const MAY_NEED_CLEANING: ByteSet = ByteSet::new(
+    &[0x7F, 0xC2, 0xE1, 0xE2, 0xEF],
+    &[(0x00, 0x08), (0x0A, 0x1F)],
+);
+
+/// The first byte at or after `from` where a line needs cleaning, found by a quick
+/// read-only scan.
+fn first_to_clean(text: &str, from: usize) -> Option<usize> {
     let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        match b {
-            0xE3..=0xE9 => i += 3, // CJK, kana, Han: nothing for this stage
-            b'\n' if i > 0 && matches!(bytes[i - 1], b' ' | b'\t') => return true,
-            b'\t' | b'\n' => i += 1,
-            0..0x20 | 0x7F => return true,
-            b' ' if i > 0 && bytes[i - 1] >= 0x80 && may_be_letter_spacing(text, i) => return true,
+    let mut i = from;
+    while let Some(at) = MAY_NEED_CLEANING.find(bytes, i) {
+        let needs = match bytes[at] {
+            b'\n' => at > 0 && matches!(bytes[at - 1], b' ' | b'\t'),
             0xC2 | 0xE1 | 0xE2 | 0xEF => {
-                let c = text[i..]
+                let c = text[at..]
                     .chars()
                     .next()
                     .expect("a lead byte starts a character");
-                if space_class(c) != Class::Keep {
-                    return true;
-                }
-                i += c.len_utf8();
+                space_class(c) != Class::Keep
             }
-            _ => i += 1,
+            _ => true,
+        };
+        if needs {
+            return Some(at);
         }
+        i = at + 1;
     }
-    matches!(bytes.last(), Some(b' ' | b'\t'))
-}
-
-/// Whether the space at byte `i` separates two Han characters that each stand alone
-/// (`新 闻`): the only spaces between Han this stage may remove.
-fn may_be_letter_spacing(text: &str, i: usize) -> bool {
-    let mut before = text[..i].chars().rev();
-    let mut after = text[i + 1..].chars();
-    let alone = |c: Option<char>| c.is_none_or(|c| c == ' ' || c == '\n');
-    before.next().is_some_and(is_han)
-        && alone(before.next())
-        && after.next().is_some_and(is_han)
-        && alone(after.next())
+    (matches!(bytes.last(), Some(b' ' | b'\t')) && bytes.len() > from).then(|| bytes.len() - 1)
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -129,6 +117,40 @@ pub(crate) fn is_debris_at(chars: &[char], k: usize) -> bool {
 /// NBSP and the other spaces this stage turns into a plain space.
 pub(crate) fn is_unicode_space(c: char) -> bool {
     space_class(c) == Class::Space
+}
+
+/// Every rule but the Han–space–Han one; only the lines that need it are rebuilt.
+fn clean_lines(text: &str) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut from = 0;
+    while let Some(at) = first_to_clean(text, from) {
+        // The line holding `at`, up to and with its LF: a CR inside it ends a line too,
+        // which `clean_chars` handles.
+        let start = memchr::memrchr(b'\n', &bytes[from..at]).map_or(from, |k| from + k + 1);
+        let end = memchr::memchr(b'\n', &bytes[at + 1..]).map_or(text.len(), |k| at + 1 + k + 1);
+        let end = if bytes[at] == b'\n' { at + 1 } else { end };
+        let line = &text[start..end];
+        let cleaned = clean_chars(line);
+        if cleaned != line {
+            let out = out.get_or_insert_with(|| String::with_capacity(text.len()));
+            out.push_str(&text[copied..start]);
+            out.push_str(&cleaned);
+            copied = end;
+        }
+        from = end;
+        if from >= text.len() {
+            break;
+        }
+    }
+    match out {
+        Some(mut out) => {
+            out.push_str(&text[copied..]);
+            Cow::Owned(out)
+        }
+        None => Cow::Borrowed(text),
+    }
 }
 
 /// Every rule but the Han–space–Han one, line by line.
@@ -188,7 +210,9 @@ fn join_debris_spaces(text: &str) -> Cow<'_, str> {
     let before = |at: usize| text[..at].chars().next_back();
     let after = |at: usize| text[at..].chars().next();
     // Candidate spaces: one ASCII space with a Han character on each side.
-    let candidates: Vec<usize> = memchr::memchr_iter(b' ', text.as_bytes())
+    let bytes = text.as_bytes();
+    let candidates: Vec<usize> = memchr::memchr_iter(b' ', bytes)
+        .filter(|&at| at > 0 && bytes[at - 1] >= 0x80 && bytes.get(at + 1) >= Some(&0x80))
         .filter(|&at| before(at).is_some_and(is_han) && after(at + 1).is_some_and(is_han))
         .collect();
     if candidates.is_empty() {
