@@ -3,8 +3,8 @@
 //! MODE `inproc` loads the converter (timed apart), then converts the whole file in memory
 //! five times and prints the best run as MB/s. MODE `cli` behaves like a command-line tool
 //! (read file, convert, write stdout) so that a whole process can be timed from outside.
-//! TOOL is `zhnorm` (default policy), `zhnorm-exact`, `zhconv` or `fmmseg`; CONFIG is `t2s`
-//! or `s2t`.
+//! TOOL is `zhnorm` (default policy), `zhnorm-exact`, `zhconv`, `fmmseg` or `autocorrect`
+//! (punctuation and spacing only); CONFIG is `t2s` or `s2t`.
 
 use std::io::Write;
 use std::time::{Duration, Instant};
@@ -39,6 +39,8 @@ fn converter(tool: &str, config: &str) -> Convert {
             let config = config.to_string();
             Box::new(move |t| c.convert(t, &config, false))
         }
+        // Punctuation and spacing between CJK and Latin text; no conversion (CONFIG ignored).
+        "autocorrect" => Box::new(autocorrect::format),
         _ => panic!("unknown tool {tool}"),
     }
 }

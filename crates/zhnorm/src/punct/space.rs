@@ -34,10 +34,15 @@ impl Stage for SpaceStage {
 
     fn apply<'a>(&self, text: &'a str) -> Cow<'a, str> {
         let cleaned = clean_lines(text);
-        if let Cow::Owned(joined) = join_debris_spaces(&cleaned) {
-            return Cow::Owned(joined);
+        let Cow::Owned(mut joined) = join_debris_spaces(&cleaned) else {
+            return cleaned;
+        };
+        // Joining a run writes the word it spelled (`新 闻 推 荐` → `新闻推荐`), which is
+        // evidence for a short run elsewhere (`新 闻`): join until nothing is left to join.
+        while let Cow::Owned(again) = join_debris_spaces(&joined) {
+            joined = again;
         }
-        cleaned
+        Cow::Owned(joined)
     }
 }
 
@@ -293,6 +298,8 @@ mod tests {
         assert_eq!(apply("新 闻 推 荐"), "新闻推荐");
         assert_eq!(apply("开 发\n开发者"), "开发\n开发者");
         assert_eq!(apply("开 发"), "开 发"); // no evidence in the document
+                                             // A joined run is evidence for a shorter one (found by cargo fuzz).
+        assert_eq!(apply("新 闻 推 新 闻 x 新 闻"), "新闻推新闻 x 新闻");
         for kept in [
             "(记者 张骁 白雪骐)",
             "春眠不觉晓 处处闻啼鸟",

@@ -85,18 +85,17 @@ type Chain = Vec<usize>;
 /// same chain on every other span with a small margin: that is what repairs a lone
 /// garbled character between digits (`2023Äê` → `2023年`) or in pinyin (`zhÇŽng`).
 pub(crate) fn repair(text: &str) -> Option<String> {
-    let runs: Vec<(usize, usize)> = runs(text).collect();
+    let runs = runs(text);
     let mut fixed: Vec<Option<String>> = vec![None; runs.len()];
     // The chain each run was repaired by in the first pass, when that left it clean.
     let mut clean_by: Vec<Option<usize>> = vec![None; runs.len()];
     // The chains of layers found, each one tried on every span in the second pass.
     let mut chains: Vec<Chain> = Vec::new();
-    for (k, &(start, end)) in runs.iter().enumerate() {
-        let run = &text[start..end];
-        if !run.chars().any(is_suspect) {
+    for (k, run) in runs.iter().enumerate() {
+        if !run.suspect {
             continue;
         }
-        if let Some((repaired, chain)) = repair_run(run) {
+        if let Some((repaired, chain)) = repair_run(&text[run.start..run.end]) {
             let id = match chains.iter().position(|c| *c == chain) {
                 Some(id) => id,
                 None => {
@@ -112,10 +111,7 @@ pub(crate) fn repair(text: &str) -> Option<String> {
     }
     // Document evidence counts only where mojibake is what the text is made of: in a
     // large clean text one garbled span says nothing about the others.
-    let wordy = runs
-        .iter()
-        .filter(|&&(start, end)| text[start..end].chars().any(is_wordy))
-        .count();
+    let wordy = runs.iter().filter(|run| run.wordy).count();
     let repaired = fixed.iter().filter(|f| f.is_some()).count();
     let mut document_chains = chains;
     if document_chains.is_empty() {
@@ -123,7 +119,7 @@ pub(crate) fn repair(text: &str) -> Option<String> {
     } else if repaired * DOCUMENT_SHARE < wordy {
         document_chains.clear();
     }
-    for (k, &(start, end)) in runs.iter().enumerate() {
+    for (k, &Run { start, end, .. }) in runs.iter().enumerate() {
         for (id, chain) in document_chains.iter().enumerate() {
             // Nothing is left for the chain that already made this run clean.
             if clean_by[k] == Some(id) {
@@ -147,7 +143,7 @@ pub(crate) fn repair(text: &str) -> Option<String> {
     let edits = runs
         .iter()
         .zip(&fixed)
-        .filter_map(|(&(start, end), repaired)| Some((start, end, repaired.as_deref()?)));
+        .filter_map(|(run, repaired)| Some((run.start, run.end, repaired.as_deref()?)));
     Some(crate::chars::replace_ranges(text, edits))
 }
 
@@ -155,16 +151,11 @@ pub(crate) fn repair(text: &str) -> Option<String> {
 /// of Latin or box-drawing debris together clear twice the margin for all their
 /// characters together: a title of one-character words (`Ïà ¹Ø ÐÂ ÎÅ`) is evidence as a
 /// whole.
-fn layer_of_the_whole(text: &str, runs: &[(usize, usize)], wordy: usize) -> Option<Chain> {
+fn layer_of_the_whole(text: &str, runs: &[Run], wordy: usize) -> Option<Chain> {
     let suspect: Vec<&str> = runs
         .iter()
-        .map(|&(start, end)| &text[start..end])
-        .filter(|run| {
-            run.chars().any(|c| {
-                (is_suspect(c) && !crate::chars::is_han(c))
-                    || ('\u{2500}'..='\u{25A0}').contains(&c)
-            })
-        })
+        .filter(|run| run.debris)
+        .map(|run| &text[run.start..run.end])
         .collect();
     if suspect.len() < 2 || suspect.len() * DOCUMENT_SHARE < wordy {
         return None;
@@ -198,26 +189,53 @@ fn is_wordy(c: char) -> bool {
         && !matches!(c, '\u{2000}'..='\u{206F}' | '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FF65}')
 }
 
-/// Byte ranges of runs that may hold mojibake: non-ASCII characters, with an ASCII
-/// character in `@`..`~` kept when it follows a non-Han one, since a double-byte
-/// character read as single bytes leaves its trail byte there (`¤@` is Big5's `一`).
-fn runs(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
-    let mut chars = text.char_indices().peekable();
-    std::iter::from_fn(move || {
-        let (start, _) = chars.find(|(_, c)| !c.is_ascii())?;
-        let mut prev = text[start..].chars().next()?;
-        let mut end = start + prev.len_utf8();
-        while let Some(&(i, c)) = chars.peek() {
-            let trail = ('@'..='~').contains(&c) && !prev.is_ascii() && prev < '\u{2E80}';
-            if c.is_ascii() && !trail {
+/// A run that may hold mojibake, and what kinds of character it holds.
+struct Run {
+    start: usize,
+    end: usize,
+    /// Holds a character mojibake is made of ([`is_suspect`]).
+    suspect: bool,
+    /// Holds a character that carries words ([`is_wordy`]).
+    wordy: bool,
+    /// Holds Latin or box-drawing debris: suspect but not Han, or U+2500–25A0.
+    debris: bool,
+}
+
+/// The runs that may hold mojibake: non-ASCII characters, with an ASCII character in
+/// `@`..`~` kept when it follows a non-Han one, since a double-byte character read as
+/// single bytes leaves its trail byte there (`¤@` is Big5's `一`). One pass, which also
+/// classifies each run's characters: every later question about a run is answered by it.
+fn runs(text: &str) -> Vec<Run> {
+    let bytes = text.as_bytes();
+    let mut runs = Vec::new();
+    let mut i = crate::chars::skip_ascii(bytes, 0, bytes.len());
+    while i < bytes.len() {
+        let mut run = Run {
+            start: i,
+            end: i,
+            suspect: false,
+            wordy: false,
+            debris: false,
+        };
+        loop {
+            let c = text[i..].chars().next().expect("a character boundary");
+            let suspect = is_suspect(c);
+            run.suspect |= suspect;
+            run.wordy |= is_wordy(c);
+            run.debris |=
+                (suspect && !crate::chars::is_han(c)) || ('\u{2500}'..='\u{25A0}').contains(&c);
+            i += c.len_utf8();
+            let Some(&b) = bytes.get(i) else { break };
+            let trail = (b'@'..=b'~').contains(&b) && !c.is_ascii() && c < '\u{2E80}';
+            if b < 0x80 && !trail {
                 break;
             }
-            chars.next();
-            prev = c;
-            end = i + c.len_utf8();
         }
-        Some((start, end))
-    })
+        run.end = i;
+        runs.push(run);
+        i = crate::chars::skip_ascii(bytes, i, bytes.len());
+    }
+    runs
 }
 
 /// One run, on its own evidence. Every layer that gains its margin is followed by
@@ -355,6 +373,12 @@ fn undo_layer(
     }
     let mut m = Misreading::of(run, misread);
     let len = m.chars.len();
+    // Read as UTF-8, bytes with no multi-byte sequence in them give back only the ASCII
+    // they are: nothing to gain, unless a lost byte, once filled, makes one.
+    if original == Original::Utf8 && !m.units.contains(&Unit::Lost) && !has_utf8_sequence(&m.bytes)
+    {
+        return None;
+    }
     let mut out = String::with_capacity(run.len());
     let mut total = 0;
     let mut i = 0;
@@ -372,6 +396,21 @@ fn undo_layer(
         i = end;
     }
     (total > 0 && out != run).then_some((out, total))
+}
+
+/// Whether `bytes` hold a well-formed multi-byte UTF-8 sequence anywhere.
+fn has_utf8_sequence(bytes: &[u8]) -> bool {
+    (0..bytes.len()).any(|i| {
+        let len = match bytes[i] {
+            0xC2..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            0xF0..=0xF4 => 4,
+            _ => return false,
+        };
+        bytes
+            .get(i..i + len)
+            .is_some_and(|seq| std::str::from_utf8(seq).is_ok())
+    })
 }
 
 /// How many characters on each side of a lost byte show which byte it was.
@@ -464,13 +503,16 @@ fn undo_pieces(
         let size = candidate.chars().filter(|c| !c.is_ascii()).count();
         // Between GBK and Big5, ASCII bytes stand alone in both: a reading that makes
         // ASCII out of double-byte characters has cut them in the wrong places.
-        let ascii_made = original != Original::Utf8
-            && matches!(m.misread, Misread::Gbk | Misread::Big5)
-            && candidate.bytes().filter(u8::is_ascii).count()
-                != chars[i..j].iter().filter(|c| c.is_ascii()).count();
-        let kept = !ascii_made
-            && is_plausible(&candidate, m.misread, original)
-            && gain >= margin(evidence, strictness, size);
+        let ascii_made = || {
+            original != Original::Utf8
+                && matches!(m.misread, Misread::Gbk | Misread::Big5)
+                && candidate.bytes().filter(u8::is_ascii).count()
+                    != chars[i..j].iter().filter(|c| c.is_ascii()).count()
+        };
+        // The gain first: on clean text it is what fails, and it is the cheapest test.
+        let kept = gain >= margin(evidence, strictness, size)
+            && !ascii_made()
+            && is_plausible(&candidate, m.misread, original);
         if kept {
             total += gain;
         }
