@@ -6,6 +6,7 @@
 //! `说`). Characters both scripts share (`中文`) say nothing either way.
 
 use super::tables::{HAS_SIMPLIFIED_FORM, SIMPLIFIED_MARKS, TRADITIONAL_MARKS};
+use crate::chars::skip_ascii;
 
 /// The script of a text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -62,8 +63,26 @@ impl ScriptReport {
 /// Classifies `text` as Simplified, Traditional, mixed, unmarked or non-Chinese.
 pub fn classify(text: &str) -> ScriptReport {
     let (mut han, mut kana, mut traditional, mut simplified) = (0usize, 0usize, 0usize, 0usize);
-    for c in text.chars().filter(|c| !c.is_ascii()) {
-        let c = c as usize;
+    let bytes = text.as_bytes();
+    let mut i = skip_ascii(bytes, 0, bytes.len());
+    while i < bytes.len() {
+        // Kana and the Han of U+3000–9FFF, most of what is counted, are three bytes with
+        // a lead E3–E9: decoded here; the rest through `char`.
+        let c = match bytes[i] {
+            lead @ 0xE3..=0xE9 => {
+                let c = (lead as usize & 0x0F) << 12
+                    | (bytes[i + 1] as usize & 0x3F) << 6
+                    | (bytes[i + 2] as usize & 0x3F);
+                i += 3;
+                c
+            }
+            _ => {
+                let c = text[i..].chars().next().expect("a character boundary");
+                i += c.len_utf8();
+                c as usize
+            }
+        };
+        i = skip_ascii(bytes, i, bytes.len());
         match c {
             0x3040..=0x30FF | 0x31F0..=0x31FF => kana += 1,
             0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x2_0000..=0x3_FFFF => {
@@ -111,6 +130,14 @@ fn has(bits: &[u64], c: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_every_kind_of_character() {
+        let report = classify("a國b国 かナ𠀀\u{F900}〇é，㐀");
+        // 國 国 𠀀 豈(F900) 㐀 are Han; 〇 and the comma are not counted.
+        assert_eq!((report.han, report.kana), (5, 2));
+        assert_eq!((report.traditional, report.simplified), (1, 1));
+    }
 
     #[test]
     fn classifies_real_sentences() {

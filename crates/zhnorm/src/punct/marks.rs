@@ -199,14 +199,17 @@ fn in_context(text: &str, mode: PunctMode) -> Option<String> {
 /// A line the context rules apply to: it holds Han (or a full-width `：．`, which may sit
 /// between digits) and no kana (Japanese keeps its own punctuation).
 fn is_chinese_line(line: &str) -> bool {
-    let mut in_scope = false;
-    for c in line.chars() {
-        if is_kana(c) {
-            return false;
-        }
-        in_scope |= is_han(c) || matches!(c, '：' | '．');
+    let bytes = line.as_bytes();
+    // Kana start with E3 (U+3041–31FF) or EF (half-width): only there is a character read.
+    let kana = memchr::memchr2_iter(0xE3, 0xEF, bytes)
+        .any(|i| line[i..].chars().next().is_some_and(is_kana));
+    if kana {
+        return false;
     }
-    in_scope
+    // Han of U+4E00–9FFF start with E4–E9; the rest of the scope is read character by
+    // character only in lines without them.
+    bytes.iter().any(|b| (0xE4..=0xE9).contains(b))
+        || line.chars().any(|c| is_han(c) || matches!(c, '：' | '．'))
 }
 
 /// A line that opens or closes a fenced code block.
@@ -260,6 +263,22 @@ impl Line {
         // and a no-break space would look unlike the space it becomes: `space` removes the
         // one and plains the other anyway. A ZWJ stays where it may join emoji.
         let mut shown: Vec<char> = line.chars().collect();
+        // Controls, C1, NBSP and the other spaces, zero-width characters: rare, and
+        // looked at closely only where present.
+        let special = |c: char| {
+            matches!(c as u32, 0..=8 | 0x0B | 0x0C | 0x0E..=0x1F | 0x7F..=0xA0 | 0x1680
+                | 0x2000..=0x2060 | 0xFEFF)
+        };
+        if !shown.iter().any(|&c| special(c)) {
+            let protected = protected_spans(&shown);
+            return Line {
+                synopsis: is_synopsis(line),
+                chars: shown,
+                shown: None,
+                protected,
+                mode,
+            };
+        }
         if (0..shown.len()).any(|k| is_debris_at(&shown, k)) {
             shown = (0..shown.len())
                 .filter(|&k| !is_debris_at(&shown, k))
@@ -600,12 +619,12 @@ impl Line {
     fn parens_are_chinese(&self, open: usize, close: usize, content: &Contents) -> bool {
         let inside = open + 1..close;
         let before = open.checked_sub(1).and_then(|j| self.at(j));
-        if content.han.any(inside.clone()) {
+        if content.any(Kind::Han, inside.clone()) {
             // A space before a parenthesis that holds Latin words is Western spacing, chosen
             // by the author: `语言 (LaTex 还是 Texinfo)`; `电 (记者 王修君)` is Chinese.
-            let latin = content.latin.any(inside.clone());
+            let latin = content.any(Kind::Latin, inside.clone());
             let western = before == Some(' ') && latin;
-            return !(content.dollar.any(inside) || western);
+            return !(content.any(Kind::Dollar, inside) || western);
         }
         if inside.is_empty() || content.looks_like_code(inside) {
             return false;
@@ -624,7 +643,9 @@ impl Line {
         if inside.is_empty() || content.looks_like_code(inside.clone()) {
             return false;
         }
-        content.han.any(inside) || self.chinese_before(open, true, &[]) || self.chinese_after(close)
+        content.any(Kind::Han, inside)
+            || self.chinese_before(open, true, &[])
+            || self.chinese_after(close)
     }
 }
 
@@ -674,73 +695,68 @@ fn is_chinese_right(c: char) -> bool {
 const LOOK_PAST: usize = 64;
 
 /// What any span of a line holds, answered without reading the span: a line of nested
-/// parentheses asks about every pair.
+/// parentheses asks about every pair. Built in one pass over the line.
 struct Contents {
-    han: Count,
-    latin: Count,
-    dollar: Count,
+    /// For each position, how many characters of each [`Kind`] come before it, and
+    /// (last) where the last `.` before it is, plus one (0: none).
+    before: Vec<[u32; KINDS + 1]>,
+}
+
+/// Kinds of character counted by [`Contents`].
+#[derive(Clone, Copy)]
+enum Kind {
+    Han,
+    Latin,
+    Dollar,
     /// `$ \ = { } < > ` |`: marks of code.
-    code: Count,
+    Code,
     /// Characters a file name cannot hold.
-    not_file_name: Count,
-    /// For each position, the last `.` before it.
-    last_dot: Vec<Option<u32>>,
+    NotFileName,
 }
 
-/// How many characters of a kind come before each position.
-struct Count(Vec<u32>);
-
-impl Count {
-    fn of(chars: &[char], kind: impl Fn(char) -> bool) -> Count {
-        let mut n = 0;
-        let mut before = Vec::with_capacity(chars.len() + 1);
-        before.push(0);
-        for &c in chars {
-            n += kind(c) as u32;
-            before.push(n);
-        }
-        Count(before)
-    }
-
-    fn any(&self, span: std::ops::Range<usize>) -> bool {
-        self.0[span.end] > self.0[span.start]
-    }
-}
+const KINDS: usize = 5;
+const LAST_DOT: usize = KINDS;
 
 impl Contents {
     fn of(chars: &[char]) -> Contents {
-        let mut last_dot = Vec::with_capacity(chars.len() + 1);
-        let mut dot = None;
-        last_dot.push(None);
+        let mut before = Vec::with_capacity(chars.len() + 1);
+        let mut now = [0u32; KINDS + 1];
+        before.push(now);
         for (i, &c) in chars.iter().enumerate() {
-            if c == '.' {
-                dot = Some(i as u32);
+            if c.is_ascii() {
+                let latin = c.is_ascii_alphabetic();
+                now[Kind::Latin as usize] += latin as u32;
+                now[Kind::Dollar as usize] += (c == '$') as u32;
+                now[Kind::Code as usize] +=
+                    matches!(c, '$' | '\\' | '=' | '{' | '}' | '<' | '>' | '`' | '|') as u32;
+                now[Kind::NotFileName as usize] +=
+                    !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')) as u32;
+                if c == '.' {
+                    now[LAST_DOT] = i as u32 + 1;
+                }
+            } else {
+                now[Kind::Han as usize] += is_han(c) as u32;
+                now[Kind::NotFileName as usize] += 1;
             }
-            last_dot.push(dot);
+            before.push(now);
         }
-        Contents {
-            han: Count::of(chars, is_han),
-            latin: Count::of(chars, |c| c.is_ascii_alphabetic()),
-            dollar: Count::of(chars, |c| c == '$'),
-            code: Count::of(chars, |c| {
-                matches!(c, '$' | '\\' | '=' | '{' | '}' | '<' | '>' | '`' | '|')
-            }),
-            not_file_name: Count::of(chars, |c| {
-                !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
-            }),
-            last_dot,
-        }
+        Contents { before }
+    }
+
+    /// Whether the span holds a character of this kind.
+    fn any(&self, kind: Kind, span: std::ops::Range<usize>) -> bool {
+        self.before[span.end][kind as usize] > self.before[span.start][kind as usize]
     }
 
     /// Quoted or parenthesized text that is code, a variable, a path or a file name, not
     /// prose: `"$unit"`, `"foo.conf"`.
     fn looks_like_code(&self, span: std::ops::Range<usize>) -> bool {
-        let file_name = !self.not_file_name.any(span.clone())
-            && self.last_dot[span.end].is_some_and(|dot| {
-                let dot = dot as usize;
-                dot > span.start && dot + 1 < span.end && span.end - dot <= 6
-            });
-        self.code.any(span) || file_name
+        let last_dot = self.before[span.end][LAST_DOT];
+        let file_name = !self.any(Kind::NotFileName, span.clone()) && last_dot > 0 && {
+            let dot = last_dot as usize - 1;
+            dot > span.start && dot + 1 < span.end && span.end - dot <= 6
+        };
+        self.any(Kind::Code, span) || file_name
     }
 }
 
@@ -810,11 +826,11 @@ fn protected_spans(chars: &[char]) -> Vec<bool> {
 fn is_synopsis(line: &str) -> bool {
     line.contains("]...") || line.contains("] ...") || {
         let t = line.trim_start();
-        let word: String = t
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-            .collect();
-        !word.is_empty() && t[word.len()..].starts_with(" [")
+        let word = t
+            .bytes()
+            .take_while(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            .count();
+        word > 0 && t[word..].starts_with(" [")
     }
 }
 

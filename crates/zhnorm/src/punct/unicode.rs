@@ -13,6 +13,7 @@ use std::borrow::Cow;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use super::space::is_debris_at;
+use crate::chars::ByteSet;
 use crate::pipeline::Stage;
 
 mod tables {
@@ -29,27 +30,47 @@ impl Stage for UnicodeStage {
     }
 
     fn apply<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        let Some(first) = first_candidate(text) else {
-            return Cow::Borrowed(text);
-        };
-        // One form per character first, so that NFC composes what mapping uncovers
-        // (`Ａ` + U+0301 → `A` + U+0301 → `Á`).
-        let tail: Vec<char> = text[first..].chars().collect();
-        let mapped: String = (0..tail.len())
-            .filter(|&k| !is_debris_at(&tail, k))
-            .map(|k| one_form(tail[k]).unwrap_or(tail[k]))
-            .collect();
-        let mut out = String::with_capacity(text.len());
-        out.push_str(&text[..first]);
-        match is_nfc_quick(mapped.chars()) {
-            IsNormalized::Yes => out.push_str(&mapped),
-            _ => out.extend(mapped.nfc()),
+        // Only lines holding a character this stage might change are rebuilt: nothing
+        // here looks across a line end (a line break composes with nothing).
+        let bytes = text.as_bytes();
+        let mut out: Option<String> = None;
+        let mut copied = 0;
+        let mut from = 0;
+        while let Some(at) = next_candidate(text, from) {
+            let start = memchr::memrchr(b'\n', &bytes[from..at]).map_or(from, |k| from + k + 1);
+            let end = memchr::memchr(b'\n', &bytes[at..]).map_or(text.len(), |k| at + k + 1);
+            let line = &text[start..end];
+            let fixed = one_form_line(line);
+            if fixed != line {
+                let out = out.get_or_insert_with(|| String::with_capacity(text.len()));
+                out.push_str(&text[copied..start]);
+                out.push_str(&fixed);
+                copied = end;
+            }
+            from = end;
         }
-        if out == text {
-            Cow::Borrowed(text)
-        } else {
-            Cow::Owned(out)
+        match out {
+            Some(mut out) => {
+                out.push_str(&text[copied..]);
+                Cow::Owned(out)
+            }
+            None => Cow::Borrowed(text),
         }
+    }
+}
+
+/// `line` with every character in its one form, invisible debris removed, then NFC.
+fn one_form_line(line: &str) -> String {
+    // One form per character first, so that NFC composes what mapping uncovers
+    // (`Ａ` + U+0301 → `A` + U+0301 → `Á`).
+    let chars: Vec<char> = line.chars().collect();
+    let mapped: String = (0..chars.len())
+        .filter(|&k| !is_debris_at(&chars, k))
+        .map(|k| one_form(chars[k]).unwrap_or(chars[k]))
+        .collect();
+    match is_nfc_quick(mapped.chars()) {
+        IsNormalized::Yes => mapped,
+        _ => mapped.nfc().collect(),
     }
 }
 
@@ -69,36 +90,55 @@ fn one_form(c: char) -> Option<char> {
     }
 }
 
-/// Byte offset of the line holding the first character this stage might change, or
-/// `None`. Han ideographs U+4000–U+9FFF and ASCII, most of Chinese text,
-/// are passed over by their lead byte alone.
-fn first_candidate(text: &str) -> Option<usize> {
+/// Controls other than tab, LF and CR, and the lead bytes of every character outside
+/// ASCII and U+4000–U+9FFF (Han, one form already). Continuation bytes are left out, so
+/// a match is always at a character start.
+const MAY_CHANGE: ByteSet = ByteSet::new(
+    &[0x0B, 0x0C, 0x7F],
+    &[(0x00, 0x08), (0x0E, 0x1F), (0xC0, 0xE3), (0xEA, 0xFF)],
+);
+
+/// Byte offset, at or after `from`, of the first character this stage might change.
+fn next_candidate(text: &str, from: usize) -> Option<usize> {
     let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b < 0x80 {
-            if (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7F {
-                return Some(text[..i].rfind('\n').map_or(0, |j| j + 1)); // a control
-            }
-            i += 1;
-            continue;
+    let mut i = from;
+    while let Some(at) = MAY_CHANGE.find(bytes, i) {
+        if bytes[at] < 0x80 {
+            return Some(at); // a control
         }
-        if (0xE4..=0xE9).contains(&b) {
-            i += 3; // U+4000–U+9FFF: Han, one form already
-            continue;
-        }
-        let c = text[i..].chars().next().expect("at a character boundary");
+        let c = text[at..].chars().next().expect("at a character boundary");
+        // Chinese punctuation, on every line of Chinese text: one form, not debris.
+        let common = matches!(
+            c,
+            '，' | '。'
+                | '、'
+                | '：'
+                | '；'
+                | '！'
+                | '？'
+                | '“'
+                | '”'
+                | '‘'
+                | '’'
+                | '（'
+                | '）'
+                | '《'
+                | '》'
+                | '「'
+                | '」'
+                | '…'
+                | '—'
+                | '·'
+        );
         // Invisible debris: a control or zero-width character (a ZWJ is judged in context).
-        let invisible = is_debris_at(&[c], 0);
-        if invisible
-            || one_form(c).is_some()
-            || is_nfc_quick(std::iter::once(c)) != IsNormalized::Yes
+        if !common
+            && (is_debris_at(&[c], 0)
+                || one_form(c).is_some()
+                || is_nfc_quick(std::iter::once(c)) != IsNormalized::Yes)
         {
-            // A combining mark composes with what precedes it; a line break never does.
-            return Some(text[..i].rfind('\n').map_or(0, |j| j + 1));
+            return Some(at);
         }
-        i += c.len_utf8();
+        i = at + c.len_utf8();
     }
     None
 }
