@@ -3,6 +3,7 @@
 mod decoding;
 mod fuzz_replay;
 mod golden;
+mod idempotence;
 mod opencc_conformance;
 mod pathological;
 mod pinyin_injection;

@@ -197,3 +197,20 @@ fn clean_text_is_never_touched() {
         changed.join("\n")
     );
 }
+
+#[test]
+fn normalized_seed_pages_are_left_alone() {
+    // Once punctuation is full-width, a page's lines are long runs of non-ASCII; a list of
+    // headlines after middle dots then looked like a document of debris, and common
+    // Simplified characters were "repaired" into the letters their GBK bytes spell in
+    // UTF-8 (`明确` → `明ȷ`, `携` → `Я`).
+    for path in crate::util::SEED_DOCUMENTS {
+        let once = zhnorm::normalize(&read(path)).into_owned();
+        let again = RepairStage.apply(&once);
+        assert!(
+            matches!(again, std::borrow::Cow::Borrowed(_)),
+            "{path}: {}",
+            crate::util::first_difference(&once, &again)
+        );
+    }
+}

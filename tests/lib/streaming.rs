@@ -1,7 +1,9 @@
 //! Streaming gives what one piece gives: decoding real documents piece by piece, with
 //! pieces of every size from 1 byte up, yields the same text and the same segments; and
-//! normalizing segment by segment yields what the whole document gives.
+//! normalizing segment by segment yields what the whole document gives. The same holds
+//! for generated text, pieces and segment sizes (proptest).
 
+use proptest::prelude::*;
 use zhnorm::decode::{decode, DecodeOptions, StreamDecoder};
 use zhnorm::stream::Segmenter;
 use zhnorm::{Config, Converter, Pipeline, StageSelection};
@@ -97,4 +99,68 @@ fn segments_normalize_as_the_whole_does() {
         }
     }
     assert_eq!(compared, 3 * REAL_DOCUMENTS.len());
+}
+
+/// Text that streams in interesting ways: multi-byte characters to cut through, line
+/// ends of every kind, long lines, phrases and annotations a cut must not split.
+fn streamable_text() -> impl Strategy<Value = String> {
+    let pool = prop::sample::select(vec![
+        "中",
+        "國",
+        "外長(zhǎng)",
+        "\n",
+        "\r\n",
+        "\r",
+        " ",
+        "a",
+        "𠀀",
+        "é",
+        "“",
+        "，",
+        "。",
+        "發展",
+        "由於單欄",
+        "\u{FEFF}",
+        "\u{FFFD}",
+        "ÃÂ¤",
+        "涓枃",
+        "新 闻",
+    ]);
+    prop::collection::vec(pool, 0..120).prop_map(|parts| parts.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Decoding in pieces of any size, in any encoding, and cutting into segments of any
+    /// size, gives back exactly the decoded whole; and stages that look at one line at a
+    /// time give the same result segment by segment as on the whole.
+    #[test]
+    fn streaming_equals_one_piece(
+        text in streamable_text(),
+        piece in 1usize..40,
+        min in 1usize..64,
+        encoding in 0usize..3,
+    ) {
+        let bytes = match encoding {
+            0 => text.as_bytes().to_vec(),
+            1 => encoding_rs::GB18030.encode(&text).0.into_owned(),
+            _ => {
+                let mut utf16: Vec<u8> = vec![0xFF, 0xFE];
+                utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+                utf16
+            }
+        };
+        let whole = decode(&bytes, &DecodeOptions::default()).unwrap().text;
+        let segments = stream(&bytes, piece, Segmenter::with_sizes(min, min * 4));
+        prop_assert_eq!(segments.concat(), whole.as_ref());
+        // Cut at line ends only, stages that look at one line at a time (`pinyin` weighs
+        // the annotations of a whole segment) give what the whole gives.
+        let local = StageSelection::only("unicode,convert").unwrap();
+        let pipeline = Pipeline::with_selection(Some(Converter::new(Config::T2S)), &local);
+        let longest_line = whole.split('\n').map(str::len).max().unwrap_or(0);
+        let by_line = stream(&bytes, piece, Segmenter::with_sizes(min, longest_line + 1));
+        let pieces: String = by_line.iter().map(|s| pipeline.run(s).text.into_owned()).collect();
+        prop_assert_eq!(pieces, pipeline.run(&whole).text.into_owned());
+    }
 }

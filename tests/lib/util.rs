@@ -12,6 +12,17 @@ pub const REAL_DOCUMENTS: [&str; 5] = [
     "tests/fixtures/punct/zh-tw.txt",
 ];
 
+/// The five seed documents this project started from (`../shared/seeds/`): scraped news
+/// pages with folded punctuation, injected pinyin, letter-spacing. Three of them are the
+/// golden inputs; the other two are kept under `tests/fixtures/seeds/`.
+pub const SEED_DOCUMENTS: [&str; 5] = [
+    "tests/fixtures/seeds/000_c3633c37de587506.txt",
+    "tests/golden/pinyin-injected.trad.txt",
+    "tests/golden/xinhua.simp.txt",
+    "tests/golden/hk-news.trad.txt",
+    "tests/fixtures/seeds/004_41a0be0834789df5.txt",
+];
+
 /// The repository root.
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")

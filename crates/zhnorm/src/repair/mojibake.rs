@@ -13,6 +13,7 @@
 use std::ops::Range;
 
 use super::codecs::{lost_bytes, Misread, Original};
+use crate::chars::is_han;
 use crate::model;
 
 /// How much evidence a layer needs.
@@ -222,8 +223,9 @@ fn runs(text: &str) -> Vec<Run> {
             let suspect = is_suspect(c);
             run.suspect |= suspect;
             run.wordy |= is_wordy(c);
+            // The middle dot is Chinese punctuation (GB/T 15834), a bullet in lists.
             run.debris |=
-                (suspect && !crate::chars::is_han(c)) || ('\u{2500}'..='\u{25A0}').contains(&c);
+                (suspect && !is_han(c) && c != '·') || ('\u{2500}'..='\u{25A0}').contains(&c);
             i += c.len_utf8();
             let Some(&b) = bytes.get(i) else { break };
             let trail = (b'@'..=b'~').contains(&b) && !c.is_ascii() && c < '\u{2E80}';
@@ -509,9 +511,21 @@ fn undo_pieces(
                 && candidate.bytes().filter(u8::is_ascii).count()
                     != chars[i..j].iter().filter(|c| c.is_ascii()).count()
         };
+        // A letter a double-byte misreading hid does not stand against the Han beside
+        // the piece either (`准则的明确信号` is not `明ȷ信号`: the GBK bytes of `确` are
+        // the UTF-8 of `ȷ`); judged alone, a piece would not see that.
+        let foreign_against_han = || {
+            let double_byte = matches!(m.misread, Misread::Gbk | Misread::Big5);
+            let han = |k: Option<usize>| k.and_then(|k| chars.get(k)).is_some_and(|&c| is_han(c));
+            double_byte
+                && (candidate.chars().next().is_some_and(is_foreign_letter)
+                    && han(i.checked_sub(1))
+                    || candidate.chars().next_back().is_some_and(is_foreign_letter) && han(Some(j)))
+        };
         // The gain first: on clean text it is what fails, and it is the cheapest test.
         let kept = gain >= margin(evidence, strictness, size)
             && !ascii_made()
+            && !foreign_against_han()
             && is_plausible(&candidate, m.misread, original);
         if kept {
             total += gain;
@@ -557,7 +571,7 @@ fn is_plausible(candidate: &str, misread: Misread, original: Original) -> bool {
         && !candidate.chars().any(|c| {
             (c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r'))
                 || (original != Original::Utf8
-                    && crate::chars::is_han(c)
+                    && is_han(c)
                     && model::char_cost(c) >= LEGACY_RARE_HAN)
         })
 }
@@ -567,14 +581,19 @@ fn is_plausible(candidate: &str, misread: Misread, original: Original) -> bool {
 /// (Only for what a double-byte misreading hid: GBK's own pinyin letters sit next to
 /// Han in the middle layer of UTF-8 → GBK → cp1252.)
 fn has_latin_touching_han(candidate: &str) -> bool {
-    let latin = |c: char| ('\u{C0}'..='\u{2AF}').contains(&c);
     let mut prev = ' ';
     candidate.chars().any(|c| {
         let touching =
-            (latin(prev) && crate::chars::is_han(c)) || (crate::chars::is_han(prev) && latin(c));
+            (is_foreign_letter(prev) && is_han(c)) || (is_han(prev) && is_foreign_letter(c));
         prev = c;
         touching
     })
+}
+
+/// Letters of Latin with diacritics, IPA, Greek and Cyrillic: Chinese text sets words
+/// of them apart from Han, with a space or a mark.
+fn is_foreign_letter(c: char) -> bool {
+    matches!(c as u32, 0xC0..=0x2AF | 0x370..=0x52F) && c.is_alphabetic()
 }
 
 /// Three Han characters or more in a row, none of whose pairs the word list knows, are
@@ -584,7 +603,7 @@ fn has_some_known_pair(candidate: &str) -> bool {
     let mut longest = 0;
     let mut prev = '\0';
     for c in candidate.chars() {
-        if !crate::chars::is_han(c) {
+        if !is_han(c) {
             han_run = 0;
             continue;
         }

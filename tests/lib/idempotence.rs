@@ -1,0 +1,45 @@
+//! Normalizing twice equals normalizing once, on every line of real text: the seed
+//! documents and the real documents of the other tests, through the default pipeline of
+//! each target and through every punctuation mode. (The same over the 74 MB Debian
+//! corpus is `bench/idempotence.sh`, outside `cargo test` for its size.)
+
+use zhnorm::{Config, Converter, Pipeline, PunctMode, StageSelection};
+
+use crate::util::{first_difference, read, REAL_DOCUMENTS, SEED_DOCUMENTS};
+
+fn pipelines() -> Vec<(String, Pipeline)> {
+    let all = StageSelection::default();
+    let mut out = Vec::new();
+    for config in [Config::T2S, Config::S2T, Config::S2TWP, Config::T2HK] {
+        let name = format!("default, {config}");
+        out.push((
+            name,
+            Pipeline::with_selection(Some(Converter::new(config)), &all),
+        ));
+    }
+    for mode in [PunctMode::Cjk, PunctMode::Tw, PunctMode::Search] {
+        let name = format!("no conversion, punct {mode:?}");
+        out.push((name, Pipeline::with_options(None, mode, &all)));
+    }
+    out
+}
+
+#[test]
+fn every_seed_and_real_document_settles_in_one_run() {
+    let pipelines = pipelines();
+    let mut lines = 0;
+    for path in SEED_DOCUMENTS.iter().chain(&REAL_DOCUMENTS) {
+        let text = read(path);
+        for (name, pipeline) in &pipelines {
+            let once = pipeline.run(&text).text;
+            let twice = pipeline.run(&once).text;
+            assert!(
+                once == twice,
+                "{path}, {name}: a second run changes {}",
+                first_difference(&once, &twice)
+            );
+            lines += once.lines().count();
+        }
+    }
+    assert!(lines > 10_000, "only {lines} lines checked");
+}
