@@ -174,8 +174,8 @@ fn in_context(text: &str, mode: PunctMode) -> Option<String> {
         let mut rewritten = String::with_capacity(line.len() + 16);
         Line::new(line, mode).rewrite(&mut rewritten);
         for _ in 0..MAX_REWRITES {
-            if rewritten == line {
-                break; // unchanged is stable
+            if rewritten == line || !has_marks_to_judge(&rewritten) {
+                break; // unchanged, or nothing left that a rule reads, is stable
             }
             let mut again = String::with_capacity(rewritten.len());
             Line::new(&rewritten, mode).rewrite(&mut again);
@@ -194,6 +194,15 @@ fn in_context(text: &str, mode: PunctMode) -> Option<String> {
     let mut out = out?;
     out.push_str(&text[copied..]);
     Some(out)
+}
+
+/// Whether `line` holds a mark some rule may change: an ASCII mark, one of `─―•‧・：．`,
+/// or a run of `。` (an ellipsis). A rewritten line without one is stable.
+fn has_marks_to_judge(line: &str) -> bool {
+    const ASCII_MARKS: ByteSet = ByteSet::new(b",.?!:;()\"'-", &[]);
+    ASCII_MARKS.find(line.as_bytes(), 0).is_some()
+        || line.contains(['─', '―', '•', '‧', '・', '：', '．'])
+        || line.contains("。。")
 }
 
 /// A line the context rules apply to: it holds Han (or a full-width `：．`, which may sit
