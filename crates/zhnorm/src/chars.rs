@@ -1,5 +1,7 @@
 //! Character classes shared by the stages.
 
+use std::borrow::Cow;
+
 /// Han ideographs: the unified blocks (URO, Extensions A–I), the compatibility block, 〇.
 #[inline]
 pub fn is_han(c: char) -> bool {
@@ -90,6 +92,40 @@ impl ByteSet {
             .iter()
             .position(|&b| set[b as usize])
             .map(|k| p + k)
+    }
+}
+
+/// `text` with every line that holds a candidate replaced by `fix(line)`, for stages
+/// that look at nothing beyond a line: `next(text, from)` finds the next candidate byte
+/// at or after `from`; a line is passed with its LF. Borrowed when no line changes.
+pub(crate) fn rewrite_lines<'a>(
+    text: &'a str,
+    next: impl Fn(&str, usize) -> Option<usize>,
+    fix: impl Fn(&str) -> String,
+) -> Cow<'a, str> {
+    let bytes = text.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut from = 0;
+    while let Some(at) = next(text, from) {
+        let start = memchr::memrchr(b'\n', &bytes[from..at]).map_or(from, |k| from + k + 1);
+        let end = memchr::memchr(b'\n', &bytes[at..]).map_or(text.len(), |k| at + k + 1);
+        let line = &text[start..end];
+        let fixed = fix(line);
+        if fixed != line {
+            let out = out.get_or_insert_with(|| String::with_capacity(text.len()));
+            out.push_str(&text[copied..start]);
+            out.push_str(&fixed);
+            copied = end;
+        }
+        from = end;
+    }
+    match out {
+        Some(mut out) => {
+            out.push_str(&text[copied..]);
+            Cow::Owned(out)
+        }
+        None => Cow::Borrowed(text),
     }
 }
 

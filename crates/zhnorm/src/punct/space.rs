@@ -16,7 +16,7 @@ use std::borrow::Cow;
 
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::chars::{is_han, replace_ranges, ByteSet};
+use crate::chars::{is_han, replace_ranges, rewrite_lines, ByteSet};
 use crate::pipeline::Stage;
 
 /// The `space` stage.
@@ -124,38 +124,10 @@ pub(crate) fn is_unicode_space(c: char) -> bool {
     space_class(c) == Class::Space
 }
 
-/// Every rule but the Han–space–Han one; only the lines that need it are rebuilt.
+/// Every rule but the Han–space–Han one; only the lines that need it are rebuilt (a CR
+/// inside one ends a line too, which `clean_chars` handles).
 fn clean_lines(text: &str) -> Cow<'_, str> {
-    let bytes = text.as_bytes();
-    let mut out: Option<String> = None;
-    let mut copied = 0;
-    let mut from = 0;
-    while let Some(at) = first_to_clean(text, from) {
-        // The line holding `at`, up to and with its LF: a CR inside it ends a line too,
-        // which `clean_chars` handles.
-        let start = memchr::memrchr(b'\n', &bytes[from..at]).map_or(from, |k| from + k + 1);
-        let end = memchr::memchr(b'\n', &bytes[at + 1..]).map_or(text.len(), |k| at + 1 + k + 1);
-        let end = if bytes[at] == b'\n' { at + 1 } else { end };
-        let line = &text[start..end];
-        let cleaned = clean_chars(line);
-        if cleaned != line {
-            let out = out.get_or_insert_with(|| String::with_capacity(text.len()));
-            out.push_str(&text[copied..start]);
-            out.push_str(&cleaned);
-            copied = end;
-        }
-        from = end;
-        if from >= text.len() {
-            break;
-        }
-    }
-    match out {
-        Some(mut out) => {
-            out.push_str(&text[copied..]);
-            Cow::Owned(out)
-        }
-        None => Cow::Borrowed(text),
-    }
+    rewrite_lines(text, first_to_clean, clean_chars)
 }
 
 /// Every rule but the Han–space–Han one, line by line.

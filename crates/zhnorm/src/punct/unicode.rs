@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use super::space::is_debris_at;
-use crate::chars::ByteSet;
+use crate::chars::{rewrite_lines, ByteSet};
 use crate::pipeline::Stage;
 
 mod tables {
@@ -32,30 +32,7 @@ impl Stage for UnicodeStage {
     fn apply<'a>(&self, text: &'a str) -> Cow<'a, str> {
         // Only lines holding a character this stage might change are rebuilt: nothing
         // here looks across a line end (a line break composes with nothing).
-        let bytes = text.as_bytes();
-        let mut out: Option<String> = None;
-        let mut copied = 0;
-        let mut from = 0;
-        while let Some(at) = next_candidate(text, from) {
-            let start = memchr::memrchr(b'\n', &bytes[from..at]).map_or(from, |k| from + k + 1);
-            let end = memchr::memchr(b'\n', &bytes[at..]).map_or(text.len(), |k| at + k + 1);
-            let line = &text[start..end];
-            let fixed = one_form_line(line);
-            if fixed != line {
-                let out = out.get_or_insert_with(|| String::with_capacity(text.len()));
-                out.push_str(&text[copied..start]);
-                out.push_str(&fixed);
-                copied = end;
-            }
-            from = end;
-        }
-        match out {
-            Some(mut out) => {
-                out.push_str(&text[copied..]);
-                Cow::Owned(out)
-            }
-            None => Cow::Borrowed(text),
-        }
+        rewrite_lines(text, next_candidate, one_form_line)
     }
 }
 
