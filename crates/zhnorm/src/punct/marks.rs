@@ -143,7 +143,10 @@ fn first_trigger(text: &str, from: usize) -> Option<usize> {
 
 /// The ASCII marks the context rules change, and the lead bytes of the other marks
 /// (`―•‧─`, `。・`, `：．`).
-const MAY_TRIGGER: ByteSet = ByteSet::new(b",.?!:;()\"'-\xE2\xE3\xEF", &[]);
+const MAY_TRIGGER: ByteSet = ByteSet::new(ASCII_MARKS, &[(0xE2, 0xE3), (0xEF, 0xEF)]);
+
+/// The ASCII marks some rule reads.
+const ASCII_MARKS: &[u8] = b",.?!:;()\"'-";
 
 /// Passes after the first over a changed line (two have always sufficed in tests).
 const MAX_REWRITES: usize = 3;
@@ -199,8 +202,8 @@ fn in_context(text: &str, mode: PunctMode) -> Option<String> {
 /// Whether `line` holds a mark some rule may change: an ASCII mark, one of `─―•‧・：．`,
 /// or a run of `。` (an ellipsis). A rewritten line without one is stable.
 fn has_marks_to_judge(line: &str) -> bool {
-    const ASCII_MARKS: ByteSet = ByteSet::new(b",.?!:;()\"'-", &[]);
-    ASCII_MARKS.find(line.as_bytes(), 0).is_some()
+    const MARKS: ByteSet = ByteSet::new(ASCII_MARKS, &[]);
+    MARKS.find(line.as_bytes(), 0).is_some()
         || line.contains(['─', '―', '•', '‧', '・', '：', '．'])
         || line.contains("。。")
 }
@@ -278,23 +281,14 @@ impl Line {
             matches!(c as u32, 0..=8 | 0x0B | 0x0C | 0x0E..=0x1F | 0x7F..=0xA0 | 0x1680
                 | 0x2000..=0x2060 | 0xFEFF)
         };
-        if !shown.iter().any(|&c| special(c)) {
-            let protected = protected_spans(&shown);
-            return Line {
-                synopsis: is_synopsis(line),
-                chars: shown,
-                shown: None,
-                protected,
-                mode,
-            };
-        }
-        if (0..shown.len()).any(|k| is_debris_at(&shown, k)) {
+        let has_special = shown.iter().any(|&c| special(c));
+        if has_special && (0..shown.len()).any(|k| is_debris_at(&shown, k)) {
             shown = (0..shown.len())
                 .filter(|&k| !is_debris_at(&shown, k))
                 .map(|k| shown[k])
                 .collect();
         }
-        let (chars, shown) = if shown.iter().any(|&c| is_unicode_space(c)) {
+        let (chars, shown) = if has_special && shown.iter().any(|&c| is_unicode_space(c)) {
             let plain = shown
                 .iter()
                 .map(|&c| if is_unicode_space(c) { ' ' } else { c })
