@@ -107,6 +107,11 @@ fn real_lines_garbled_every_way_are_repaired() {
     let mut totals = [(0, 0); 2]; // lossless, lossy: (right, total)
     let mut report = Vec::new();
     let mut failures = Vec::new();
+    // REPAIR_FAILURES=N shows N failures of each class instead of 2.
+    let shown = std::env::var("REPAIR_FAILURES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(2);
     for (name, garble) in classes() {
         let mut counts = [(0, 0); 2];
         for line in &lines {
@@ -127,7 +132,7 @@ fn real_lines_garbled_every_way_are_repaired() {
                     .iter()
                     .filter(|f: &&String| f.starts_with(&tag))
                     .count()
-                    < 2
+                    < shown
                 {
                     failures.push(format!(
                         "{tag} {garbled:?}\n   got {got:?}\n  want {line:?}"
@@ -164,7 +169,7 @@ fn real_lines_garbled_every_way_are_repaired() {
         "lossless classes {:.2}%",
         100.0 * lossless
     );
-    assert!(lossy >= 0.20, "lossy classes {:.2}%", 100.0 * lossy);
+    assert!(lossy >= 0.37, "lossy classes {:.2}%", 100.0 * lossy);
 }
 
 #[test]

@@ -265,16 +265,28 @@ fn repair_run(run: &str) -> Option<(String, Chain)> {
         .map(|(_, text, chain)| (text, chain))
 }
 
-/// Whether a path of repairs ended in text: nothing only on the way, and, at the
+/// Whether a path of repairs ended in text: nothing only on the way, no foreign letter
+/// against Han out of a double-byte codec (see [`ends_foreign_against_han`]), and, at the
 /// deepest a path may go, nothing another layer would undo (a text garbled deeper than
 /// that is left as it is, rather than half repaired now and more on a second run).
 fn ends_in_text(text: &str, chain: &Chain) -> bool {
     !text.chars().any(is_only_on_the_way)
+        && !ends_foreign_against_han(text, chain)
         && (chain.len() < MAX_LAYERS
             || !text.chars().any(is_suspect)
             || LAYERS
                 .iter()
                 .all(|&layer| undo_layer(text, layer, Strictness::Alone).is_none()))
+}
+
+/// Whether a path that ends in GBK or Big5 bytes decoded sets a Greek, Cyrillic or
+/// accented letter against Han (`Ф暘簴`, out of the cp1252 bytes of Mac keyboard symbols):
+/// those codecs hold such letters, but Chinese text sets them apart. Only at the end of a
+/// path: the middle layer of UTF-8 → GBK → cp1252 is GBK mojibake, where they touch.
+fn ends_foreign_against_han(text: &str, chain: &Chain) -> bool {
+    chain
+        .last()
+        .is_some_and(|&i| LAYERS[i].1 != Original::Utf8 && has_latin_touching_han(text))
 }
 
 /// A path of layers continued greedily, up to [`MAX_LAYERS`], while anything suspect is
@@ -305,7 +317,9 @@ fn apply_chain(run: &str, chain: &Chain) -> Option<String> {
             None => break,
         }
     }
-    text.filter(|t| t != run && !t.chars().any(is_only_on_the_way))
+    text.filter(|t| {
+        t != run && !t.chars().any(is_only_on_the_way) && !ends_foreign_against_han(t, chain)
+    })
 }
 
 /// What one character of a run was, as the wrong codec's bytes.
@@ -634,5 +648,26 @@ mod tests {
         assert_eq!(repair("café Müller naïve"), None);
         assert_eq!(repair("中文测试，鑫淼犇"), None);
         assert_eq!(repair("├── 目录 ──中"), None);
+    }
+
+    #[test]
+    fn a_byte_lost_at_the_end_of_a_line_comes_back_as_common_punctuation() {
+        // UTF-8 read as GBK loses the last byte of `。` to the newline after it; the
+        // candidates are U+3000–303F, and `。` is the one Chinese text ends lines with.
+        for line in [
+            "都将重置为它们在函数执行前的值。\n",
+            "開啟了面向未來的「舊金山願景」。\n",
+        ] {
+            let (garbled, _, lossy) = encoding_rs::GBK.decode(line.as_bytes());
+            assert!(lossy, "{garbled}");
+            assert_eq!(repair(&garbled).as_deref(), Some(line));
+        }
+    }
+
+    #[test]
+    fn mac_keyboard_symbols_are_not_gbk() {
+        // Their cp1252 bytes read as GBK are `Ф暘簴`: a Cyrillic letter against Han.
+        let line = "HashStr(\"œ∑¡™£¢∞§¶•ªº–≠œ∑´®†¥¨ˆøπ‘åß∂ƒ©˙∆˚¬\", \"MD5\")";
+        assert_eq!(repair(line), None);
     }
 }
