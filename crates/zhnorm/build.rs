@@ -533,7 +533,8 @@ fn language_model(freq: &Path, ts: &trie_build::Entries, out: &Path) {
 
 /// Writes `codec_pairs_gb18030.bin` and `codec_pairs_big5.bin`: for every BMP code point,
 /// the two bytes encoding_rs's encoder writes for it (a big-endian u16, stored
-/// little-endian), `0` when it cannot write it, `0xFFFF` when it writes another length.
+/// little-endian), `0` when it cannot write it, `0xFFFF` when it writes another length;
+/// for Big5, also what its decoder alone reads, and `codec_pairs_big5_astral.bin`.
 /// The `repair` stage reverses misreadings with them.
 fn codec_pair_tables(out: &Path) {
     for (name, encoding) in [
@@ -555,6 +556,42 @@ fn codec_pair_tables(out: &Path) {
                 }
             };
             table.extend_from_slice(&entry.to_le_bytes());
+        }
+        if name == "big5" {
+            // WHATWG's Big5 encoder leaves out the HKSCS pairs (leads 0x81–0xA0) that its
+            // decoder reads, and text misread as Big5 is full of them (`戰` in GBK is
+            // `𥐯` in Big5): reversing needs them all, astral ones in a sorted list.
+            let mut astral = Vec::new();
+            for lead in 0x81..=0xFEu8 {
+                for trail in (0x40..=0x7Eu8).chain(0xA1..=0xFE) {
+                    let pair = [lead, trail];
+                    let Some(text) =
+                        encoding.decode_without_bom_handling_and_without_replacement(&pair)
+                    else {
+                        continue;
+                    };
+                    let mut chars = text.chars();
+                    let (Some(c), None) = (chars.next(), chars.next()) else {
+                        continue;
+                    };
+                    let u = c as usize;
+                    if u < 0x10000 {
+                        if table[2 * u..2 * u + 2] == [0, 0] {
+                            table[2 * u..2 * u + 2]
+                                .copy_from_slice(&u16::from_be_bytes(pair).to_le_bytes());
+                        }
+                    } else {
+                        astral.push((c as u32, pair));
+                    }
+                }
+            }
+            astral.sort_unstable();
+            astral.dedup_by_key(|e| e.0);
+            let bytes: Vec<u8> = astral
+                .iter()
+                .flat_map(|(u, pair)| u.to_le_bytes().into_iter().chain(*pair))
+                .collect();
+            std::fs::write(out.join("codec_pairs_big5_astral.bin"), bytes).unwrap();
         }
         std::fs::write(out.join(format!("codec_pairs_{name}.bin")), table).unwrap();
     }

@@ -18,7 +18,7 @@ static PAIRS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/model_pairs.bin"
 /// A Han character the word list never uses.
 const UNSEEN_HAN: u32 = 2 * 28;
 /// What a pair seen inside a word takes off the cost of its second character.
-const PAIR_BONUS: u32 = 2 * 5;
+pub(crate) const PAIR_BONUS: u32 = 2 * 5;
 
 /// The cost of `c` on its own, in half bits.
 pub(crate) fn char_cost(c: char) -> u32 {

@@ -17,16 +17,62 @@ pub(crate) enum Misread {
 }
 
 /// What a lost byte may have been: the bytes this reading shows as U+FFFD or drops.
-pub(crate) fn lost_bytes(misread: Misread) -> &'static [u8] {
-    match misread {
+pub(crate) fn lost_bytes(misread: Misread, original: Original) -> &'static [u8] {
+    match (misread, original) {
         // The five bytes windows-1252 leaves undefined.
-        Misread::Windows1252 => &[0x81, 0x8D, 0x8F, 0x90, 0x9D],
+        (Misread::Windows1252, _) => &[0x81, 0x8D, 0x8F, 0x90, 0x9D],
         // A double-byte reading loses a lone lead or trail byte: for UTF-8 underneath,
         // a continuation byte.
-        Misread::Gbk | Misread::Big5 => &CONTINUATION_BYTES,
-        Misread::Cp437 => &[],
+        (Misread::Gbk | Misread::Big5, Original::Utf8) => &CONTINUATION_BYTES,
+        // Big5 loses the lead of a GBK pair whose ASCII trail it has no pair for (and
+        // reads the trail on its own).
+        (Misread::Big5, Original::Gbk) => &LEAD_BYTES,
+        _ => &[],
     }
 }
+
+/// Whether this reading loses both bytes of a pair to one U+FFFD: Big5 does so for a GBK
+/// pair whose trail is not ASCII and that it has no character for (a trail in 0x80–0xA0:
+/// about one GBK character in six).
+pub(crate) fn loses_pairs(misread: Misread, original: Original) -> bool {
+    (misread, original) == (Misread::Big5, Original::Gbk)
+}
+
+/// The GBK characters Big5 reads as one U+FFFD, with their bytes, cheapest first in the
+/// language model: what a lost pair may have been.
+pub(crate) static GBK_PAIRS_BIG5_LOSES: LazyLock<Vec<(char, [u8; 2])>> = LazyLock::new(|| {
+    let mut pairs: Vec<(u32, char, [u8; 2])> = Vec::new();
+    for lead in 0x81..=0xFEu8 {
+        for trail in 0x80..=0xFEu8 {
+            let pair = [lead, trail];
+            let Some(text) = GBK.decode_without_bom_handling_and_without_replacement(&pair) else {
+                continue;
+            };
+            let mut chars = text.chars();
+            let (Some(c), None) = (chars.next(), chars.next()) else {
+                continue;
+            };
+            let lost = BIG5
+                .decode_without_bom_handling_and_without_replacement(&pair)
+                .is_none();
+            if lost && !('\u{E000}'..='\u{F8FF}').contains(&c) {
+                pairs.push((crate::model::char_cost(c), c, pair));
+            }
+        }
+    }
+    pairs.sort_unstable();
+    pairs.into_iter().map(|(_, c, pair)| (c, pair)).collect()
+});
+
+static LEAD_BYTES: [u8; 126] = {
+    let mut bytes = [0u8; 126];
+    let mut i = 0;
+    while i < 126 {
+        bytes[i] = 0x81 + i as u8;
+        i += 1;
+    }
+    bytes
+};
 
 static CONTINUATION_BYTES: [u8; 64] = {
     let mut bytes = [0u8; 64];
@@ -61,6 +107,18 @@ impl Misread {
         text.chars()
             .filter(|c| !c.is_ascii())
             .any(|c| (c >= '\u{2E80}') == double_byte || c == '€' || c == '\u{FFFD}')
+    }
+
+    /// Whether this reading has a character for the pair `bytes`.
+    pub(crate) fn reads_pair(self, bytes: [u8; 2]) -> bool {
+        let encoding = match self {
+            Misread::Gbk => GBK,
+            Misread::Big5 => BIG5,
+            Misread::Windows1252 | Misread::Cp437 => return false,
+        };
+        encoding
+            .decode_without_bom_handling_and_without_replacement(&bytes)
+            .is_some()
     }
 
     /// Appends the bytes this reading turned into `c`; false when it never produces `c`.
@@ -104,26 +162,40 @@ impl Misread {
 /// Every BMP character's two bytes in a double-byte codec, indexed by code point, from
 /// encoding_rs's encoder at build time (so duplicates map the way it maps them): `NONE`
 /// when the codec cannot write the character, `OTHER` when it writes another length.
-struct PairTable(&'static [u8]);
+/// Then the astral characters the decoder reads and the encoder does not write (Big5's
+/// HKSCS): six bytes each, the code point (u32 little-endian) and the pair, sorted.
+struct PairTable(&'static [u8], &'static [u8]);
 
 const NONE: u16 = 0;
 /// No pair is `FF FF`: neither codec has 0xFF as a lead or trail byte.
 const OTHER: u16 = 0xFFFF;
 
-static GB18030_PAIRS: PairTable = PairTable(include_bytes!(concat!(
-    env!("OUT_DIR"),
-    "/codec_pairs_gb18030.bin"
-)));
-static BIG5_PAIRS: PairTable = PairTable(include_bytes!(concat!(
-    env!("OUT_DIR"),
-    "/codec_pairs_big5.bin"
-)));
+static GB18030_PAIRS: PairTable = PairTable(
+    include_bytes!(concat!(env!("OUT_DIR"), "/codec_pairs_gb18030.bin")),
+    &[],
+);
+static BIG5_PAIRS: PairTable = PairTable(
+    include_bytes!(concat!(env!("OUT_DIR"), "/codec_pairs_big5.bin")),
+    include_bytes!(concat!(env!("OUT_DIR"), "/codec_pairs_big5_astral.bin")),
+);
 
 impl PairTable {
     fn get(&self, c: char) -> Option<u16> {
         let i = 2 * c as usize;
-        let entry = self.0.get(i..i + 2)?;
-        Some(u16::from_le_bytes([entry[0], entry[1]]))
+        if let Some(entry) = self.0.get(i..i + 2) {
+            return Some(u16::from_le_bytes([entry[0], entry[1]]));
+        }
+        let (mut low, mut high) = (0, self.1.len() / 6);
+        while low < high {
+            let mid = (low + high) / 2;
+            let e = &self.1[6 * mid..6 * mid + 6];
+            match u32::from_le_bytes([e[0], e[1], e[2], e[3]]).cmp(&(c as u32)) {
+                std::cmp::Ordering::Less => low = mid + 1,
+                std::cmp::Ordering::Greater => high = mid,
+                std::cmp::Ordering::Equal => return Some(u16::from_be_bytes([e[4], e[5]])),
+            }
+        }
+        None
     }
 }
 
@@ -247,9 +319,18 @@ mod tests {
             for c in ('\u{80}'..='\u{FFFF}').filter(|&c| c != '€') {
                 let (mut table, mut encoder) = (Vec::new(), Vec::new());
                 let known = misread.bytes_of(c, &mut table);
-                assert_eq!(known, encode_char(encoding, c, &mut encoder), "{c:?}");
-                assert_eq!(table, encoder, "{c:?}");
+                if encode_char(encoding, c, &mut encoder) {
+                    assert_eq!(table, encoder, "{c:?}");
+                } else if known {
+                    // What only the decoder reads (Big5's HKSCS pairs) reverses to it.
+                    let text = encoding.decode_without_bom_handling(&table).0;
+                    assert_eq!(text.chars().collect::<Vec<_>>(), [c], "{c:?}");
+                }
             }
         }
+        // HKSCS, astral: `戰` in GBK is `𥐯` in Big5.
+        let mut out = Vec::new();
+        assert!(Misread::Big5.bytes_of('𥐯', &mut out));
+        assert_eq!(out, encoding_rs::GBK.encode("戰").0.as_ref());
     }
 }

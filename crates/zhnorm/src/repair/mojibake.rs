@@ -12,7 +12,7 @@
 
 use std::ops::Range;
 
-use super::codecs::{lost_bytes, Misread, Original};
+use super::codecs::{loses_pairs, lost_bytes, Misread, Original, GBK_PAIRS_BIG5_LOSES};
 use crate::chars::is_han;
 use crate::model;
 
@@ -204,7 +204,8 @@ struct Run {
 
 /// The runs that may hold mojibake: non-ASCII characters, with an ASCII character in
 /// `@`..`~` kept when it follows a non-Han one, since a double-byte character read as
-/// single bytes leaves its trail byte there (`¤@` is Big5's `一`). One pass, which also
+/// single bytes leaves its trail byte there (`¤@` is Big5's `一`), and so does a pair a
+/// double-byte reading could not read (`�S` is GBK's `係` read as Big5). One pass, which also
 /// classifies each run's characters: every later question about a run is answered by it.
 fn runs(text: &str) -> Vec<Run> {
     let bytes = text.as_bytes();
@@ -228,7 +229,8 @@ fn runs(text: &str) -> Vec<Run> {
                 (suspect && !is_han(c) && c != '·') || ('\u{2500}'..='\u{25A0}').contains(&c);
             i += c.len_utf8();
             let Some(&b) = bytes.get(i) else { break };
-            let trail = (b'@'..=b'~').contains(&b) && !c.is_ascii() && c < '\u{2E80}';
+            let trail =
+                (b'@'..=b'~').contains(&b) && !c.is_ascii() && (c < '\u{2E80}' || c == '\u{FFFD}');
             if b < 0x80 && !trail {
                 break;
             }
@@ -342,23 +344,38 @@ struct Misreading {
     starts: Vec<usize>,
 }
 
+impl Misreading {
+    /// What unit `j`'s bytes are in the original encoding, when that is one character.
+    fn char_of(&self, j: usize, original: Original) -> Option<char> {
+        let text = original.decode(&self.bytes[self.starts[j]..self.starts[j + 1]])?;
+        let mut chars = text.chars();
+        chars.next().filter(|_| chars.next().is_none())
+    }
+}
+
 /// What a lost byte is before it is filled: it decodes in no original encoding.
 const UNFILLED: u8 = 0xFF;
 
 impl Misreading {
-    fn of(run: &str, misread: Misread) -> Misreading {
+    fn of(run: &str, misread: Misread, original: Original) -> Misreading {
         let chars: Vec<char> = run.chars().collect();
         let mut units = Vec::with_capacity(chars.len());
         let mut bytes = Vec::with_capacity(run.len());
         let mut starts = Vec::with_capacity(chars.len() + 1);
-        let may_lose = !lost_bytes(misread).is_empty();
-        for &c in &chars {
+        let may_lose = !lost_bytes(misread, original).is_empty();
+        for (k, &c) in chars.iter().enumerate() {
             starts.push(bytes.len());
             units.push(if is_invisible(c) {
                 // A zero-width character inside a garbled span is no evidence either way,
                 // and must not keep the span from being repaired.
                 Unit::Bytes
             } else if c == '\u{FFFD}' && may_lose {
+                // A whole pair was lost, unless what follows is the ASCII trail the
+                // reading gave back on its own.
+                let trail_follows = chars.get(k + 1).is_some_and(|n| ('@'..='~').contains(n));
+                if loses_pairs(misread, original) && !trail_follows {
+                    bytes.push(UNFILLED);
+                }
                 bytes.push(UNFILLED);
                 Unit::Lost
             } else if misread.bytes_of(c, &mut bytes) {
@@ -387,7 +404,7 @@ fn undo_layer(
     if !misread.may_have_made(run) {
         return None;
     }
-    let mut m = Misreading::of(run, misread);
+    let mut m = Misreading::of(run, misread, original);
     let len = m.chars.len();
     // Read as UTF-8, bytes with no multi-byte sequence in them give back only the ASCII
     // they are: nothing to gain, unless a lost byte, once filled, makes one.
@@ -443,7 +460,7 @@ fn fill_lost_bytes(
     misread: Misread,
     original: Original,
 ) {
-    let candidates = lost_bytes(misread);
+    let candidates = lost_bytes(misread, original);
     if candidates.is_empty() {
         return;
     }
@@ -460,9 +477,25 @@ fn fill_lost_bytes(
         if !near.into_iter().any(|j| m.units[j] == Unit::Bytes) {
             continue;
         }
+        if m.starts[k + 1] - m.starts[k] == 2 {
+            fill_lost_pair(m, k, segment.clone(), original);
+            continue;
+        }
+        if loses_pairs(misread, original) {
+            fill_lost_lead(m, k, segment.clone(), original);
+            continue;
+        }
         let from = m.starts[k.saturating_sub(FILL_WINDOW).max(segment.start)];
         let to = m.starts[(k + FILL_WINDOW + 1).min(segment.end)];
         let at = m.starts[k];
+        // No continuation byte makes a character here, or the bytes around are not
+        // UTF-8 anyway: every guess is as bad.
+        if original == Original::Utf8
+            && !(may_complete_utf8(&m.bytes[from..to], at - from)
+                && mostly_utf8(&m.bytes[from..to]))
+        {
+            continue;
+        }
         let mut best = (original.lenient_cost(&m.bytes[from..to]), UNFILLED);
         for &b in candidates {
             m.bytes[at] = b;
@@ -473,6 +506,167 @@ fn fill_lost_bytes(
         }
         m.bytes[at] = best.1;
     }
+}
+
+/// Fills a pair the reading lost whole with the character that fits best between its
+/// neighbours, among the thousands it may have been — only when it fits clearly better
+/// than any other: a guess among thousands is otherwise a plausible wrong character,
+/// and U+FFFD, which says that something was lost, stays. Candidates come cheapest
+/// first, so the search stops where even two pair bonuses could not come near the best.
+fn fill_lost_pair(m: &mut Misreading, k: usize, segment: Range<usize>, original: Original) {
+    let prev = k
+        .checked_sub(1)
+        .filter(|&j| j >= segment.start)
+        .and_then(|j| m.char_of(j, original));
+    let next = Some(k + 1)
+        .filter(|&j| j < segment.end)
+        .and_then(|j| m.char_of(j, original));
+    // The same neighbours come back often (common characters, and every run is undone
+    // several ways): each pair of them is weighed once per thread. A memo of a pure
+    // function, bounded: results are the same without it, only slower.
+    thread_local! {
+        static FILLS: std::cell::RefCell<PairFills> = Default::default();
+    }
+    let fill = FILLS.with_borrow_mut(|fills| {
+        if fills.len() > MAX_CACHED_FILLS {
+            fills.clear();
+        }
+        *fills
+            .entry((prev, next))
+            .or_insert_with(|| best_lost_pair(prev, next))
+    });
+    if let Some(pair) = fill {
+        m.bytes[m.starts[k]..m.starts[k] + 2].copy_from_slice(&pair);
+    }
+}
+
+/// The fill found between two neighbours.
+type PairFills = std::collections::HashMap<(Option<char>, Option<char>), Option<[u8; 2]>>;
+
+/// Neighbour pairs remembered at most, per thread.
+const MAX_CACHED_FILLS: usize = 1 << 16;
+
+/// The GBK pair Big5 lost between `prev` and `next`, when one fits clearly best.
+fn best_lost_pair(prev: Option<char>, next: Option<char>) -> Option<[u8; 2]> {
+    let context = prev.map_or(0, model::char_cost) + next.map_or(0, model::char_cost);
+    let (mut best, mut runner_up) = ((u32::MAX, [UNFILLED; 2]), u32::MAX);
+    for &(c, pair) in GBK_PAIRS_BIG5_LOSES.iter() {
+        let floor = (context + model::char_cost(c)).saturating_sub(2 * model::PAIR_BONUS);
+        if floor >= best.0.saturating_add(LOST_PAIR_MARGIN) {
+            break;
+        }
+        let cost = model::cost_of(prev.into_iter().chain([c]).chain(next));
+        if cost < best.0 {
+            runner_up = best.0;
+            best = (cost, pair);
+        } else {
+            runner_up = runner_up.min(cost);
+        }
+    }
+    (runner_up >= best.0.saturating_add(LOST_PAIR_MARGIN)).then_some(best.1)
+}
+
+/// Fills the lead byte of a pair whose ASCII trail the reading gave back on its own
+/// (`�S`): only a lead the reading has no pair for with that trail can have been lost,
+/// a handful, and the one that fits best between the neighbours wins.
+fn fill_lost_lead(m: &mut Misreading, k: usize, segment: Range<usize>, original: Original) {
+    if k + 1 >= segment.end || m.units[k + 1] != Unit::Bytes {
+        return;
+    }
+    let trail = m.bytes[m.starts[k + 1]];
+    let prev = k
+        .checked_sub(1)
+        .filter(|&j| j >= segment.start)
+        .and_then(|j| m.char_of(j, original));
+    let next = Some(k + 2)
+        .filter(|&j| j < segment.end)
+        .and_then(|j| m.char_of(j, original));
+    let best = lost_bytes(m.misread, original)
+        .iter()
+        .filter(|&&lead| !m.misread.reads_pair([lead, trail]))
+        .filter_map(|&lead| {
+            let c = original.decode(&[lead, trail])?.chars().next()?;
+            let cost = model::cost_of(prev.into_iter().chain([c]).chain(next));
+            Some((cost, lead))
+        })
+        .min();
+    if let Some((_, lead)) = best {
+        m.bytes[m.starts[k]] = lead;
+    }
+}
+
+/// Whether at least three in four of the non-ASCII bytes of `bytes` are in well-formed
+/// UTF-8 sequences, lost bytes standing for any continuation byte (a window: sequences
+/// cut at either end count as whole).
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let is_continuation = |b: u8| (0x80..=0xBF).contains(&b) || b == UNFILLED;
+    let (mut valid, mut invalid) = (0, 0);
+    let mut i = bytes
+        .iter()
+        .take(3)
+        .take_while(|&&b| is_continuation(b))
+        .count();
+    while i < bytes.len() {
+        let len = match bytes[i] {
+            0x00..=0x7F => {
+                i += 1;
+                continue;
+            }
+            0xC2..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            0xF0..=0xF4 => 4,
+            _ => 0,
+        };
+        let end = (i + len).min(bytes.len());
+        let well_formed = len > 0 && bytes[i + 1..end].iter().all(|&b| is_continuation(b));
+        if well_formed {
+            valid += len;
+            i += len;
+        } else {
+            invalid += 1;
+            i += 1;
+        }
+    }
+    invalid * 4 <= valid + invalid
+}
+
+/// Whether some continuation byte at `at` completes a well-formed UTF-8 sequence (other
+/// lost bytes in it standing for continuation bytes too).
+fn may_complete_utf8(bytes: &[u8], at: usize) -> bool {
+    let is_continuation = |b: u8| (0x80..=0xBF).contains(&b) || b == UNFILLED;
+    let Some(start) = (at.saturating_sub(3)..at)
+        .rev()
+        .find(|&i| !is_continuation(bytes[i]))
+    else {
+        return false;
+    };
+    let len = match bytes[start] {
+        0xC2..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF4 => 4,
+        _ => return false,
+    };
+    if start + len <= at || start + len > bytes.len() {
+        return false;
+    }
+    let mut sequence = [0u8; 4];
+    sequence[..len].copy_from_slice(&bytes[start..start + len]);
+    [0x80, 0x9F, 0xA0, 0xBF].into_iter().any(|b| {
+        for (i, byte) in sequence[..len].iter_mut().enumerate() {
+            if start + i == at || bytes[start + i] == UNFILLED {
+                *byte = b;
+            }
+        }
+        std::str::from_utf8(&sequence[..len]).is_ok()
+    })
+}
+
+/// How much cheaper (half bits) the character filling a lost pair must be than any other.
+const LOST_PAIR_MARGIN: u32 = 2 * 4;
+
+/// Whether unit `k` is a lost byte the reading gave back the next character for.
+fn is_lost_lead(m: &Misreading, k: usize) -> bool {
+    m.units[k] == Unit::Lost && m.starts[k + 1] - m.starts[k] == 1
 }
 
 /// Lost bytes are guessed only in a segment where at most about one unit in this many
@@ -518,12 +712,15 @@ fn undo_pieces(
             model::cost_of(chars[i..j].iter().copied()) as i64 - model::cost(&candidate) as i64;
         let size = candidate.chars().filter(|c| !c.is_ascii()).count();
         // Between GBK and Big5, ASCII bytes stand alone in both: a reading that makes
-        // ASCII out of double-byte characters has cut them in the wrong places.
+        // ASCII out of double-byte characters has cut them in the wrong places. (The
+        // ASCII after a lost byte is the trail of the pair the reading could not read.)
         let ascii_made = || {
+            let standing_alone = (i..j)
+                .filter(|&k| chars[k].is_ascii() && !(k > 0 && is_lost_lead(m, k - 1)))
+                .count();
             original != Original::Utf8
                 && matches!(m.misread, Misread::Gbk | Misread::Big5)
-                && candidate.bytes().filter(u8::is_ascii).count()
-                    != chars[i..j].iter().filter(|c| c.is_ascii()).count()
+                && candidate.bytes().filter(u8::is_ascii).count() != standing_alone
         };
         // A letter a double-byte misreading hid does not stand against the Han beside
         // the piece either (`准则的明确信号` is not `明ȷ信号`: the GBK bytes of `确` are
@@ -662,6 +859,42 @@ mod tests {
             assert!(lossy, "{garbled}");
             assert_eq!(repair(&garbled).as_deref(), Some(line));
         }
+    }
+
+    #[test]
+    fn gbk_read_as_big5_is_repaired_around_what_big5_lost() {
+        // Big5 has no pair for `願` (GBK CB 8A): one U+FFFD for both bytes, which stays,
+        // since thousands of characters could be it; the rest is repaired.
+        let gbk = encoding_rs::GBK
+            .encode("他說真誠願意進一步合作")
+            .0
+            .into_owned();
+        let (garbled, _, lossy) = encoding_rs::BIG5.decode(&gbk);
+        assert!(lossy, "{garbled}");
+        assert_eq!(
+            repair(&garbled).as_deref(),
+            Some("他說真誠\u{FFFD}意進一步合作")
+        );
+    }
+
+    #[test]
+    fn a_lead_byte_big5_lost_before_an_ascii_trail_is_found() {
+        // `係` is GBK 82 53; Big5 has no such pair and reads `�S`. Only a handful of
+        // leads are unread before `S`, and `關係` is a word.
+        let gbk = encoding_rs::GBK.encode("中俄戰略夥伴關係").0.into_owned();
+        let (garbled, _, _) = encoding_rs::BIG5.decode(&gbk);
+        assert!(garbled.ends_with("\u{FFFD}S"), "{garbled}");
+        assert_eq!(repair(&garbled).as_deref(), Some("中俄戰略夥伴關係"));
+    }
+
+    #[test]
+    fn lost_bytes_are_guessed_only_where_utf8_can_be() {
+        // E5 ?? B3 is a character for any continuation byte; after F5 nothing is.
+        assert!(may_complete_utf8(&[0xE5, UNFILLED, 0xB3], 1));
+        assert!(!may_complete_utf8(&[0xF5, UNFILLED, 0xB3], 1));
+        assert!(mostly_utf8("的初始化".as_bytes()));
+        assert!(mostly_utf8(&[0x9A, 0x84, 0xE5, UNFILLED, 0xB3, 0xE7]));
+        assert!(!mostly_utf8(&encoding_rs::GBK.encode("的初始化").0));
     }
 
     #[test]
