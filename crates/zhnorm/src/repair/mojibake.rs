@@ -246,14 +246,32 @@ fn runs(text: &str) -> Vec<Run> {
 /// further layers two ways — greedily, the layer that gains most next, and by the same
 /// layer again while it gains (text encoded twice the same way) — and the path that ends
 /// cheapest wins: a double-encoded span first looks like many things, but only one path
-/// ends in plain text.
+/// ends in plain text. When one layer alone leaves nothing suspect, that is the answer,
+/// and the paths the other layers open are not followed: following them is most of the
+/// work, and the misreadings they start from look garbled themselves.
 fn repair_run(run: &str) -> Option<(String, Chain)> {
-    LAYERS
+    let firsts: Vec<(usize, String)> = LAYERS
         .iter()
         .enumerate()
-        .filter_map(|(i, &layer)| {
-            let (first, _) = undo_layer(run, layer, Strictness::Alone)?;
-            let repeated = undo_layer(&first, layer, Strictness::Alone)
+        .filter_map(|(i, &layer)| Some((i, undo_layer(run, layer, Strictness::Alone)?.0)))
+        .collect();
+    // U+FFFD a reading left stays where no byte could be recovered; it is not suspect here.
+    let lost = |text: &str| text.chars().filter(|&c| c == '\u{FFFD}').count();
+    let plain = firsts
+        .iter()
+        .filter(|(i, text)| {
+            !text.chars().any(|c| is_suspect(c) && c != '\u{FFFD}')
+                && lost(text) <= lost(run)
+                && ends_in_text(text, &vec![*i])
+        })
+        .min_by_key(|(_, text)| model::cost(text));
+    if let Some((i, text)) = plain {
+        return Some((text.clone(), vec![*i]));
+    }
+    firsts
+        .into_iter()
+        .filter_map(|(i, first)| {
+            let repeated = undo_layer(&first, LAYERS[i], Strictness::Alone)
                 .map(|(second, _)| continue_path(second, vec![i, i]));
             let greedy = continue_path(first, vec![i]);
             [Some(greedy), repeated]
@@ -291,10 +309,10 @@ fn ends_foreign_against_han(text: &str, chain: &Chain) -> bool {
         .is_some_and(|&i| LAYERS[i].1 != Original::Utf8 && has_latin_touching_han(text))
 }
 
-/// A path of layers continued greedily, up to [`MAX_LAYERS`], while anything suspect is
-/// left.
+/// A path of layers continued greedily, up to [`MAX_LAYERS`], while the text still looks
+/// garbled.
 fn continue_path(mut text: String, mut chain: Chain) -> (String, Chain) {
-    while chain.len() < MAX_LAYERS && text.chars().any(is_suspect) {
+    while chain.len() < MAX_LAYERS && still_garbled(&text) {
         let next = LAYERS
             .iter()
             .enumerate()
@@ -307,6 +325,24 @@ fn continue_path(mut text: String, mut chain: Chain) -> (String, Chain) {
         chain.push(j);
     }
     (text, chain)
+}
+
+/// Whether a text a layer was undone from still looks garbled: it holds a suspect
+/// character that is not Han, or rare Han are at least one in four of its Han (GBK
+/// mojibake, `鐨勫垵濮嬪寲`). Chinese text has a rare character here and there, and
+/// weighing every layer again over a whole line for it is most of the time repair takes.
+fn still_garbled(text: &str) -> bool {
+    let (mut han, mut rare) = (0, 0);
+    for c in text.chars().filter(|c| !c.is_ascii()) {
+        let suspect = is_suspect(c);
+        if is_han(c) {
+            han += 1;
+            rare += suspect as usize;
+        } else if suspect {
+            return true;
+        }
+    }
+    rare > 0 && rare * 4 >= han
 }
 
 /// A run undone by the text's chain of layers, as far as each layer gains anything.
