@@ -42,6 +42,26 @@ pub(crate) fn skip_ascii(bytes: &[u8], mut p: usize, end: usize) -> usize {
     p
 }
 
+/// The code point of the character at byte `i` of `text` (a character boundary), and
+/// where the next one starts. Three-byte sequences, nearly all of Chinese, are decoded
+/// here without the checks `chars()` makes: `text` is UTF-8 already.
+#[inline(always)]
+pub(crate) fn decode_at(text: &str, i: usize) -> (u32, usize) {
+    let bytes = text.as_bytes();
+    match bytes[i] {
+        lead @ 0xE0..=0xEF => {
+            let c = (lead as u32 & 0x0F) << 12
+                | (bytes[i + 1] as u32 & 0x3F) << 6
+                | (bytes[i + 2] as u32 & 0x3F);
+            (c, i + 3)
+        }
+        _ => {
+            let c = text[i..].chars().next().expect("a character boundary");
+            (c as u32, i + c.len_utf8())
+        }
+    }
+}
+
 /// A set of byte values, for finding the few bytes a stage must look at among the many it
 /// may skip. Stages scan whole segments: a table lookup per byte, eight bytes per branch,
 /// keeps a scan that finds nothing at a few GB/s.

@@ -66,23 +66,9 @@ pub fn classify(text: &str) -> ScriptReport {
     let bytes = text.as_bytes();
     let mut i = skip_ascii(bytes, 0, bytes.len());
     while i < bytes.len() {
-        // Kana and the Han of U+3000–9FFF, most of what is counted, are three bytes with
-        // a lead E3–E9: decoded here; the rest through `char`.
-        let c = match bytes[i] {
-            lead @ 0xE3..=0xE9 => {
-                let c = (lead as usize & 0x0F) << 12
-                    | (bytes[i + 1] as usize & 0x3F) << 6
-                    | (bytes[i + 2] as usize & 0x3F);
-                i += 3;
-                c
-            }
-            _ => {
-                let c = text[i..].chars().next().expect("a character boundary");
-                i += c.len_utf8();
-                c as usize
-            }
-        };
-        i = skip_ascii(bytes, i, bytes.len());
+        let (c, next) = crate::chars::decode_at(text, i);
+        let c = c as usize;
+        i = skip_ascii(bytes, next, bytes.len());
         match c {
             0x3040..=0x30FF | 0x31F0..=0x31FF => kana += 1,
             0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x2_0000..=0x3_FFFF => {

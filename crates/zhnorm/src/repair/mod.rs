@@ -55,11 +55,11 @@ fn may_hold_mojibake(text: &str) -> bool {
     let bytes = text.as_bytes();
     let mut i = crate::chars::skip_ascii(bytes, 0, bytes.len());
     while i < bytes.len() {
-        let c = text[i..].chars().next().expect("a char boundary");
-        if mojibake::is_suspect(c) {
+        let (c, next) = crate::chars::decode_at(text, i);
+        if mojibake::is_suspect_code(c) {
             return true;
         }
-        i = crate::chars::skip_ascii(bytes, i + c.len_utf8(), bytes.len());
+        i = crate::chars::skip_ascii(bytes, next, bytes.len());
     }
     false
 }

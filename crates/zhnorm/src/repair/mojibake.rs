@@ -11,6 +11,7 @@
 //! multibyte sequence into ASCII) is repaired where it reverses and left alone elsewhere.
 
 use std::ops::Range;
+use std::sync::LazyLock;
 
 use super::codecs::{loses_pairs, lost_bytes, Misread, Original, GBK_PAIRS_BIG5_LOSES};
 use crate::chars::is_han;
@@ -73,6 +74,22 @@ pub(crate) fn is_suspect(c: char) -> bool {
     }
 }
 
+/// [`is_suspect`] for a code point, through a bit per BMP character built on first use:
+/// the test every character of clean text gets.
+pub(crate) fn is_suspect_code(c: u32) -> bool {
+    static SUSPECT_BMP: LazyLock<Vec<u64>> = LazyLock::new(|| {
+        let mut bits = vec![0u64; 0x10000 / 64];
+        for (u, c) in (0..0x10000u32).filter_map(|u| Some((u, char::from_u32(u)?))) {
+            bits[u as usize / 64] |= (is_suspect(c) as u64) << (u % 64);
+        }
+        bits
+    });
+    match SUSPECT_BMP.get(c as usize / 64) {
+        Some(word) => word >> (c % 64) & 1 == 1,
+        None => char::from_u32(c).is_some_and(is_suspect),
+    }
+}
+
 /// Han characters at least this costly (half bits) are rare enough to start a look.
 const RARE_HAN: u32 = 2 * 18;
 
@@ -93,7 +110,7 @@ pub(crate) fn repair(text: &str) -> Option<String> {
     // The chains of layers found, each one tried on every span in the second pass.
     let mut chains: Vec<Chain> = Vec::new();
     for (k, run) in runs.iter().enumerate() {
-        if !run.suspect {
+        if !run.looks_garbled() {
             continue;
         }
         if let Some((repaired, chain)) = repair_run(&text[run.start..run.end]) {
@@ -200,7 +217,25 @@ struct Run {
     wordy: bool,
     /// Holds Latin or box-drawing debris: suspect but not Han, or U+2500–25A0.
     debris: bool,
+    /// Holds a suspect character that is not Han.
+    foreign: bool,
+    /// Han characters, and how many of them are rare.
+    han: usize,
+    rare_han: usize,
 }
+
+impl Run {
+    /// Whether the run is worth repairing on its own evidence: something foreign in it,
+    /// or rare Han dense enough to be a misreading (`鐨勫垵濮嬪寲`). A rare character in a
+    /// line of Chinese is only that, and weighing every reading of the whole line for
+    /// it was most of what `repair` spent on clean text.
+    fn looks_garbled(&self) -> bool {
+        self.foreign || (self.rare_han > 0 && self.rare_han * RARE_SHARE >= self.han)
+    }
+}
+
+/// A run of Han is garbled-looking when at least one in this many is rare.
+const RARE_SHARE: usize = 8;
 
 /// The runs that may hold mojibake: non-ASCII characters, with an ASCII character in
 /// `@`..`~` kept when it follows a non-Han one, since a double-byte character read as
@@ -218,16 +253,26 @@ fn runs(text: &str) -> Vec<Run> {
             suspect: false,
             wordy: false,
             debris: false,
+            foreign: false,
+            han: 0,
+            rare_han: 0,
         };
         loop {
-            let c = text[i..].chars().next().expect("a character boundary");
-            let suspect = is_suspect(c);
+            let (code, next) = crate::chars::decode_at(text, i);
+            let c = char::from_u32(code).expect("a character");
+            let suspect = is_suspect_code(code);
             run.suspect |= suspect;
+            if is_han(c) {
+                run.han += 1;
+                run.rare_han += suspect as usize;
+            } else {
+                run.foreign |= suspect;
+            }
             run.wordy |= is_wordy(c);
             // The middle dot is Chinese punctuation (GB/T 15834), a bullet in lists.
             run.debris |=
                 (suspect && !is_han(c) && c != '·') || ('\u{2500}'..='\u{25A0}').contains(&c);
-            i += c.len_utf8();
+            i = next;
             let Some(&b) = bytes.get(i) else { break };
             let trail =
                 (b'@'..=b'~').contains(&b) && !c.is_ascii() && (c < '\u{2E80}' || c == '\u{FFFD}');
