@@ -321,3 +321,50 @@ fn a_jsonl_record_with_a_fifty_megabyte_field() {
     );
     assert_eq!(lines[1], r#"{"text":"台湾"}"#);
 }
+
+/// Runs `zhnorm args` with standard error on a terminal (util-linux `script` gives it one);
+/// what the terminal showed, or `None` where `script` is missing.
+fn on_a_terminal(args: &[&str]) -> Option<String> {
+    let command = std::iter::once(env!("CARGO_BIN_EXE_zhnorm"))
+        .chain(args.iter().copied())
+        .map(|a| format!("'{a}'"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let output = Command::new("script")
+        .args(["-qfec", &command, "/dev/null"])
+        .output()
+        .ok()?;
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Some(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+#[test]
+fn a_long_run_on_a_terminal_shows_progress_unless_quiet() {
+    // More than 200 inputs is a long run.
+    let dir = fresh_dir("progress");
+    let (tree, mirror) = (dir.join("tree"), dir.join("mirror"));
+    std::fs::create_dir_all(&tree).unwrap();
+    for i in 0..250 {
+        std::fs::write(tree.join(format!("{i}.txt")), TRAD).unwrap();
+    }
+    let Some(shown) = on_a_terminal(&["-o", arg(&mirror), arg(&tree)]) else {
+        eprintln!("skipped: no `script` to give zhnorm a terminal");
+        return;
+    };
+    // The bar counts bytes read against the total, and is cleared before the summary.
+    let total = format!("/{:.2} KiB", 250.0 * TRAD.len() as f64 / 1024.0);
+    assert!(shown.contains(&total), "{shown:?}");
+    assert!(shown.contains("eta"), "{shown:?}");
+    assert!(shown.contains("250 inputs"), "{shown:?}");
+    let quiet = on_a_terminal(&["-q", "-o", arg(&mirror), arg(&tree)]).unwrap();
+    assert_eq!(quiet, "");
+    // Not on a terminal (standard error is a pipe here): no bar, the summary only.
+    let piped = zhnorm(&["-o", arg(&mirror), arg(&tree)], "");
+    assert!(!stderr(&piped).contains("eta"), "{}", stderr(&piped));
+    assert!(stderr(&piped).contains("250 inputs"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
