@@ -295,6 +295,19 @@ fn an_entry_that_cannot_be_read_fails_alone() {
     assert!(err.contains("b.txt"), "{err}");
     assert!(err.contains("1 failed"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
+
+    // An entry that opens but fails as it is read (even for root, who may read any file
+    // whatever its mode): Linux's /proc/self/mem gives EIO at offset 0.
+    if Path::new("/proc/self/mem").exists() {
+        std::fs::remove_file(dir.join("b.txt")).unwrap();
+        std::os::unix::fs::symlink("/proc/self/mem", dir.join("b.txt")).unwrap();
+        let o = zhnorm(&["--follow", arg(&dir)], "");
+        assert_eq!(o.status.code(), Some(2));
+        assert_eq!(stdout(&o), format!("{TRAD_NORMALIZED}{TRAD_NORMALIZED}"));
+        let err = stderr(&o);
+        assert!(err.contains("b.txt: cannot read"), "{err}");
+        assert!(err.contains("1 failed"), "{err}");
+    }
 }
 
 #[test]
