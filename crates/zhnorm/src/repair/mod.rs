@@ -33,22 +33,30 @@ impl Stage for RepairStage {
         }
         // A repair can leave new runs behind (half a span undone, its neighbours joined),
         // which a second look judges afresh: look again until nothing changes, so that
-        // the stage is idempotent.
+        // the stage is idempotent. On garbage two layers can undo each other (`€` is the
+        // GBK reading of byte 80, which Latin-1 shows as U+0080): a text seen before ends
+        // the loop there, and that text, a member of the cycle, comes back the same.
+        let mut seen: Vec<String> = Vec::new();
         for _ in 0..MAX_PASSES {
             if !may_hold_mojibake(&text) {
                 break;
             }
-            match mojibake::repair(&text) {
-                Some(repaired) => text = Cow::Owned(repaired),
-                None => break,
+            let Some(repaired) = mojibake::repair(&text) else {
+                break;
+            };
+            if let Some(earlier) = seen.iter().position(|t| *t == repaired) {
+                return Cow::Owned(seen.swap_remove(earlier));
             }
+            seen.push(repaired.clone());
+            text = Cow::Owned(repaired);
         }
         text
     }
 }
 
-/// Passes of mojibake repair at most; real text settles in one or two.
-const MAX_PASSES: usize = 4;
+/// Passes of mojibake repair at most; real text settles in one or two, garbage built by
+/// a fuzzer has needed five.
+const MAX_PASSES: usize = 16;
 
 /// Whether any character of `text` is one mojibake is made of.
 fn may_hold_mojibake(text: &str) -> bool {
