@@ -47,6 +47,15 @@ fn bench(c: &mut Criterion) {
     group.bench_function("repair+pinyin+unicode+punct+space/clean", |b| {
         b.iter(|| stages.iter().map(|s| s.apply(&clean).len()).sum::<usize>())
     });
+    // Issue 4's measure: the three punctuation stages together on text they leave alone.
+    group.bench_function("unicode+punct+space/clean", |b| {
+        b.iter(|| {
+            stages[2..]
+                .iter()
+                .map(|s| s.apply(&clean).len())
+                .sum::<usize>()
+        })
+    });
     for stage in &stages {
         group.bench_function(format!("{}/clean", stage.name()), |b| {
             b.iter(|| stage.apply(&clean).len())

@@ -7,6 +7,7 @@
 
 use super::tables::{HAS_SIMPLIFIED_FORM, SIMPLIFIED_MARKS, TRADITIONAL_MARKS};
 use crate::chars::skip_ascii;
+use std::sync::LazyLock;
 
 /// The script of a text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -62,25 +63,55 @@ impl ScriptReport {
 
 /// Classifies `text` as Simplified, Traditional, mixed, unmarked or non-Chinese.
 pub fn classify(text: &str) -> ScriptReport {
-    let (mut han, mut kana, mut traditional, mut simplified) = (0usize, 0usize, 0usize, 0usize);
+    // Counts: Han, Traditional marks, Simplified marks, kana, in the bits of `class_of`.
+    let mut counts = [0usize; 4];
     let bytes = text.as_bytes();
     let mut i = skip_ascii(bytes, 0, bytes.len());
     while i < bytes.len() {
-        let (c, next) = crate::chars::decode_at(text, i);
-        let c = c as usize;
-        i = skip_ascii(bytes, next, bytes.len());
-        match c {
-            0x3040..=0x30FF | 0x31F0..=0x31FF => kana += 1,
-            0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x2_0000..=0x3_FFFF => {
-                han += 1;
-                traditional += has(&TRADITIONAL_MARKS, c) as usize;
-                simplified += has(&SIMPLIFIED_MARKS, c) as usize;
-            }
-            _ => {}
+        // Dense Chinese is a run of three-byte characters of U+3000–9FFF (leads E3–E9):
+        // each is one table lookup, without a return to the ASCII scan between them.
+        while let Some(&lead @ 0xE3..=0xE9) = bytes.get(i) {
+            let c = (lead as usize & 0x0F) << 12
+                | (bytes[i + 1] as usize & 0x3F) << 6
+                | (bytes[i + 2] as usize & 0x3F);
+            add(&mut counts, CLASSES[c - CLASSES_FIRST]);
+            i += 3;
         }
+        if i >= bytes.len() {
+            break;
+        }
+        if bytes[i] >= 0x80 {
+            let (c, next) = crate::chars::decode_at(text, i);
+            add(&mut counts, class_of(c as usize));
+            i = next;
+        }
+        i = skip_ascii(bytes, i, bytes.len());
     }
+    let [han, traditional, simplified, kana] = counts;
     from_counts(han, kana, traditional, simplified)
 }
+
+fn add(counts: &mut [usize; 4], class: u8) {
+    for (k, count) in counts.iter_mut().enumerate() {
+        *count += (class >> k & 1) as usize;
+    }
+}
+
+/// What `c` counts as: bit 0 Han, 1 a Traditional mark, 2 a Simplified mark, 3 kana.
+fn class_of(c: usize) -> u8 {
+    match c {
+        0x3040..=0x30FF | 0x31F0..=0x31FF => 8,
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x2_0000..=0x3_FFFF => {
+            1 | (has(&TRADITIONAL_MARKS, c) as u8) << 1 | (has(&SIMPLIFIED_MARKS, c) as u8) << 2
+        }
+        _ => 0,
+    }
+}
+
+/// `class_of` for U+3000–9FFF, what three-byte leads E3–E9 start, built on first use.
+static CLASSES: LazyLock<Vec<u8>> =
+    LazyLock::new(|| (CLASSES_FIRST..0xA000).map(class_of).collect());
+const CLASSES_FIRST: usize = 0x3000;
 
 fn from_counts(han: usize, kana: usize, traditional: usize, simplified: usize) -> ScriptReport {
     let marks = traditional + simplified;
@@ -123,6 +154,26 @@ mod tests {
         // 國 国 𠀀 豈(F900) 㐀 are Han; 〇 and the comma are not counted.
         assert_eq!((report.han, report.kana), (5, 2));
         assert_eq!((report.traditional, report.simplified), (1, 1));
+    }
+
+    #[test]
+    fn counts_as_character_by_character() {
+        // Every character of U+2F00–A0FF (the table's edges and beyond) and a few others,
+        // in dense runs and between ASCII, counted as `class_of` counts each alone.
+        let chars: Vec<char> = ('\u{2F00}'..='\u{A0FF}')
+            .chain(['豈', '𠀀', 'é', '\u{FFFD}', 'ｶ'])
+            .collect();
+        for text in [
+            chars.iter().collect::<String>(),
+            chars.iter().flat_map(|&c| [c, 'a']).collect(),
+        ] {
+            let mut counts = [0; 4];
+            for c in text.chars() {
+                add(&mut counts, class_of(c as usize));
+            }
+            let r = classify(&text);
+            assert_eq!([r.han, r.traditional, r.simplified, r.kana], counts);
+        }
     }
 
     #[test]
