@@ -104,9 +104,19 @@ impl Misread {
     /// Han, Private Use, Japanese kana and full-width forms.
     pub(crate) fn may_have_made(self, text: &str) -> bool {
         let double_byte = matches!(self, Misread::Gbk | Misread::Big5);
-        text.chars()
-            .filter(|c| !c.is_ascii())
-            .any(|c| (c >= '\u{2E80}') == double_byte || c == '€' || c == '\u{FFFD}')
+        let (mut made, mut all) = (0, 0);
+        for c in text.chars().filter(|c| !c.is_ascii()) {
+            all += 1;
+            made += ((c >= '\u{2E80}') == double_byte || c == '€' || c == '\u{FFFD}') as usize;
+        }
+        // A double-byte reading makes Han above all: a run where under a third of the
+        // characters could be its work (Latin-1 letters and symbols, with one `€`) is not
+        // a GBK or Big5 reading. (Checking that first spared encoding every such run.)
+        if double_byte {
+            made * 3 >= all && made > 0
+        } else {
+            made > 0
+        }
     }
 
     /// Whether this reading has a character for the pair `bytes`.
