@@ -37,11 +37,12 @@ impl Stage for RepairStage {
         // GBK reading of byte 80, which Latin-1 shows as U+0080): a text seen before ends
         // the loop there, and that text, a member of the cycle, comes back the same.
         let mut seen: Vec<String> = Vec::new();
+        let fills = mojibake::Fills::default();
         for _ in 0..MAX_PASSES {
             if !may_hold_mojibake(&text) {
                 break;
             }
-            let Some(repaired) = mojibake::repair(&text) else {
+            let Some(repaired) = mojibake::repair(&text, &fills) else {
                 break;
             };
             if let Some(earlier) = seen.iter().position(|t| *t == repaired) {

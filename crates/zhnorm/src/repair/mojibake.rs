@@ -10,6 +10,8 @@
 //! Work is span by span: a run of non-ASCII characters (mojibake never turns a UTF-8
 //! multibyte sequence into ASCII) is repaired where it reverses and left alone elsewhere.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -102,7 +104,7 @@ type Chain = Vec<usize>;
 /// any were, the text was garbled by that chain of layers, and the second pass tries the
 /// same chain on every other span with a small margin: that is what repairs a lone
 /// garbled character between digits (`2023Äê` → `2023年`) or in pinyin (`zhÇŽng`).
-pub(crate) fn repair(text: &str) -> Option<String> {
+pub(crate) fn repair(text: &str, fills: &Fills) -> Option<String> {
     let runs = runs(text);
     let mut fixed: Vec<Option<String>> = vec![None; runs.len()];
     // The chain each run was repaired by in the first pass, when that left it clean.
@@ -113,7 +115,7 @@ pub(crate) fn repair(text: &str) -> Option<String> {
         if !run.looks_garbled() {
             continue;
         }
-        if let Some((repaired, chain)) = repair_run(&text[run.start..run.end]) {
+        if let Some((repaired, chain)) = repair_run(&text[run.start..run.end], fills) {
             let id = match chains.iter().position(|c| *c == chain) {
                 Some(id) => id,
                 None => {
@@ -133,7 +135,7 @@ pub(crate) fn repair(text: &str) -> Option<String> {
     let repaired = fixed.iter().filter(|f| f.is_some()).count();
     let mut document_chains = chains;
     if document_chains.is_empty() {
-        document_chains.extend(layer_of_the_whole(text, &runs, wordy));
+        document_chains.extend(layer_of_the_whole(text, &runs, wordy, fills));
     } else if repaired * DOCUMENT_SHARE < wordy {
         document_chains.clear();
     }
@@ -143,7 +145,7 @@ pub(crate) fn repair(text: &str) -> Option<String> {
             if clean_by[k] == Some(id) {
                 continue;
             }
-            let Some(repaired) = apply_chain(&text[start..end], chain) else {
+            let Some(repaired) = apply_chain(&text[start..end], chain, fills) else {
                 continue;
             };
             let better = match &fixed[k] {
@@ -169,7 +171,7 @@ pub(crate) fn repair(text: &str) -> Option<String> {
 /// of Latin or box-drawing debris together clear twice the margin for all their
 /// characters together: a title of one-character words (`Ïà ¹Ø ÐÂ ÎÅ`) is evidence as a
 /// whole.
-fn layer_of_the_whole(text: &str, runs: &[Run], wordy: usize) -> Option<Chain> {
+fn layer_of_the_whole(text: &str, runs: &[Run], wordy: usize, fills: &Fills) -> Option<Chain> {
     let suspect: Vec<&str> = runs
         .iter()
         .filter(|run| run.debris)
@@ -184,7 +186,7 @@ fn layer_of_the_whole(text: &str, runs: &[Run], wordy: usize) -> Option<Chain> {
         .filter_map(|(i, &layer)| {
             let (mut gain, mut chars) = (0, 0);
             for run in &suspect {
-                if let Some((repaired, g)) = undo_layer(run, layer, Strictness::Confirmed) {
+                if let Some((repaired, g)) = undo_layer(run, layer, Strictness::Confirmed, fills) {
                     gain += g;
                     chars += repaired.chars().filter(|c| !c.is_ascii()).count();
                 }
@@ -294,11 +296,11 @@ fn runs(text: &str) -> Vec<Run> {
 /// ends in plain text. When one layer alone leaves nothing suspect, that is the answer,
 /// and the paths the other layers open are not followed: following them is most of the
 /// work, and the misreadings they start from look garbled themselves.
-fn repair_run(run: &str) -> Option<(String, Chain)> {
+fn repair_run(run: &str, fills: &Fills) -> Option<(String, Chain)> {
     let firsts: Vec<(usize, String)> = LAYERS
         .iter()
         .enumerate()
-        .filter_map(|(i, &layer)| Some((i, undo_layer(run, layer, Strictness::Alone)?.0)))
+        .filter_map(|(i, &layer)| Some((i, undo_layer(run, layer, Strictness::Alone, fills)?.0)))
         .collect();
     // U+FFFD a reading left stays where no byte could be recovered; it is not suspect here.
     let lost = |text: &str| text.chars().filter(|&c| c == '\u{FFFD}').count();
@@ -307,7 +309,7 @@ fn repair_run(run: &str) -> Option<(String, Chain)> {
         .filter(|(i, text)| {
             !text.chars().any(|c| is_suspect(c) && c != '\u{FFFD}')
                 && lost(text) <= lost(run)
-                && ends_in_text(text, &vec![*i])
+                && ends_in_text(text, &vec![*i], fills)
         })
         .min_by_key(|(_, text)| model::cost(text));
     if let Some((i, text)) = plain {
@@ -316,13 +318,13 @@ fn repair_run(run: &str) -> Option<(String, Chain)> {
     firsts
         .into_iter()
         .filter_map(|(i, first)| {
-            let repeated = undo_layer(&first, LAYERS[i], Strictness::Alone)
-                .map(|(second, _)| continue_path(second, vec![i, i]));
-            let greedy = continue_path(first, vec![i]);
+            let repeated = undo_layer(&first, LAYERS[i], Strictness::Alone, fills)
+                .map(|(second, _)| continue_path(second, vec![i, i], fills));
+            let greedy = continue_path(first, vec![i], fills);
             [Some(greedy), repeated]
                 .into_iter()
                 .flatten()
-                .filter(|(text, chain)| ends_in_text(text, chain))
+                .filter(|(text, chain)| ends_in_text(text, chain, fills))
                 .map(|(text, chain)| (model::cost(&text), text, chain))
                 .min_by_key(|(cost, _, _)| *cost)
         })
@@ -334,14 +336,14 @@ fn repair_run(run: &str) -> Option<(String, Chain)> {
 /// against Han out of a double-byte codec (see [`ends_foreign_against_han`]), and, at the
 /// deepest a path may go, nothing another layer would undo (a text garbled deeper than
 /// that is left as it is, rather than half repaired now and more on a second run).
-fn ends_in_text(text: &str, chain: &Chain) -> bool {
+fn ends_in_text(text: &str, chain: &Chain, fills: &Fills) -> bool {
     !text.chars().any(is_only_on_the_way)
         && !ends_foreign_against_han(text, chain)
         && (chain.len() < MAX_LAYERS
             || !text.chars().any(is_suspect)
             || LAYERS
                 .iter()
-                .all(|&layer| undo_layer(text, layer, Strictness::Alone).is_none()))
+                .all(|&layer| undo_layer(text, layer, Strictness::Alone, fills).is_none()))
 }
 
 /// Whether a path that ends in GBK or Big5 bytes decoded sets a Greek, Cyrillic or
@@ -356,13 +358,13 @@ fn ends_foreign_against_han(text: &str, chain: &Chain) -> bool {
 
 /// A path of layers continued greedily, up to [`MAX_LAYERS`], while the text still looks
 /// garbled.
-fn continue_path(mut text: String, mut chain: Chain) -> (String, Chain) {
+fn continue_path(mut text: String, mut chain: Chain, fills: &Fills) -> (String, Chain) {
     while chain.len() < MAX_LAYERS && still_garbled(&text) {
         let next = LAYERS
             .iter()
             .enumerate()
             .filter_map(|(j, &layer)| {
-                undo_layer(&text, layer, Strictness::Alone).map(|(t, gain)| (t, gain, j))
+                undo_layer(&text, layer, Strictness::Alone, fills).map(|(t, gain)| (t, gain, j))
             })
             .max_by_key(|(_, gain, _)| *gain);
         let Some((t, _, j)) = next else { break };
@@ -391,11 +393,11 @@ fn still_garbled(text: &str) -> bool {
 }
 
 /// A run undone by the text's chain of layers, as far as each layer gains anything.
-fn apply_chain(run: &str, chain: &Chain) -> Option<String> {
+fn apply_chain(run: &str, chain: &Chain, fills: &Fills) -> Option<String> {
     let mut text: Option<String> = None;
     for &i in chain {
         let current = text.as_deref().unwrap_or(run);
-        match undo_layer(current, LAYERS[i], Strictness::Confirmed) {
+        match undo_layer(current, LAYERS[i], Strictness::Confirmed, fills) {
             Some((next, _)) => text = Some(next),
             None => break,
         }
@@ -481,6 +483,7 @@ fn undo_layer(
     run: &str,
     (misread, original, evidence): (Misread, Original, Evidence),
     strictness: Strictness,
+    fills: &Fills,
 ) -> Option<(String, i64)> {
     if !misread.may_have_made(run) {
         return None;
@@ -505,7 +508,7 @@ fn undo_layer(
             i += 1;
             continue;
         }
-        fill_lost_bytes(&mut m, i..end, misread, original);
+        fill_lost_bytes(&mut m, i..end, (misread, original), fills);
         total += undo_pieces(&m, i..end, original, (evidence, strictness), Some(&mut out));
         i = end;
     }
@@ -538,8 +541,8 @@ const FILL_WINDOW: usize = 6;
 fn fill_lost_bytes(
     m: &mut Misreading,
     segment: Range<usize>,
-    misread: Misread,
-    original: Original,
+    (misread, original): (Misread, Original),
+    fills: &Fills,
 ) {
     let candidates = lost_bytes(misread, original);
     if candidates.is_empty() {
@@ -559,7 +562,7 @@ fn fill_lost_bytes(
             continue;
         }
         if m.starts[k + 1] - m.starts[k] == 2 {
-            fill_lost_pair(m, k, segment.clone(), original);
+            fill_lost_pair(m, k, segment.clone(), original, fills);
             continue;
         }
         if loses_pairs(misread, original) {
@@ -594,7 +597,13 @@ fn fill_lost_bytes(
 /// than any other: a guess among thousands is otherwise a plausible wrong character,
 /// and U+FFFD, which says that something was lost, stays. Candidates come cheapest
 /// first, so the search stops where even two pair bonuses could not come near the best.
-fn fill_lost_pair(m: &mut Misreading, k: usize, segment: Range<usize>, original: Original) {
+fn fill_lost_pair(
+    m: &mut Misreading,
+    k: usize,
+    segment: Range<usize>,
+    original: Original,
+    fills: &Fills,
+) {
     let prev = k
         .checked_sub(1)
         .filter(|&j| j >= segment.start)
@@ -603,29 +612,24 @@ fn fill_lost_pair(m: &mut Misreading, k: usize, segment: Range<usize>, original:
         .filter(|&j| j < segment.end)
         .and_then(|j| m.char_of(j, original));
     // The same neighbours come back often (common characters, and every run is undone
-    // several ways): each pair of them is weighed once per thread. A memo of a pure
-    // function, bounded: results are the same without it, only slower.
-    thread_local! {
-        static FILLS: std::cell::RefCell<PairFills> = Default::default();
-    }
-    let fill = FILLS.with_borrow_mut(|fills| {
-        if fills.len() > MAX_CACHED_FILLS {
-            fills.clear();
-        }
-        *fills
-            .entry((prev, next))
-            .or_insert_with(|| best_lost_pair(prev, next))
-    });
+    // several ways): each pair of them is weighed once per text.
+    let fill = *fills
+        .0
+        .borrow_mut()
+        .entry((prev, next))
+        .or_insert_with(|| best_lost_pair(prev, next));
     if let Some(pair) = fill {
         m.bytes[m.starts[k]..m.starts[k] + 2].copy_from_slice(&pair);
     }
 }
 
-/// The fill found between two neighbours.
-type PairFills = std::collections::HashMap<(Option<char>, Option<char>), Option<[u8; 2]>>;
+/// The fill found for a lost pair between two neighbours, remembered while one text is
+/// repaired.
+#[derive(Default)]
+pub(crate) struct Fills(RefCell<HashMap<Neighbours, Option<[u8; 2]>>>);
 
-/// Neighbour pairs remembered at most, per thread.
-const MAX_CACHED_FILLS: usize = 1 << 16;
+/// The characters before and after a lost pair, where there are.
+type Neighbours = (Option<char>, Option<char>);
 
 /// The GBK pair Big5 lost between `prev` and `next`, when one fits clearly best.
 fn best_lost_pair(prev: Option<char>, next: Option<char>) -> Option<[u8; 2]> {
@@ -915,6 +919,10 @@ const LEGACY_RARE_HAN: u32 = 2 * 22;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn repair(text: &str) -> Option<String> {
+        super::repair(text, &Fills::default())
+    }
 
     #[test]
     fn garbled_spans_are_repaired_and_the_rest_kept() {
