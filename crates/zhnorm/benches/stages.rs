@@ -78,6 +78,16 @@ fn bench(c: &mut Criterion) {
             b.iter(|| RepairStage.apply(&garbled).len())
         });
     }
+    // GBK read as Big5 loses about one character in six whole (one U+FFFD for a pair).
+    let gbk = encoding_rs::GBK.encode(&sample).0.into_owned();
+    let garbled = encoding_rs::BIG5
+        .decode_without_bom_handling(&gbk)
+        .0
+        .into_owned();
+    group.throughput(Throughput::Bytes(garbled.len() as u64));
+    group.bench_function("repair/gbk-read-as-big5", |b| {
+        b.iter(|| RepairStage.apply(&garbled).len())
+    });
     let injected = std::fs::read_to_string(format!(
         "{}/../../tests/golden/pinyin-injected.trad.txt",
         env!("CARGO_MANIFEST_DIR")
