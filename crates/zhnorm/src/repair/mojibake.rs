@@ -227,16 +227,21 @@ struct Run {
 }
 
 impl Run {
-    /// Whether the run is worth repairing on its own evidence: something foreign in it,
-    /// or rare Han dense enough to be a misreading (`鐨勫垵濮嬪寲`). A rare character in a
-    /// line of Chinese is only that, and weighing every reading of the whole line for
-    /// it was most of what `repair` spent on clean text.
+    /// Whether the run is worth repairing on its own evidence (see [`looks_garbled`]).
     fn looks_garbled(&self) -> bool {
-        self.foreign || (self.rare_han > 0 && self.rare_han * RARE_SHARE >= self.han)
+        looks_garbled(self.foreign, self.han, self.rare_han)
     }
 }
 
-/// A run of Han is garbled-looking when at least one in this many is rare.
+/// Whether text looks garbled: a suspect character in it that is not Han, or rare Han
+/// dense enough to be a misreading (`鐨勫垵濮嬪寲`). A rare character in a line of Chinese
+/// is only that, and weighing every reading of the whole line for it was most of what
+/// `repair` spent on clean text.
+fn looks_garbled(foreign: bool, han: usize, rare_han: usize) -> bool {
+    foreign || (rare_han > 0 && rare_han * RARE_SHARE >= han)
+}
+
+/// Han is garbled-looking when at least one in this many is rare.
 const RARE_SHARE: usize = 8;
 
 /// The runs that may hold mojibake: non-ASCII characters, with an ASCII character in
@@ -374,22 +379,19 @@ fn continue_path(mut text: String, mut chain: Chain, fills: &Fills) -> (String, 
     (text, chain)
 }
 
-/// Whether a text a layer was undone from still looks garbled: it holds a suspect
-/// character that is not Han, or rare Han are at least one in four of its Han (GBK
-/// mojibake, `鐨勫垵濮嬪寲`). Chinese text has a rare character here and there, and
-/// weighing every layer again over a whole line for it is most of the time repair takes.
+/// Whether a text a layer was undone from still looks garbled ([`looks_garbled`]).
 fn still_garbled(text: &str) -> bool {
-    let (mut han, mut rare) = (0, 0);
+    let (mut foreign, mut han, mut rare) = (false, 0, 0);
     for c in text.chars().filter(|c| !c.is_ascii()) {
         let suspect = is_suspect(c);
         if is_han(c) {
             han += 1;
             rare += suspect as usize;
-        } else if suspect {
-            return true;
+        } else {
+            foreign |= suspect;
         }
     }
-    rare > 0 && rare * 4 >= han
+    looks_garbled(foreign, han, rare)
 }
 
 /// A run undone by the text's chain of layers, as far as each layer gains anything.
@@ -425,15 +427,6 @@ struct Misreading {
     units: Vec<Unit>,
     bytes: Vec<u8>,
     starts: Vec<usize>,
-}
-
-impl Misreading {
-    /// What unit `j`'s bytes are in the original encoding, when that is one character.
-    fn char_of(&self, j: usize, original: Original) -> Option<char> {
-        let text = original.decode(&self.bytes[self.starts[j]..self.starts[j + 1]])?;
-        let mut chars = text.chars();
-        chars.next().filter(|_| chars.next().is_none())
-    }
 }
 
 /// What a lost byte is before it is filled: it decodes in no original encoding.
@@ -475,6 +468,13 @@ impl Misreading {
             bytes,
             starts,
         }
+    }
+
+    /// What unit `j`'s bytes are in the original encoding, when that is one character.
+    fn char_of(&self, j: usize, original: Original) -> Option<char> {
+        let text = original.decode(&self.bytes[self.starts[j]..self.starts[j + 1]])?;
+        let mut chars = text.chars();
+        chars.next().filter(|_| chars.next().is_none())
     }
 }
 
