@@ -64,25 +64,19 @@ pub(crate) static GBK_PAIRS_BIG5_LOSES: LazyLock<Vec<(char, [u8; 2])>> = LazyLoc
     pairs.into_iter().map(|(_, c, pair)| (c, pair)).collect()
 });
 
-static LEAD_BYTES: [u8; 126] = {
-    let mut bytes = [0u8; 126];
-    let mut i = 0;
-    while i < 126 {
-        bytes[i] = 0x81 + i as u8;
-        i += 1;
-    }
-    bytes
-};
+static LEAD_BYTES: [u8; 126] = bytes_from(0x81);
+static CONTINUATION_BYTES: [u8; 64] = bytes_from(0x80);
 
-static CONTINUATION_BYTES: [u8; 64] = {
-    let mut bytes = [0u8; 64];
+/// The `N` byte values from `first` up.
+const fn bytes_from<const N: usize>(first: u8) -> [u8; N] {
+    let mut bytes = [0u8; N];
     let mut i = 0;
-    while i < 64 {
-        bytes[i] = 0x80 + i as u8;
+    while i < N {
+        bytes[i] = first + i as u8;
         i += 1;
     }
     bytes
-};
+}
 
 /// windows-1252's characters for bytes 0x80–0x9F, sorted, with their bytes.
 static WINDOWS_1252_HIGH: LazyLock<Vec<(char, u8)>> = LazyLock::new(|| {

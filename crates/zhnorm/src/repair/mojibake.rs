@@ -470,8 +470,12 @@ impl Misreading {
         }
     }
 
-    /// What unit `j`'s bytes are in the original encoding, when that is one character.
-    fn char_of(&self, j: usize, original: Original) -> Option<char> {
+    /// What unit `j`'s bytes are in the original encoding, when `j` is in `segment` and
+    /// they are one character: the neighbour of a lost byte.
+    fn char_in(&self, j: usize, segment: &Range<usize>, original: Original) -> Option<char> {
+        if !segment.contains(&j) {
+            return None;
+        }
         let text = original.decode(&self.bytes[self.starts[j]..self.starts[j + 1]])?;
         let mut chars = text.chars();
         chars.next().filter(|_| chars.next().is_none())
@@ -606,11 +610,8 @@ fn fill_lost_pair(
 ) {
     let prev = k
         .checked_sub(1)
-        .filter(|&j| j >= segment.start)
-        .and_then(|j| m.char_of(j, original));
-    let next = Some(k + 1)
-        .filter(|&j| j < segment.end)
-        .and_then(|j| m.char_of(j, original));
+        .and_then(|j| m.char_in(j, &segment, original));
+    let next = m.char_in(k + 1, &segment, original);
     // The same neighbours come back often (common characters, and every run is undone
     // several ways): each pair of them is weighed once per text.
     let fill = *fills
@@ -661,11 +662,8 @@ fn fill_lost_lead(m: &mut Misreading, k: usize, segment: Range<usize>, original:
     let trail = m.bytes[m.starts[k + 1]];
     let prev = k
         .checked_sub(1)
-        .filter(|&j| j >= segment.start)
-        .and_then(|j| m.char_of(j, original));
-    let next = Some(k + 2)
-        .filter(|&j| j < segment.end)
-        .and_then(|j| m.char_of(j, original));
+        .and_then(|j| m.char_in(j, &segment, original));
+    let next = m.char_in(k + 2, &segment, original);
     let best = lost_bytes(m.misread, original)
         .iter()
         .filter(|&&lead| !m.misread.reads_pair([lead, trail]))
