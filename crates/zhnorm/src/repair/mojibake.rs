@@ -109,8 +109,10 @@ pub(crate) fn repair(text: &str, fills: &Fills) -> Option<String> {
     let mut fixed: Vec<Option<String>> = vec![None; runs.len()];
     // The chain each run was repaired by in the first pass, when that left it clean.
     let mut clean_by: Vec<Option<usize>> = vec![None; runs.len()];
-    // The chains of layers found, each one tried on every span in the second pass.
+    // The chains of layers found, each one tried on every span in the second pass, and
+    // how many runs each repaired.
     let mut chains: Vec<Chain> = Vec::new();
+    let mut votes: Vec<usize> = Vec::new();
     for (k, run) in runs.iter().enumerate() {
         if !run.looks_garbled() {
             continue;
@@ -120,9 +122,11 @@ pub(crate) fn repair(text: &str, fills: &Fills) -> Option<String> {
                 Some(id) => id,
                 None => {
                     chains.push(chain);
+                    votes.push(0);
                     chains.len() - 1
                 }
             };
+            votes[id] += 1;
             if !repaired.chars().any(is_suspect) {
                 clean_by[k] = Some(id);
             }
@@ -139,21 +143,37 @@ pub(crate) fn repair(text: &str, fills: &Fills) -> Option<String> {
     } else if repaired * DOCUMENT_SHARE < wordy {
         document_chains.clear();
     }
+    // The chains that repaired most runs are the text's: on each run the cheapest of
+    // their repairs is kept, and a chain that repaired fewer is tried only where none of
+    // them applies (a GBK page's `¨®` is `ó`, not the cheaper `車` its Big5 reading
+    // gives, although one span of the page looked like Big5).
+    let most = votes.iter().copied().max().unwrap_or(0);
+    let (leading, others): (Vec<usize>, Vec<usize>) =
+        (0..document_chains.len()).partition(|&id| votes.get(id).copied().unwrap_or(0) == most);
     for (k, &Run { start, end, .. }) in runs.iter().enumerate() {
-        for (id, chain) in document_chains.iter().enumerate() {
-            // Nothing is left for the chain that already made this run clean.
-            if clean_by[k] == Some(id) {
-                continue;
+        for group in [&leading, &others] {
+            let mut applied = false;
+            for &id in group {
+                // Nothing is left for the chain that already made this run clean.
+                if clean_by[k] == Some(id) {
+                    applied = true;
+                    continue;
+                }
+                let chain = &document_chains[id];
+                let Some(repaired) = apply_chain(&text[start..end], chain, fills) else {
+                    continue;
+                };
+                applied = true;
+                let better = match &fixed[k] {
+                    None => true,
+                    Some(so_far) => model::cost(&repaired) < model::cost(so_far),
+                };
+                if better {
+                    fixed[k] = Some(repaired);
+                }
             }
-            let Some(repaired) = apply_chain(&text[start..end], chain, fills) else {
-                continue;
-            };
-            let better = match &fixed[k] {
-                None => true,
-                Some(so_far) => model::cost(&repaired) < model::cost(so_far),
-            };
-            if better {
-                fixed[k] = Some(repaired);
+            if applied {
+                break;
             }
         }
     }
