@@ -151,3 +151,21 @@ fn a_ten_megabyte_line_of_parentheses() {
     // A million injected annotations on one line all go.
     assert_eq!(settled(&"國(guó)".repeat(1 << 20)), "国".repeat(1 << 20));
 }
+
+#[test]
+fn a_megabyte_of_two_character_lines_letter_spaced() {
+    // 130,000 lines of two Han characters with a space between: each is a short run that
+    // is joined only if the text writes it joined elsewhere (it was looked up by searching
+    // the whole text, once per line: eight seconds a megabyte).
+    let han: Vec<char> = ('\u{4E00}'..'\u{5A00}').collect();
+    let mut lines: Vec<String> = (0..130_000usize)
+        .map(|i| format!("{} {}", han[i * 7 % han.len()], han[i * 13 % han.len()]))
+        .collect();
+    let first = lines[0].replace(' ', "");
+    lines.push(format!("{first}是一个词"));
+    let text = lines.join("\n") + "\n";
+    let out = settled_by(&text, |t| zhnorm::SpaceStage.apply(t));
+    let mut out_lines = out.lines();
+    assert_eq!(out_lines.next(), Some(first.as_str()));
+    assert_eq!(out_lines.next(), Some(lines[1].as_str()));
+}

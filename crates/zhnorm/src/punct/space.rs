@@ -13,6 +13,7 @@
 //!   that two characters also meet elsewhere proves nothing in a long document.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -215,6 +216,10 @@ fn join_debris_spaces(text: &str) -> Cow<'_, str> {
         after(start).is_some_and(|c| is_han(c) && is_break(after(start + c.len_utf8())))
     };
     let mut remove: Vec<usize> = Vec::new();
+    // The words of two and three Han the text writes, gathered in one pass the first time
+    // a short run needs them (searching the text for each run was quadratic: a megabyte
+    // of two-character lines took eight seconds).
+    let mut written: Option<HashSet<u64>> = None;
     let mut i = 0;
     while i < candidates.len() {
         // A run of candidates joining single Han characters: `新 闻 推 荐`.
@@ -235,7 +240,11 @@ fn join_debris_spaces(text: &str) -> Cow<'_, str> {
                 .chain(candidates[i..=j].iter().filter_map(|&at| after(at + 1)))
                 .collect()
         };
-        if letter_spaced && (run_tokens >= LETTER_SPACED_RUN || text.contains(&joined())) {
+        let mut written_joined = || {
+            let words = written.get_or_insert_with(|| short_words(text));
+            words.contains(&word_key(joined().chars()))
+        };
+        if letter_spaced && (run_tokens >= LETTER_SPACED_RUN || written_joined()) {
             remove.extend_from_slice(&candidates[i..=j]);
         }
         i = j + 1;
@@ -247,6 +256,32 @@ fn join_debris_spaces(text: &str) -> Cow<'_, str> {
         text,
         remove.into_iter().map(|at| (at, at + 1, "")),
     ))
+}
+
+/// Every run of two or three Han characters in `text`, as [`word_key`]s.
+fn short_words(text: &str) -> HashSet<u64> {
+    let mut words = HashSet::new();
+    let (mut second_last, mut last) = (None, None);
+    for c in text.chars() {
+        if !is_han(c) {
+            (second_last, last) = (None, None);
+            continue;
+        }
+        if let Some(b) = last {
+            words.insert(word_key([b, c]));
+            if let Some(a) = second_last {
+                words.insert(word_key([a, b, c]));
+            }
+        }
+        (second_last, last) = (last, Some(c));
+    }
+    words
+}
+
+/// A word of up to three characters as one number: 21 bits each, and a leading 1 so that
+/// words of different lengths differ.
+fn word_key(chars: impl IntoIterator<Item = char>) -> u64 {
+    chars.into_iter().fold(1, |key, c| key << 21 | c as u64)
 }
 
 #[cfg(test)]
