@@ -13,8 +13,9 @@
 //!   that two characters also meet elsewhere proves nothing in a long document.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::HashMap;
 
+use aho_corasick::AhoCorasick;
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::chars::{is_han, replace_ranges, rewrite_lines, ByteSet};
@@ -215,14 +216,13 @@ fn join_debris_spaces(text: &str) -> Cow<'_, str> {
     let alone_after = |start: usize| {
         after(start).is_some_and(|c| is_han(c) && is_break(after(start + c.len_utf8())))
     };
+    // Runs of candidates joining single Han characters (`新 闻 推 荐`), as ranges of
+    // `candidates`; long ones are letter-spacing on sight, short ones only if the document
+    // writes their word joined somewhere.
     let mut remove: Vec<usize> = Vec::new();
-    // The words of two and three Han the text writes, gathered in one pass the first time
-    // a short run needs them (searching the text for each run was quadratic: a megabyte
-    // of two-character lines took eight seconds).
-    let mut written: Option<HashSet<u64>> = None;
+    let mut short: Vec<(std::ops::Range<usize>, String)> = Vec::new();
     let mut i = 0;
     while i < candidates.len() {
-        // A run of candidates joining single Han characters: `新 闻 推 荐`.
         let mut j = i;
         while j + 1 < candidates.len() {
             let next_char = after(candidates[j] + 1).map_or(0, char::len_utf8);
@@ -231,23 +231,45 @@ fn join_debris_spaces(text: &str) -> Cow<'_, str> {
             }
             j += 1;
         }
-        let run_tokens = j - i + 2;
-        let letter_spaced = alone_before(candidates[i]) && alone_after(candidates[j] + 1);
-        // Long runs are letter-spacing on sight; short ones if the document writes them joined.
-        let joined = || -> String {
-            before(candidates[i])
-                .into_iter()
-                .chain(candidates[i..=j].iter().filter_map(|&at| after(at + 1)))
-                .collect()
-        };
-        let mut written_joined = || {
-            let words = written.get_or_insert_with(|| short_words(text));
-            words.contains(&word_key(joined().chars()))
-        };
-        if letter_spaced && (run_tokens >= LETTER_SPACED_RUN || written_joined()) {
-            remove.extend_from_slice(&candidates[i..=j]);
+        if alone_before(candidates[i]) && alone_after(candidates[j] + 1) {
+            if j - i + 2 >= LETTER_SPACED_RUN {
+                remove.extend_from_slice(&candidates[i..=j]);
+            } else {
+                let word = before(candidates[i])
+                    .into_iter()
+                    .chain(candidates[i..=j].iter().filter_map(|&at| after(at + 1)))
+                    .collect();
+                short.push((i..j + 1, word));
+            }
         }
         i = j + 1;
+    }
+    if !short.is_empty() {
+        // One pass over the text for every short word at once (searching the text once per
+        // run was quadratic: a megabyte of two-character lines took eight seconds). A word
+        // of Han found anywhere is written joined: its letter-spaced form holds spaces.
+        let mut ids: HashMap<&str, usize> = HashMap::new();
+        for (_, word) in &short {
+            let next = ids.len();
+            ids.entry(word).or_insert(next);
+        }
+        let mut words: Vec<&str> = vec![""; ids.len()];
+        for (&word, &id) in &ids {
+            words[id] = word;
+        }
+        let mut written = vec![false; words.len()];
+        // An automaton too big to build (never seen) leaves the spaces where they are.
+        if let Ok(automaton) = AhoCorasick::new(&words) {
+            for found in automaton.find_overlapping_iter(text) {
+                written[found.pattern().as_usize()] = true;
+            }
+        }
+        for (run, word) in &short {
+            if written[ids[word.as_str()]] {
+                remove.extend_from_slice(&candidates[run.clone()]);
+            }
+        }
+        remove.sort_unstable();
     }
     if remove.is_empty() {
         return Cow::Borrowed(text);
@@ -256,32 +278,6 @@ fn join_debris_spaces(text: &str) -> Cow<'_, str> {
         text,
         remove.into_iter().map(|at| (at, at + 1, "")),
     ))
-}
-
-/// Every run of two or three Han characters in `text`, as [`word_key`]s.
-fn short_words(text: &str) -> HashSet<u64> {
-    let mut words = HashSet::new();
-    let (mut second_last, mut last) = (None, None);
-    for c in text.chars() {
-        if !is_han(c) {
-            (second_last, last) = (None, None);
-            continue;
-        }
-        if let Some(b) = last {
-            words.insert(word_key([b, c]));
-            if let Some(a) = second_last {
-                words.insert(word_key([a, b, c]));
-            }
-        }
-        (second_last, last) = (last, Some(c));
-    }
-    words
-}
-
-/// A word of up to three characters as one number: 21 bits each, and a leading 1 so that
-/// words of different lengths differ.
-fn word_key(chars: impl IntoIterator<Item = char>) -> u64 {
-    chars.into_iter().fold(1, |key, c| key << 21 | c as u64)
 }
 
 #[cfg(test)]
