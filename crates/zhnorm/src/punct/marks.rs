@@ -20,7 +20,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::space::{is_debris_at, is_unicode_space};
 use super::PunctMode;
-use crate::chars::{is_cjk_closing, is_han, is_kana, ByteSet};
+use crate::chars::{is_cjk_closing, is_han, is_kana, skip_ascii, ByteSet};
 use crate::pipeline::Stage;
 
 /// The `punct` stage in one mode.
@@ -99,12 +99,33 @@ fn fold_for_search(text: &str) -> Option<String> {
 // cjk, tw, hk
 
 /// Where a quick byte scan from `from` (a character boundary) first finds something the
-/// context rules could change.
+/// context rules could change. Only lines holding non-ASCII are read: the rules need Han
+/// or a full-width mark in the line, and most lines of mixed documents (markup, code,
+/// English) have neither.
 fn first_trigger(text: &str, from: usize) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut i = from;
+    loop {
+        let non_ascii = skip_ascii(bytes, i, bytes.len());
+        if non_ascii == bytes.len() {
+            return None;
+        }
+        let start = memchr::memrchr(b'\n', &bytes[i..non_ascii]).map_or(i, |k| i + k + 1);
+        let end = memchr::memchr(b'\n', &bytes[non_ascii..])
+            .map_or(bytes.len(), |k| non_ascii + k + 1);
+        if let Some(at) = trigger_in(text, start, end) {
+            return Some(at);
+        }
+        i = end;
+    }
+}
+
+/// The first byte of `text[from..end]` (a line or more) where a context rule could apply.
+fn trigger_in(text: &str, from: usize, end: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = from;
     // Lead bytes and ASCII are never continuation bytes: a match is at a character start.
-    while let Some(at) = MAY_TRIGGER.find(bytes, i) {
+    while let Some(at) = MAY_TRIGGER.find(&bytes[..end], i) {
         i = at;
         let b = bytes[i];
         match b {
