@@ -42,6 +42,23 @@ pub(crate) fn skip_ascii(bytes: &[u8], mut p: usize, end: usize) -> usize {
     p
 }
 
+/// The first byte at or after `p` (and before `end`) that is ASCII, or `end`.
+#[inline(always)]
+pub(crate) fn skip_non_ascii(bytes: &[u8], mut p: usize, end: usize) -> usize {
+    while p + 8 <= end {
+        let word = u64::from_le_bytes(bytes[p..p + 8].try_into().expect("8 bytes"));
+        let low = !word & 0x8080_8080_8080_8080;
+        if low != 0 {
+            return p + (low.trailing_zeros() / 8) as usize;
+        }
+        p += 8;
+    }
+    while p < end && bytes[p] >= 0x80 {
+        p += 1;
+    }
+    p
+}
+
 /// The code point of the character at byte `i` of `text` (a character boundary), and
 /// where the next one starts. Three-byte sequences, nearly all of Chinese, are decoded
 /// here without the checks `chars()` makes: `text` is UTF-8 already.
@@ -120,7 +137,7 @@ impl ByteSet {
 /// at or after `from`; a line is passed with its LF. Borrowed when no line changes.
 pub(crate) fn rewrite_lines<'a>(
     text: &'a str,
-    next: impl Fn(&str, usize) -> Option<usize>,
+    mut next: impl FnMut(&str, usize) -> Option<usize>,
     fix: impl Fn(&str) -> String,
 ) -> Cow<'a, str> {
     let bytes = text.as_bytes();

@@ -111,8 +111,8 @@ fn first_trigger(text: &str, from: usize) -> Option<usize> {
             return None;
         }
         let start = memchr::memrchr(b'\n', &bytes[i..non_ascii]).map_or(i, |k| i + k + 1);
-        let end = memchr::memchr(b'\n', &bytes[non_ascii..])
-            .map_or(bytes.len(), |k| non_ascii + k + 1);
+        let end =
+            memchr::memchr(b'\n', &bytes[non_ascii..]).map_or(bytes.len(), |k| non_ascii + k + 1);
         if let Some(at) = trigger_in(text, start, end) {
             return Some(at);
         }

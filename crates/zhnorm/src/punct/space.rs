@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use aho_corasick::AhoCorasick;
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::chars::{is_han, replace_ranges, rewrite_lines, ByteSet};
+use crate::chars::{is_han, replace_ranges, rewrite_lines, skip_ascii, skip_non_ascii, ByteSet};
 use crate::pipeline::Stage;
 
 /// The `space` stage.
@@ -48,31 +48,58 @@ impl Stage for SpaceStage {
     }
 }
 
-/// Bytes at which a rule other than the Han–space–Han one may apply: controls (CR
-/// included), a line end that may follow a trailing blank, and the lead bytes of the
-/// Unicode spaces and invisible characters (U+0080–00BF, U+1680, U+2000–206F, U+FEFF).
+/// Bytes at which a rule other than the Han–space–Han one or the trailing-blank one may
+/// apply: controls (CR included) and the lead bytes of the Unicode spaces and invisible
+/// characters (U+0080–00BF, U+1680, U+2000–206F, U+FEFF).
 const MAY_NEED_CLEANING: ByteSet = ByteSet::new(
     &[0x7F, 0xC2, 0xE1, 0xE2, 0xEF],
-    &[(0x00, 0x08), (0x0A, 0x1F)],
+    &[(0x00, 0x08), (0x0B, 0x1F)],
 );
 
-/// The first byte at or after `from` where a line needs cleaning, found by a quick
-/// read-only scan.
-fn first_to_clean(text: &str, from: usize) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let mut i = from;
-    while let Some(at) = MAY_NEED_CLEANING.find(bytes, i) {
-        let needs = match bytes[at] {
-            b'\n' => at > 0 && matches!(bytes[at - 1], b' ' | b'\t'),
-            0xC2 | 0xE1 | 0xE2 | 0xEF => is_unusual_space_at(bytes, at),
-            _ => true,
-        };
-        if needs {
-            return Some(at);
+/// Finds where lines need cleaning, front to back: blanks before a line end are searched
+/// apart (a two-byte search, where a byte scan would stop at every line end), and the
+/// next of each kind remembered.
+#[derive(Default)]
+struct ToClean {
+    /// The next space and the next tab before an LF, once searched for (`Some(None)`: none
+    /// is left).
+    trailing: [Option<Option<usize>>; 2],
+}
+
+impl ToClean {
+    /// The first byte at or after `from` where a line needs cleaning.
+    fn next(&mut self, text: &str, from: usize) -> Option<usize> {
+        let bytes = text.as_bytes();
+        let mut trailing: Option<usize> = None;
+        for (found, blank) in self.trailing.iter_mut().zip([b" \n", b"\t\n"]) {
+            if found.is_some_and(|at| at.is_some_and(|at| at < from)) {
+                *found = None;
+            }
+            let at = *found.get_or_insert_with(|| {
+                memchr::memmem::find(&bytes[from..], blank).map(|k| from + k)
+            });
+            trailing = match (trailing, at) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
         }
-        i = at + 1;
+        let end = trailing.unwrap_or(bytes.len());
+        let mut i = from;
+        while let Some(at) = MAY_NEED_CLEANING.find(&bytes[..end], i) {
+            let needs = match bytes[at] {
+                0xC2 | 0xE1 | 0xE2 | 0xEF => is_unusual_space_at(bytes, at),
+                _ => true,
+            };
+            if needs {
+                return Some(at);
+            }
+            i = at + 1;
+        }
+        trailing.or_else(|| {
+            (matches!(bytes.last(), Some(b' ' | b'\t')) && bytes.len() > from)
+                .then(|| bytes.len() - 1)
+        })
     }
-    (matches!(bytes.last(), Some(b' ' | b'\t')) && bytes.len() > from).then(|| bytes.len() - 1)
 }
 
 /// Whether the character starting at `at` (a lead byte C2, E1, E2 or EF) is one
@@ -140,7 +167,8 @@ pub(crate) fn is_unicode_space(c: char) -> bool {
 /// Every rule but the Han–space–Han one; only the lines that need it are rebuilt (a CR
 /// inside one ends a line too, which `clean_chars` handles).
 fn clean_lines(text: &str) -> Cow<'_, str> {
-    rewrite_lines(text, first_to_clean, clean_chars)
+    let mut to_clean = ToClean::default();
+    rewrite_lines(text, |text, from| to_clean.next(text, from), clean_chars)
 }
 
 /// Every rule but the Han–space–Han one, line by line.
@@ -199,12 +227,22 @@ fn push_clean(out: &mut String, c: char, keep_zwj: bool) {
 fn join_debris_spaces(text: &str) -> Cow<'_, str> {
     let before = |at: usize| text[..at].chars().next_back();
     let after = |at: usize| text[at..].chars().next();
-    // Candidate spaces: one ASCII space with a Han character on each side.
+    // Candidate spaces: one ASCII space with a Han character on each side, found at the
+    // ends of runs of non-ASCII bytes (far fewer than the spaces of a mixed document).
     let bytes = text.as_bytes();
-    let candidates: Vec<usize> = memchr::memchr_iter(b' ', bytes)
-        .filter(|&at| at > 0 && bytes[at - 1] >= 0x80 && bytes.get(at + 1) >= Some(&0x80))
-        .filter(|&at| before(at).is_some_and(is_han) && after(at + 1).is_some_and(is_han))
-        .collect();
+    let mut candidates: Vec<usize> = Vec::new();
+    let mut p = skip_ascii(bytes, 0, bytes.len());
+    while p < bytes.len() {
+        let at = skip_non_ascii(bytes, p, bytes.len());
+        if bytes.get(at) == Some(&b' ')
+            && bytes.get(at + 1) >= Some(&0x80)
+            && before(at).is_some_and(is_han)
+            && after(at + 1).is_some_and(is_han)
+        {
+            candidates.push(at);
+        }
+        p = skip_ascii(bytes, at, bytes.len());
+    }
     if candidates.is_empty() {
         return Cow::Borrowed(text);
     }
@@ -310,6 +348,16 @@ mod tests {
             apply("\u{3000}\u{3000}段首缩进"),
             "\u{3000}\u{3000}段首缩进"
         );
+    }
+
+    #[test]
+    fn finds_every_trailing_blank_whichever_kind_comes_first() {
+        assert_eq!(
+            apply("a\t\nb \nc\u{A0}\nd \t\ne\t \nf\n\ng \u{3}\nh "),
+            "a\nb\nc\nd\ne\nf\n\ng\nh"
+        );
+        assert_eq!(apply("x \n\u{200B}y\t\n"), "x\ny\n");
+        assert!(matches!(apply("a b\n\tc\n"), Cow::Borrowed(_)));
     }
 
     #[test]
