@@ -62,13 +62,18 @@ const MAX_PASSES: usize = 16;
 /// Whether any character of `text` is one mojibake is made of.
 fn may_hold_mojibake(text: &str) -> bool {
     let bytes = text.as_bytes();
-    let mut i = crate::chars::skip_ascii(bytes, 0, bytes.len());
+    let classes = mojibake::Classes::get();
+    let mut i = 0;
     while i < bytes.len() {
+        if bytes[i] < 0x80 {
+            i = crate::chars::skip_ascii(bytes, i, bytes.len());
+            continue;
+        }
         let (c, next) = crate::chars::decode_at(text, i);
-        if mojibake::is_suspect_code(c) {
+        if classes.of(c) & mojibake::SUSPECT != 0 {
             return true;
         }
-        i = crate::chars::skip_ascii(bytes, next, bytes.len());
+        i = next;
     }
     false
 }

@@ -76,19 +76,58 @@ pub(crate) fn is_suspect(c: char) -> bool {
     }
 }
 
-/// [`is_suspect`] for a code point, through a bit per BMP character built on first use:
-/// the test every character of clean text gets.
-pub(crate) fn is_suspect_code(c: u32) -> bool {
-    static SUSPECT_BMP: LazyLock<Vec<u64>> = LazyLock::new(|| {
-        let mut bits = vec![0u64; 0x10000 / 64];
-        for (u, c) in (0..0x10000u32).filter_map(|u| Some((u, char::from_u32(u)?))) {
-            bits[u as usize / 64] |= (is_suspect(c) as u64) << (u % 64);
+/// What [`runs`] and the scan of clean text ask of a character, a byte per BMP character
+/// built on first use (one load per character of clean text). Fetched once per scan.
+#[derive(Clone, Copy)]
+pub(crate) struct Classes(&'static [u8]);
+
+/// [`is_suspect`].
+pub(crate) const SUSPECT: u8 = 1;
+/// [`is_han`].
+const HAN: u8 = 2;
+/// [`is_wordy`].
+const WORDY: u8 = 4;
+/// Makes its run debris: suspect but not Han (the middle dot, Chinese punctuation, aside),
+/// or box drawing.
+const DEBRIS: u8 = 8;
+/// May be followed in its run by an ASCII trail byte: a double-byte reading can lose the
+/// lead of a pair before such a character (non-ASCII below U+2E80, or U+FFFD).
+const BEFORE_TRAIL: u8 = 16;
+
+fn classes_of(c: char) -> u8 {
+    let suspect = is_suspect(c);
+    let han = is_han(c);
+    let debris = (suspect && !han && c != '·') || ('\u{2500}'..='\u{25A0}').contains(&c);
+    let before_trail = !c.is_ascii() && (c < '\u{2E80}' || c == '\u{FFFD}');
+    [
+        (suspect, SUSPECT),
+        (han, HAN),
+        (is_wordy(c), WORDY),
+        (debris, DEBRIS),
+        (before_trail, BEFORE_TRAIL),
+    ]
+    .into_iter()
+    .filter(|&(holds, _)| holds)
+    .fold(0, |classes, (_, class)| classes | class)
+}
+
+impl Classes {
+    pub(crate) fn get() -> Classes {
+        static BMP: LazyLock<Vec<u8>> = LazyLock::new(|| {
+            (0..0x10000u32)
+                .map(|u| char::from_u32(u).map_or(0, classes_of))
+                .collect()
+        });
+        Classes(&BMP)
+    }
+
+    /// The classes of a code point.
+    #[inline]
+    pub(crate) fn of(self, c: u32) -> u8 {
+        match self.0.get(c as usize) {
+            Some(&classes) => classes,
+            None => char::from_u32(c).map_or(0, classes_of),
         }
-        bits
-    });
-    match SUSPECT_BMP.get(c as usize / 64) {
-        Some(word) => word >> (c % 64) & 1 == 1,
-        None => char::from_u32(c).is_some_and(is_suspect),
     }
 }
 
@@ -272,6 +311,7 @@ const RARE_SHARE: usize = 8;
 fn runs(text: &str) -> Vec<Run> {
     let bytes = text.as_bytes();
     let mut runs = Vec::new();
+    let classes = Classes::get();
     let mut i = crate::chars::skip_ascii(bytes, 0, bytes.len());
     while i < bytes.len() {
         let mut run = Run {
@@ -286,23 +326,20 @@ fn runs(text: &str) -> Vec<Run> {
         };
         loop {
             let (code, next) = crate::chars::decode_at(text, i);
-            let c = char::from_u32(code).expect("a character");
-            let suspect = is_suspect_code(code);
+            let class = classes.of(code);
+            let suspect = class & SUSPECT != 0;
             run.suspect |= suspect;
-            if is_han(c) {
+            if class & HAN != 0 {
                 run.han += 1;
                 run.rare_han += suspect as usize;
             } else {
                 run.foreign |= suspect;
             }
-            run.wordy |= is_wordy(c);
-            // The middle dot is Chinese punctuation (GB/T 15834), a bullet in lists.
-            run.debris |=
-                (suspect && !is_han(c) && c != '·') || ('\u{2500}'..='\u{25A0}').contains(&c);
+            run.wordy |= class & WORDY != 0;
+            run.debris |= class & DEBRIS != 0;
             i = next;
             let Some(&b) = bytes.get(i) else { break };
-            let trail =
-                (b'@'..=b'~').contains(&b) && !c.is_ascii() && (c < '\u{2E80}' || c == '\u{FFFD}');
+            let trail = (b'@'..=b'~').contains(&b) && class & BEFORE_TRAIL != 0;
             if b < 0x80 && !trail {
                 break;
             }

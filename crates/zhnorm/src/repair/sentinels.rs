@@ -10,8 +10,11 @@ const CYCLE: [char; 3] = ['锟', '斤', '拷'];
 const MIN_FILL: usize = 3;
 
 /// Whether `text` may hold a sentinel (a cheap test before [`replace`]).
+/// Substring searches: `contains('锟')` would look for the last byte of `锟`, which ends
+/// one Chinese character in sixty-four.
 pub(crate) fn may_hold(text: &str) -> bool {
-    text.contains('锟') || text.contains("烫烫烫") || text.contains("屯屯屯")
+    let find = |needle: &str| memchr::memmem::find(text.as_bytes(), needle.as_bytes()).is_some();
+    find("锟") || find("烫烫烫") || find("屯屯屯")
 }
 
 /// `text` with sentinels replaced, and how many U+FFFD they became; `None` when none.
