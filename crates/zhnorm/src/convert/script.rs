@@ -63,8 +63,10 @@ impl ScriptReport {
 
 /// Classifies `text` as Simplified, Traditional, mixed, unmarked or non-Chinese.
 pub fn classify(text: &str) -> ScriptReport {
-    // Counts: Han, Traditional marks, Simplified marks, kana, in the bits of `class_of`.
-    let mut counts = [0usize; 4];
+    // How many characters of each class (the bits of `class_of`) there are: one increment
+    // per character, the counts read from the classes afterwards.
+    let mut by_class = [0usize; 16];
+    let classes: &[u8] = &CLASSES;
     let bytes = text.as_bytes();
     let mut i = skip_ascii(bytes, 0, bytes.len());
     while i < bytes.len() {
@@ -74,7 +76,7 @@ pub fn classify(text: &str) -> ScriptReport {
             let c = (lead as usize & 0x0F) << 12
                 | (bytes[i + 1] as usize & 0x3F) << 6
                 | (bytes[i + 2] as usize & 0x3F);
-            add(&mut counts, CLASSES[c - CLASSES_FIRST]);
+            by_class[classes[c - CLASSES_FIRST] as usize & 15] += 1;
             i += 3;
         }
         if i >= bytes.len() {
@@ -82,19 +84,18 @@ pub fn classify(text: &str) -> ScriptReport {
         }
         if bytes[i] >= 0x80 {
             let (c, next) = crate::chars::decode_at(text, i);
-            add(&mut counts, class_of(c as usize));
+            by_class[class_of(c as usize) as usize & 15] += 1;
             i = next;
         }
         i = skip_ascii(bytes, i, bytes.len());
     }
-    let [han, traditional, simplified, kana] = counts;
-    from_counts(han, kana, traditional, simplified)
-}
-
-fn add(counts: &mut [usize; 4], class: u8) {
-    for (k, count) in counts.iter_mut().enumerate() {
-        *count += (class >> k & 1) as usize;
-    }
+    let count = |bit: usize| -> usize {
+        (0..16)
+            .filter(|class| class >> bit & 1 == 1)
+            .map(|class| by_class[class])
+            .sum()
+    };
+    from_counts(count(0), count(3), count(1), count(2))
 }
 
 /// What `c` counts as: bit 0 Han, 1 a Traditional mark, 2 a Simplified mark, 3 kana.
@@ -169,7 +170,10 @@ mod tests {
         ] {
             let mut counts = [0; 4];
             for c in text.chars() {
-                add(&mut counts, class_of(c as usize));
+                let class = class_of(c as usize);
+                for (bit, count) in counts.iter_mut().enumerate() {
+                    *count += (class >> bit & 1) as usize;
+                }
             }
             let r = classify(&text);
             assert_eq!([r.han, r.traditional, r.simplified, r.kana], counts);
