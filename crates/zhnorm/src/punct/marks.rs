@@ -296,13 +296,7 @@ impl Line {
         // and a no-break space would look unlike the space it becomes: `space` removes the
         // one and plains the other anyway. A ZWJ stays where it may join emoji.
         let mut shown: Vec<char> = line.chars().collect();
-        // Controls, C1, NBSP and the other spaces, zero-width characters: rare, and
-        // looked at closely only where present.
-        let special = |c: char| {
-            matches!(c as u32, 0..=8 | 0x0B | 0x0C | 0x0E..=0x1F | 0x7F..=0xA0 | 0x1680
-                | 0x2000..=0x2060 | 0xFEFF)
-        };
-        let has_special = shown.iter().any(|&c| special(c));
+        let has_special = shown.iter().any(|&c| may_be_debris_or_space(c));
         if has_special && (0..shown.len()).any(|k| is_debris_at(&shown, k)) {
             shown = (0..shown.len())
                 .filter(|&k| !is_debris_at(&shown, k))
@@ -846,6 +840,13 @@ fn protected_spans(chars: &[char]) -> Vec<bool> {
     protected
 }
 
+/// Controls, C1, NBSP and the other spaces, zero-width characters: rare, and looked at
+/// closely only where present (not `“”—…`, which most lines of Chinese hold).
+fn may_be_debris_or_space(c: char) -> bool {
+    matches!(c as u32, 0..=8 | 0x0B | 0x0C | 0x0E..=0x1F | 0x7F..=0xA0 | 0x1680
+        | 0x2000..=0x200D | 0x202F | 0x205F | 0x2060 | 0xFEFF)
+}
+
 /// A command synopsis (`cp [选项]... 来源...`): its dots are syntax.
 fn is_synopsis(line: &str) -> bool {
     line.contains("]...") || line.contains("] ...") || {
@@ -868,6 +869,15 @@ mod tests {
 
     fn tw(s: &str) -> String {
         PunctStage::new(PunctMode::Tw).apply(s).into_owned()
+    }
+
+    #[test]
+    fn the_quick_test_for_debris_and_spaces_misses_none() {
+        for c in ('\0'..='\u{FFFF}').filter(|&c| c != '\r') {
+            if is_debris_at(&[c], 0) || is_unicode_space(c) {
+                assert!(may_be_debris_or_space(c), "{c:?}");
+            }
+        }
     }
 
     #[test]
