@@ -448,6 +448,12 @@ impl Line {
         let mut doubles: Vec<usize> = (0..n)
             .filter(|&i| self.chars[i] == '"' && !self.protected[i])
             .collect();
+        // A quote whose pair is on another line, next to markup, code or a URL, quotes
+        // that (`放置"<code>exec`, `</code>"安装`): which side it closes is not known here.
+        let quotes_code = |i: usize| {
+            i.checked_sub(1).is_some_and(|j| self.protected[j])
+                || self.protected.get(i + 1).copied().unwrap_or(false)
+        };
         if doubles.len() % 2 == 1 {
             let first = doubles[0];
             if self.chars[..first].iter().all(|c| c.is_whitespace())
@@ -455,7 +461,7 @@ impl Line {
                     .at(first + 1)
                     .is_none_or(|c| !c.is_alphanumeric() && !is_han(c))
             {
-                if self.chinese_after(first) {
+                if self.chinese_after(first) && !quotes_code(first) {
                     out[first] = Some(quotes[0][1]);
                 }
                 doubles.remove(0);
@@ -519,7 +525,7 @@ impl Line {
             }
         }
         // A quote opened here and closed on a later line: judged after every pair.
-        if let Some(last) = unpaired {
+        if let Some(last) = unpaired.filter(|&last| !quotes_code(last)) {
             if self.at(last + 1).is_some_and(is_han) || self.chinese_before(last, true, &out) {
                 out[last] = Some(quotes[0][0]);
             }
@@ -789,6 +795,23 @@ fn protected_spans(chars: &[char]) -> Vec<bool> {
             .iter_mut()
             .for_each(|p| *p = true);
     }
+    // Markup tags (`<meta content="关键词, 图表">`, `<!ENTITY label "标签">`): their
+    // quotes and commas are syntax. A tag left open runs to the end of the line.
+    let mut i = 0;
+    while let Some(lt) = (i..n).find(|&k| chars[k] == '<') {
+        let opens_tag = chars
+            .get(lt + 1)
+            .is_some_and(|&c| c.is_ascii_alphabetic() || matches!(c, '/' | '!' | '?'));
+        if !opens_tag {
+            i = lt + 1;
+            continue;
+        }
+        let end = (lt + 1..n)
+            .find(|&k| chars[k] == '>')
+            .map_or(n, |gt| gt + 1);
+        protected[lt..end].iter_mut().for_each(|p| *p = true);
+        i = end;
+    }
     // Runs of ASCII that are URLs, addresses or paths.
     let mut i = 0;
     while i < n {
@@ -878,6 +901,26 @@ mod tests {
                 assert!(may_be_debris_or_space(c), "{c:?}");
             }
         }
+    }
+
+    #[test]
+    fn markup_is_code_and_so_are_quotes_that_wrap_it() {
+        // Found on Debian's HTML documentation: attribute quotes became `“”`, and keyword
+        // lists lost their commas.
+        for kept in [
+            r#"<meta itemprop="keywords" content="图片, 固定选项">"#,
+            r#"<!ENTITY tagMenu.label "标签">"#,
+            r#"<link rel="prev" href="ch12.html" title="章 12. 编程"/>"#,
+            r#"在里面放置"<code class="literal">exec /usr/bin/zsh -i"#,
+        ] {
+            assert_eq!(cjk(kept), kept);
+        }
+        assert_eq!(
+            cjk(r#"less</code>"安装<b>less</b>软件包后,它可以"#),
+            r#"less</code>"安装<b>less</b>软件包后，它可以"#
+        );
+        assert_eq!(cjk(r#"他说"你好"<br/>"#), r#"他说“你好”<br/>"#);
+        assert_eq!(cjk("如果 a<b 并且 c>d,就"), "如果 a<b 并且 c>d，就");
     }
 
     #[test]
