@@ -82,6 +82,9 @@ fn short_snippets_of_real_lines() {
     }
     let share = wrong.len() as f64 / total as f64;
     eprintln!("{} of {total} snippets misread", wrong.len());
+    for w in &wrong {
+        eprintln!("  {w}");
+    }
     assert!(
         share < 0.002,
         "{} of {total} snippets misread, e.g.\n{}",

@@ -169,7 +169,7 @@ fn real_lines_garbled_every_way_are_repaired() {
         "lossless classes {:.2}%",
         100.0 * lossless
     );
-    assert!(lossy >= 0.38, "lossy classes {:.2}%", 100.0 * lossy);
+    assert!(lossy >= 0.42, "lossy classes {:.2}%", 100.0 * lossy);
 }
 
 /// What users meet: a whole file garbled one way, repaired as a whole, where the spans
@@ -214,7 +214,7 @@ fn whole_documents_garbled_every_way_are_repaired() {
     let share = right as f64 / total as f64;
     eprintln!("{}", report.join("\n"));
     eprintln!("whole documents: {:.2}% of {total} lines", 100.0 * share);
-    assert!(share >= 0.81, "whole documents {:.2}%", 100.0 * share);
+    assert!(share >= 0.82, "whole documents {:.2}%", 100.0 * share);
 }
 
 #[test]

@@ -2,7 +2,8 @@
 //!
 //! The decoder and the `repair` stage use it to choose between readings of the same
 //! bytes. Han characters cost what their frequency in RIME's essay word list says
-//! (`data/freq`, both scripts); a pair of characters seen inside a word earns a bonus;
+//! (`data/freq`, both scripts); a pair of characters seen inside a word earns a bonus, as large as the word list
+//! makes the second character likelier after the first;
 //! everything else costs by class — Latin letters are cheap, C1 controls and Private Use
 //! characters are what mojibake is made of and cost the most. Costs are in half bits.
 
@@ -12,13 +13,14 @@ include!(concat!(env!("OUT_DIR"), "/model_tables.rs"));
 
 /// One byte per character from `HAN_FIRST`: its cost, 255 when the word list lacks it.
 static HAN_COSTS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/model_han_costs.bin"));
-/// Bloom filter of within-word character pairs (see `pair_hash`).
+/// Within-word character pairs and their bonuses, an open-addressed table of four-byte
+/// slots (see `pair_hash`).
 static PAIRS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/model_pairs.bin"));
 
 /// A Han character the word list never uses.
 const UNSEEN_HAN: u32 = 2 * 28;
-/// What a pair seen inside a word takes off the cost of its second character.
-pub(crate) const PAIR_BONUS: u32 = 2 * 5;
+/// The most a pair seen inside a word takes off the cost of its second character.
+pub(crate) const MAX_PAIR_BONUS: u32 = pair_hash::MAX_PAIR_BONUS;
 
 /// The cost of `c` on its own, in half bits.
 pub(crate) fn char_cost(c: char) -> u32 {
@@ -75,12 +77,28 @@ fn cjk_punct_cost(c: char) -> u32 {
     }
 }
 
-/// Whether `a` followed by `b` occurs inside some word of the word list (about 1% false
-/// positives).
+/// Whether `a` followed by `b` occurs inside some word of the word list.
 pub(crate) fn pair_known(a: char, b: char) -> bool {
-    pair_hash::pair_bits(a, b)
-        .iter()
-        .all(|&bit| PAIRS[bit / 8] & (1 << (bit % 8)) != 0)
+    pair_bonus(a, b).is_some()
+}
+
+/// What `b` costs less after `a` than on its own, in half bits (from how often the word
+/// list writes `b` after `a`, against every pair `a` starts); `None` when no word holds
+/// the pair.
+pub(crate) fn pair_bonus(a: char, b: char) -> Option<u32> {
+    let (mut slot, fingerprint) = pair_hash::slot_and_fingerprint(a, b);
+    let slots = PAIRS.len() / 4;
+    loop {
+        let at = slot * 4;
+        let entry = u32::from_le_bytes(PAIRS[at..at + 4].try_into().expect("four bytes"));
+        if entry == 0 {
+            return None;
+        }
+        if entry >> pair_hash::BONUS_BITS == fingerprint {
+            return Some(entry & pair_hash::MAX_PAIR_BONUS);
+        }
+        slot = (slot + 1) % slots;
+    }
 }
 
 /// What a change of writing system between two letters costs: real text stays in one
@@ -99,8 +117,8 @@ pub(crate) fn cost_of(chars: impl IntoIterator<Item = char>) -> u32 {
     let mut prev_script = Script::Neutral;
     for c in chars {
         let mut cost = char_cost(c);
-        if prev > '\u{2FFF}' && c > '\u{2FFF}' && pair_known(prev, c) {
-            cost = cost.saturating_sub(PAIR_BONUS);
+        if prev > '\u{2FFF}' && c > '\u{2FFF}' {
+            cost = cost.saturating_sub(pair_bonus(prev, c).unwrap_or(0));
         }
         let script = script_of(c);
         if script != Script::Neutral {
@@ -152,7 +170,7 @@ mod tests {
     }
 
     #[test]
-    fn the_filter_holds_pairs_from_the_word_list() {
+    fn the_table_holds_pairs_from_the_word_list() {
         // build.rs and this module share `pair_hash`; these pairs are words in both scripts.
         for (a, b) in [
             ('中', '國'),
@@ -164,6 +182,10 @@ mod tests {
             assert!(pair_known(a, b), "{a}{b}");
         }
         assert!(!pair_known('鐨', '勫'));
+        assert!(pair_bonus('中', '文') >= Some(pair_hash::MIN_PAIR_BONUS));
+        // Graded: after `關`, `係` is likelier than the commoner `信` (a lost byte's two
+        // readings, found by the repair tests).
+        assert!(cost("關係") < cost("關信") && char_cost('係') > char_cost('信'));
         assert!(char_cost('的') < char_cost('鐨'));
         assert!(char_cost('这') < 2 * 12, "simplified forms are counted");
     }

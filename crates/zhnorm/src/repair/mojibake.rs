@@ -694,7 +694,7 @@ fn best_lost_pair(prev: Option<char>, next: Option<char>) -> Option<[u8; 2]> {
     let context = prev.map_or(0, model::char_cost) + next.map_or(0, model::char_cost);
     let (mut best, mut runner_up) = ((u32::MAX, [UNFILLED; 2]), u32::MAX);
     for &(c, pair) in GBK_PAIRS_BIG5_LOSES.iter() {
-        let floor = (context + model::char_cost(c)).saturating_sub(2 * model::PAIR_BONUS);
+        let floor = (context + model::char_cost(c)).saturating_sub(2 * model::MAX_PAIR_BONUS);
         if floor >= best.0.saturating_add(LOST_PAIR_MARGIN) {
             break;
         }
