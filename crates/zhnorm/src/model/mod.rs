@@ -16,6 +16,8 @@ static HAN_COSTS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/model_han_co
 /// Within-word character pairs and their bonuses, an open-addressed table of four-byte
 /// slots (see `pair_hash`).
 static PAIRS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/model_pairs.bin"));
+/// The Bloom filter in front of `PAIRS` (see `pair_hash`).
+static PAIR_FILTER: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/model_pair_filter.bin"));
 
 /// A Han character the word list never uses.
 const UNSEEN_HAN: u32 = 2 * 28;
@@ -86,18 +88,23 @@ pub(crate) fn pair_known(a: char, b: char) -> bool {
 /// list writes `b` after `a`, against every pair `a` starts); `None` when no word holds
 /// the pair.
 pub(crate) fn pair_bonus(a: char, b: char) -> Option<u32> {
-    let (mut slot, fingerprint) = pair_hash::slot_and_fingerprint(a, b);
-    let slots = PAIRS.len() / 4;
+    let hash = pair_hash::pair_hash(a, b);
+    let in_filter = |bit: usize| PAIR_FILTER[bit / 8] & (1 << (bit % 8)) != 0;
+    if !hash.filter_bits.into_iter().all(in_filter) {
+        return None;
+    }
+    let mask = (1 << pair_hash::PAIR_TABLE_BITS) - 1;
+    let mut slot = hash.slot;
     loop {
         let at = slot * 4;
         let entry = u32::from_le_bytes(PAIRS[at..at + 4].try_into().expect("four bytes"));
         if entry == 0 {
             return None;
         }
-        if entry >> pair_hash::BONUS_BITS == fingerprint {
-            return Some(entry & pair_hash::MAX_PAIR_BONUS);
+        if entry >> pair_hash::BONUS_BITS == hash.fingerprint {
+            return Some(entry & ((1 << pair_hash::BONUS_BITS) - 1));
         }
-        slot = (slot + 1) % slots;
+        slot = (slot + 1) & mask;
     }
 }
 

@@ -14,13 +14,29 @@ pub const BONUS_BITS: u32 = 5;
 pub const MIN_PAIR_BONUS: u32 = 2 * 3;
 
 /// The most a pair can take off its second character's cost, in half bits.
-pub const MAX_PAIR_BONUS: u32 = (1 << BONUS_BITS) - 1;
+pub const MAX_PAIR_BONUS: u32 = 2 * 10;
 
-/// The pair's first slot, and its fingerprint (never 0, so that an empty slot is 0):
-/// multiplicative hashes of both code points.
-pub fn slot_and_fingerprint(a: char, b: char) -> (usize, u32) {
+/// A Bloom filter of `1 << FILTER_BITS` bits (512 KiB) in front of the table: most pairs
+/// a repair weighs are not words, and the filter, small enough to stay in cache, turns
+/// all but about 2% of them away before the table is read.
+pub const FILTER_BITS: u32 = 22;
+
+/// Where a pair is looked for: its two filter bits, its first slot in the table, and its
+/// fingerprint there (never 0, so that an empty slot is 0). Multiplicative hashes of both
+/// code points.
+pub struct PairHash {
+    pub filter_bits: [usize; 2],
+    pub slot: usize,
+    pub fingerprint: u32,
+}
+
+pub fn pair_hash(a: char, b: char) -> PairHash {
     let key = ((a as u64) << 21) | b as u64;
-    let slot = key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - PAIR_TABLE_BITS);
-    let fingerprint = key.wrapping_mul(0xC2B2_AE3D_27D4_EB4F) >> (64 - (32 - BONUS_BITS));
-    (slot as usize, (fingerprint as u32).max(1))
+    let first = key.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let second = key.wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
+    PairHash {
+        filter_bits: [first, second].map(|h| (h >> (64 - FILTER_BITS)) as usize),
+        slot: (first >> (64 - PAIR_TABLE_BITS)) as usize,
+        fingerprint: ((second as u32) >> BONUS_BITS).max(1),
+    }
 }
