@@ -42,23 +42,6 @@ pub(crate) fn skip_ascii(bytes: &[u8], mut p: usize, end: usize) -> usize {
     p
 }
 
-/// The first byte at or after `p` (and before `end`) that is ASCII, or `end`.
-#[inline(always)]
-pub(crate) fn skip_non_ascii(bytes: &[u8], mut p: usize, end: usize) -> usize {
-    while p + 8 <= end {
-        let word = u64::from_le_bytes(bytes[p..p + 8].try_into().expect("8 bytes"));
-        let low = !word & 0x8080_8080_8080_8080;
-        if low != 0 {
-            return p + (low.trailing_zeros() / 8) as usize;
-        }
-        p += 8;
-    }
-    while p < end && bytes[p] >= 0x80 {
-        p += 1;
-    }
-    p
-}
-
 /// The code point of the character at byte `i` of `text` (a character boundary), and
 /// where the next one starts. Three-byte sequences, nearly all of Chinese, are decoded
 /// here without the checks `chars()` makes: `text` is UTF-8 already.

@@ -99,9 +99,10 @@ fn fold_for_search(text: &str) -> Option<String> {
 // cjk, tw, hk
 
 /// Where a quick byte scan from `from` (a character boundary) first finds something the
-/// context rules could change. Only lines holding non-ASCII are read: the rules need Han
-/// or a full-width mark in the line, and most lines of mixed documents (markup, code,
-/// English) have neither.
+/// context rules could change. Lines of ASCII alone are skipped: the rules need Han or a
+/// full-width mark in the line, and most lines of mixed documents (markup, code,
+/// English) have neither. The scan goes on in blocks of lines from the first that is not
+/// ASCII, so that dense Chinese is one scan, not one per line.
 fn first_trigger(text: &str, from: usize) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut i = from;
@@ -111,14 +112,18 @@ fn first_trigger(text: &str, from: usize) -> Option<usize> {
             return None;
         }
         let start = memchr::memrchr(b'\n', &bytes[i..non_ascii]).map_or(i, |k| i + k + 1);
-        let end =
-            memchr::memchr(b'\n', &bytes[non_ascii..]).map_or(bytes.len(), |k| non_ascii + k + 1);
+        let block = (non_ascii + SCAN_BLOCK).min(bytes.len());
+        let end = memchr::memchr(b'\n', &bytes[block..]).map_or(bytes.len(), |k| block + k + 1);
         if let Some(at) = trigger_in(text, start, end) {
             return Some(at);
         }
         i = end;
     }
 }
+
+/// Bytes scanned at least, past the first that is not ASCII, before looking for the next
+/// one again.
+const SCAN_BLOCK: usize = 256;
 
 /// The first byte of `text[from..end]` (a line or more) where a context rule could apply.
 fn trigger_in(text: &str, from: usize, end: usize) -> Option<usize> {

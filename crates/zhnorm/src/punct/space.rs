@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use aho_corasick::AhoCorasick;
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::chars::{is_han, replace_ranges, rewrite_lines, skip_ascii, skip_non_ascii, ByteSet};
+use crate::chars::{is_han, replace_ranges, rewrite_lines, skip_ascii, ByteSet};
 use crate::pipeline::Stage;
 
 /// The `space` stage.
@@ -48,45 +48,45 @@ impl Stage for SpaceStage {
     }
 }
 
-/// Bytes at which a rule other than the Han–space–Han one or the trailing-blank one may
-/// apply: controls (CR included) and the lead bytes of the Unicode spaces and invisible
-/// characters (U+0080–00BF, U+1680, U+2000–206F, U+FEFF).
+/// Bytes at which a rule other than the Han–space–Han one may apply: tabs (which may end
+/// a line), controls (CR included) and the lead bytes of the Unicode spaces and invisible
+/// characters (U+0080–00BF, U+1680, U+2000–206F, U+FEFF). A space before a line end is
+/// searched for apart.
 const MAY_NEED_CLEANING: ByteSet = ByteSet::new(
     &[0x7F, 0xC2, 0xE1, 0xE2, 0xEF],
-    &[(0x00, 0x08), (0x0B, 0x1F)],
+    &[(0x00, 0x09), (0x0B, 0x1F)],
 );
 
-/// Finds where lines need cleaning, front to back: blanks before a line end are searched
-/// apart (a two-byte search, where a byte scan would stop at every line end), and the
-/// next of each kind remembered.
+/// Finds where lines need cleaning, front to back. Spaces before a line end, the one
+/// kind of trailing blank that is common, are found by a two-byte search whose next
+/// match is remembered (a byte scan would stop at every line end).
 #[derive(Default)]
 struct ToClean {
-    /// The next space and the next tab before an LF, once searched for (`Some(None)`: none
-    /// is left).
-    trailing: [Option<Option<usize>>; 2],
+    /// The next space before an LF, once searched for (`Some(None)`: none is left).
+    space_before_lf: Option<Option<usize>>,
 }
 
 impl ToClean {
     /// The first byte at or after `from` where a line needs cleaning.
     fn next(&mut self, text: &str, from: usize) -> Option<usize> {
         let bytes = text.as_bytes();
-        let mut trailing: Option<usize> = None;
-        for (found, blank) in self.trailing.iter_mut().zip([b" \n", b"\t\n"]) {
-            if found.is_some_and(|at| at.is_some_and(|at| at < from)) {
-                *found = None;
-            }
-            let at = *found.get_or_insert_with(|| {
-                memchr::memmem::find(&bytes[from..], blank).map(|k| from + k)
-            });
-            trailing = match (trailing, at) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
+        if self
+            .space_before_lf
+            .is_some_and(|at| at.is_some_and(|at| at < from))
+        {
+            self.space_before_lf = None;
         }
+        let trailing = *self
+            .space_before_lf
+            .get_or_insert_with(|| memchr::memmem::find(&bytes[from..], b" \n").map(|k| from + k));
         let end = trailing.unwrap_or(bytes.len());
         let mut i = from;
         while let Some(at) = MAY_NEED_CLEANING.find(&bytes[..end], i) {
             let needs = match bytes[at] {
+                b'\t' => {
+                    let rest = bytes[at..].iter().find(|&&b| b != b' ' && b != b'\t');
+                    matches!(rest, None | Some(b'\n'))
+                }
                 0xC2 | 0xE1 | 0xE2 | 0xEF => is_unusual_space_at(bytes, at),
                 _ => true,
             };
@@ -96,8 +96,7 @@ impl ToClean {
             i = at + 1;
         }
         trailing.or_else(|| {
-            (matches!(bytes.last(), Some(b' ' | b'\t')) && bytes.len() > from)
-                .then(|| bytes.len() - 1)
+            (bytes.last() == Some(&b' ') && bytes.len() > from).then(|| bytes.len() - 1)
         })
     }
 }
@@ -227,21 +226,24 @@ fn push_clean(out: &mut String, c: char, keep_zwj: bool) {
 fn join_debris_spaces(text: &str) -> Cow<'_, str> {
     let before = |at: usize| text[..at].chars().next_back();
     let after = |at: usize| text[at..].chars().next();
-    // Candidate spaces: one ASCII space with a Han character on each side, found at the
-    // ends of runs of non-ASCII bytes (far fewer than the spaces of a mixed document).
+    // Candidate spaces: one ASCII space with a Han character on each side. A space after
+    // ASCII skips the rest of its ASCII stretch: markup and English hold most spaces.
     let bytes = text.as_bytes();
     let mut candidates: Vec<usize> = Vec::new();
-    let mut p = skip_ascii(bytes, 0, bytes.len());
-    while p < bytes.len() {
-        let at = skip_non_ascii(bytes, p, bytes.len());
-        if bytes.get(at) == Some(&b' ')
-            && bytes.get(at + 1) >= Some(&0x80)
+    let mut p = 0;
+    while let Some(k) = memchr::memchr(b' ', &bytes[p..]) {
+        let at = p + k;
+        if at == 0 || bytes[at - 1] < 0x80 {
+            p = skip_ascii(bytes, at, bytes.len());
+            continue;
+        }
+        if bytes.get(at + 1) >= Some(&0x80)
             && before(at).is_some_and(is_han)
             && after(at + 1).is_some_and(is_han)
         {
             candidates.push(at);
         }
-        p = skip_ascii(bytes, at, bytes.len());
+        p = at + 1;
     }
     if candidates.is_empty() {
         return Cow::Borrowed(text);
