@@ -123,7 +123,7 @@ fn first_trigger(text: &str, from: usize) -> Option<usize> {
 
 /// Bytes scanned at least, past the first that is not ASCII, before looking for the next
 /// one again.
-const SCAN_BLOCK: usize = 256;
+const SCAN_BLOCK: usize = 4096;
 
 /// The first byte of `text[from..end]` (a line or more) where a context rule could apply.
 fn trigger_in(text: &str, from: usize, end: usize) -> Option<usize> {
