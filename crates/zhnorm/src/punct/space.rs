@@ -13,7 +13,6 @@
 //!   that two characters also meet elsewhere proves nothing in a long document.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use aho_corasick::AhoCorasick;
 use unicode_segmentation::UnicodeSegmentation;
@@ -288,15 +287,9 @@ fn join_debris_spaces(text: &str) -> Cow<'_, str> {
         // One pass over the text for every short word at once (searching the text once per
         // run was quadratic: a megabyte of two-character lines took eight seconds). A word
         // of Han found anywhere is written joined: its letter-spaced form holds spaces.
-        let mut ids: HashMap<&str, usize> = HashMap::new();
-        for (_, word) in &short {
-            let next = ids.len();
-            ids.entry(word).or_insert(next);
-        }
-        let mut words: Vec<&str> = vec![""; ids.len()];
-        for (&word, &id) in &ids {
-            words[id] = word;
-        }
+        let mut words: Vec<&str> = short.iter().map(|(_, word)| word.as_str()).collect();
+        words.sort_unstable();
+        words.dedup();
         let mut written = vec![false; words.len()];
         // An automaton too big to build (never seen) leaves the spaces where they are.
         if let Ok(automaton) = AhoCorasick::new(&words) {
@@ -305,7 +298,10 @@ fn join_debris_spaces(text: &str) -> Cow<'_, str> {
             }
         }
         for (run, word) in &short {
-            if written[ids[word.as_str()]] {
+            if words
+                .binary_search(&word.as_str())
+                .is_ok_and(|id| written[id])
+            {
                 remove.extend_from_slice(&candidates[run.clone()]);
             }
         }
