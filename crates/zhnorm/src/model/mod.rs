@@ -2,10 +2,10 @@
 //!
 //! The decoder and the `repair` stage use it to choose between readings of the same
 //! bytes. Han characters cost what their frequency in RIME's essay word list says
-//! (`data/freq`, both scripts); a pair of characters seen inside a word earns a bonus, as large as the word list
-//! makes the second character likelier after the first;
-//! everything else costs by class — Latin letters are cheap, C1 controls and Private Use
-//! characters are what mojibake is made of and cost the most. Costs are in half bits.
+//! (`data/freq`, both scripts); a pair of characters seen inside a word earns a bonus as
+//! large as the word list makes the second character likelier after the first; everything
+//! else costs by class — Latin letters are cheap, C1 controls and Private Use characters
+//! are what mojibake is made of and cost the most. Costs are in half bits.
 
 pub(crate) mod pair_hash;
 
