@@ -72,12 +72,10 @@ pub fn classify(text: &str) -> ScriptReport {
     while i < bytes.len() {
         // Dense Chinese is a run of three-byte characters of U+3000–9FFF (leads E3–E9):
         // each is one table lookup, without a return to the ASCII scan between them.
-        while let Some(&lead @ 0xE3..=0xE9) = bytes.get(i) {
-            let c = (lead as usize & 0x0F) << 12
-                | (bytes[i + 1] as usize & 0x3F) << 6
-                | (bytes[i + 2] as usize & 0x3F);
-            by_class[classes[c - CLASSES_FIRST] as usize & 15] += 1;
-            i += 3;
+        while let Some(0xE3..=0xE9) = bytes.get(i) {
+            let (c, next) = crate::chars::decode_at(text, i);
+            by_class[classes[c as usize - CLASSES_FIRST] as usize & 15] += 1;
+            i = next;
         }
         if i >= bytes.len() {
             break;

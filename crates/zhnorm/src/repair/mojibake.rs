@@ -272,8 +272,6 @@ fn is_wordy(c: char) -> bool {
 struct Run {
     start: usize,
     end: usize,
-    /// Holds a character mojibake is made of ([`is_suspect`]).
-    suspect: bool,
     /// Holds a character that carries words ([`is_wordy`]).
     wordy: bool,
     /// Holds Latin or box-drawing debris: suspect but not Han, or U+2500–25A0.
@@ -317,7 +315,6 @@ fn runs(text: &str) -> Vec<Run> {
         let mut run = Run {
             start: i,
             end: i,
-            suspect: false,
             wordy: false,
             debris: false,
             foreign: false,
@@ -328,7 +325,6 @@ fn runs(text: &str) -> Vec<Run> {
             let (code, next) = crate::chars::decode_at(text, i);
             let class = classes.of(code);
             let suspect = class & SUSPECT != 0;
-            run.suspect |= suspect;
             if class & HAN != 0 {
                 run.han += 1;
                 run.rare_han += suspect as usize;
@@ -438,10 +434,12 @@ fn continue_path(mut text: String, mut chain: Chain, fills: &Fills) -> (String, 
 
 /// Whether a text a layer was undone from still looks garbled ([`looks_garbled`]).
 fn still_garbled(text: &str) -> bool {
+    let classes = Classes::get();
     let (mut foreign, mut han, mut rare) = (false, 0, 0);
     for c in text.chars().filter(|c| !c.is_ascii()) {
-        let suspect = is_suspect(c);
-        if is_han(c) {
+        let class = classes.of(c as u32);
+        let suspect = class & SUSPECT != 0;
+        if class & HAN != 0 {
             han += 1;
             rare += suspect as usize;
         } else {
