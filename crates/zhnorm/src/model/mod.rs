@@ -119,25 +119,47 @@ pub(crate) fn cost(text: &str) -> u32 {
 
 /// The cost of a sequence of characters, in half bits.
 pub(crate) fn cost_of(chars: impl IntoIterator<Item = char>) -> u32 {
-    let mut total = 0;
-    let mut prev = '\0';
-    let mut prev_script = Script::Neutral;
-    for c in chars {
+    let mut costing = Costing::default();
+    chars.into_iter().for_each(|c| costing.push(c));
+    costing.total
+}
+
+/// The cost of a text built a character at a time: what a character costs depends only
+/// on the one before it and on the last script seen, so a text that shares a beginning
+/// with another can start from where that beginning left off.
+#[derive(Clone, Copy)]
+pub(crate) struct Costing {
+    pub(crate) total: u32,
+    prev: char,
+    prev_script: Script,
+}
+
+impl Default for Costing {
+    fn default() -> Self {
+        Costing {
+            total: 0,
+            prev: '\0',
+            prev_script: Script::Neutral,
+        }
+    }
+}
+
+impl Costing {
+    pub(crate) fn push(&mut self, c: char) {
         let mut cost = char_cost(c);
-        if prev > '\u{2FFF}' && c > '\u{2FFF}' {
-            cost = cost.saturating_sub(pair_bonus(prev, c).unwrap_or(0));
+        if self.prev > '\u{2FFF}' && c > '\u{2FFF}' {
+            cost = cost.saturating_sub(pair_bonus(self.prev, c).unwrap_or(0));
         }
         let script = script_of(c);
         if script != Script::Neutral {
-            if prev_script != Script::Neutral && script != prev_script {
+            if self.prev_script != Script::Neutral && script != self.prev_script {
                 cost += SCRIPT_SWITCH;
             }
-            prev_script = script;
+            self.prev_script = script;
         }
-        total += cost;
-        prev = c;
+        self.total += cost;
+        self.prev = c;
     }
-    total
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
