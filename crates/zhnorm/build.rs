@@ -530,9 +530,7 @@ fn language_model(freq: &Path, ts: &trie_build::Entries, out: &Path) {
             slot = (slot + 1) & mask;
         }
         table[slot] = hash.fingerprint << BONUS_BITS | bonus;
-        for bit in hash.filter_bits {
-            filter[bit / 64] |= 1 << (bit % 64);
-        }
+        filter[hash.filter_word] |= hash.filter_mask;
     }
     assert!(kept * 4 < table.len() * 3, "the pair table is too full");
     std::fs::write(out.join("model_han_costs.bin"), &dense).unwrap();

@@ -89,8 +89,9 @@ pub(crate) fn pair_known(a: char, b: char) -> bool {
 /// the pair.
 pub(crate) fn pair_bonus(a: char, b: char) -> Option<u32> {
     let hash = pair_hash::pair_hash(a, b);
-    let in_filter = |bit: usize| PAIR_FILTER[bit / 8] & (1 << (bit % 8)) != 0;
-    if !hash.filter_bits.into_iter().all(in_filter) {
+    let at = hash.filter_word * 8;
+    let word = u64::from_le_bytes(PAIR_FILTER[at..at + 8].try_into().expect("eight bytes"));
+    if word & hash.filter_mask != hash.filter_mask {
         return None;
     }
     let mask = (1 << pair_hash::PAIR_TABLE_BITS) - 1;

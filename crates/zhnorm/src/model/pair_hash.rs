@@ -21,11 +21,13 @@ pub const MAX_PAIR_BONUS: u32 = 2 * 10;
 /// all but about 2% of them away before the table is read.
 pub const FILTER_BITS: u32 = 22;
 
-/// Where a pair is looked for: its two filter bits, its first slot in the table, and its
-/// fingerprint there (never 0, so that an empty slot is 0). Multiplicative hashes of both
-/// code points.
+/// Where a pair is looked for: its two bits in the filter, which share one 64-bit word (so
+/// that a pair the filter turns away costs one cache line), its first slot in the table,
+/// and its fingerprint there (never 0, so that an empty slot is 0). Multiplicative hashes
+/// of both code points.
 pub struct PairHash {
-    pub filter_bits: [usize; 2],
+    pub filter_word: usize,
+    pub filter_mask: u64,
     pub slot: usize,
     pub fingerprint: u32,
 }
@@ -35,7 +37,8 @@ pub fn pair_hash(a: char, b: char) -> PairHash {
     let first = key.wrapping_mul(0x9E37_79B9_7F4A_7C15);
     let second = key.wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
     PairHash {
-        filter_bits: [first, second].map(|h| (h >> (64 - FILTER_BITS)) as usize),
+        filter_word: (second >> (64 - (FILTER_BITS - 6))) as usize,
+        filter_mask: (1 << ((second >> 32) & 63)) | (1 << ((second >> 38) & 63)),
         slot: (first >> (64 - PAIR_TABLE_BITS)) as usize,
         fingerprint: ((second as u32) >> BONUS_BITS).max(1),
     }
