@@ -766,13 +766,27 @@ type Neighbours = (Option<char>, Option<char>);
 /// The GBK pair Big5 lost between `prev` and `next`, when one fits clearly best.
 fn best_lost_pair(prev: Option<char>, next: Option<char>) -> Option<[u8; 2]> {
     let context = prev.map_or(0, model::char_cost) + next.map_or(0, model::char_cost);
+    let mut after_prev = model::Costing::default();
+    prev.into_iter().for_each(|p| after_prev.push(p));
+    // The least `next` can add: its cost less the largest pair bonus.
+    let next_floor = next.map_or(0, |n| {
+        model::char_cost(n).saturating_sub(model::MAX_PAIR_BONUS)
+    });
     let (mut best, mut runner_up) = ((u32::MAX, [UNFILLED; 2]), u32::MAX);
     for &(c, pair) in GBK_PAIRS_BIG5_LOSES.iter() {
+        // Past a candidate that cannot come within the margin of the best, or below the
+        // runner-up, neither can any costlier one.
         let floor = (context + model::char_cost(c)).saturating_sub(2 * model::MAX_PAIR_BONUS);
-        if floor >= best.0.saturating_add(LOST_PAIR_MARGIN) {
+        if floor >= best.0.saturating_add(LOST_PAIR_MARGIN).min(runner_up) {
             break;
         }
-        let cost = model::cost_of(prev.into_iter().chain([c]).chain(next));
+        let mut costing = after_prev;
+        costing.push(c);
+        if costing.total + next_floor >= runner_up {
+            continue;
+        }
+        next.into_iter().for_each(|n| costing.push(n));
+        let cost = costing.total;
         if cost < best.0 {
             runner_up = best.0;
             best = (cost, pair);
