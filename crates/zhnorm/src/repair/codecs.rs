@@ -1,5 +1,6 @@
 //! The codecs mojibake is made of: what bytes were wrongly read as, and what they really were.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use encoding_rs::{DecoderResult, Encoding, BIG5, GB18030, GBK, WINDOWS_1252};
@@ -281,15 +282,11 @@ impl Original {
     }
 
     /// The text `bytes` hold, when all of them decode.
-    pub(crate) fn decode(self, bytes: &[u8]) -> Option<String> {
+    pub(crate) fn decode(self, bytes: &[u8]) -> Option<Cow<'_, str>> {
         match self {
-            Original::Utf8 => std::str::from_utf8(bytes).ok().map(str::to_string),
-            Original::Gbk => GBK
-                .decode_without_bom_handling_and_without_replacement(bytes)
-                .map(|t| t.into_owned()),
-            Original::Big5 => BIG5
-                .decode_without_bom_handling_and_without_replacement(bytes)
-                .map(|t| t.into_owned()),
+            Original::Utf8 => std::str::from_utf8(bytes).ok().map(Cow::Borrowed),
+            Original::Gbk => GBK.decode_without_bom_handling_and_without_replacement(bytes),
+            Original::Big5 => BIG5.decode_without_bom_handling_and_without_replacement(bytes),
         }
     }
 }

@@ -131,6 +131,13 @@ impl Classes {
     }
 }
 
+/// The suspect characters of `text` ([`is_suspect`]), by the class table.
+fn suspects(text: &str) -> impl Iterator<Item = char> + '_ {
+    let classes = Classes::get();
+    text.chars()
+        .filter(move |&c| classes.of(c as u32) & SUSPECT != 0)
+}
+
 /// Han characters at least this costly (half bits) are rare enough to start a look.
 const RARE_HAN: u32 = 2 * 18;
 
@@ -175,7 +182,7 @@ pub(crate) fn repair(text: &str, fills: &Fills) -> Option<String> {
                 }
             };
             votes[id] += 1;
-            if !repaired.chars().any(is_suspect) {
+            if suspects(&repaired).next().is_none() {
                 clean_by[k] = Some(id);
             }
             fixed[k] = Some(repaired);
@@ -398,7 +405,7 @@ fn repair_run(run: &str, fills: &Fills) -> Option<(String, Chain)> {
 /// here, but a repair must not add any) and [`ends_in_text`].
 fn is_plain(text: &str, run: &str, chain: &Chain, fills: &Fills) -> bool {
     let lost = |text: &str| text.chars().filter(|&c| c == '\u{FFFD}').count();
-    !text.chars().any(|c| is_suspect(c) && c != '\u{FFFD}')
+    !suspects(text).any(|c| c != '\u{FFFD}')
         && lost(text) <= lost(run)
         && ends_in_text(text, chain, fills)
 }
@@ -433,7 +440,7 @@ fn ends_in_text(text: &str, chain: &Chain, fills: &Fills) -> bool {
     !text.chars().any(is_only_on_the_way)
         && !ends_foreign_against_han(text, chain)
         && (chain.len() < MAX_LAYERS
-            || !text.chars().any(is_suspect)
+            || suspects(text).next().is_none()
             || LAYERS
                 .iter()
                 .all(|&layer| undo_layer(text, layer, Strictness::Alone, fills).is_none()))
