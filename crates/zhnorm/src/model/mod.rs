@@ -41,10 +41,12 @@ pub(crate) fn char_cost(c: char) -> u32 {
         0x21..=0x7E => 9,                // `_\^~|{}[]<>@#$%&*+=`
         0x00..=0x1F | 0x7F..=0x9F => 30, // controls: C1 ones are cp1252/Latin-1 debris
         0xB7 => 8,
-        0xA0..=0xBF | 0xD7 | 0xF7 => 15,        // Latin-1 symbols
-        0xC0..=0x24F => 11,                     // Latin letters with diacritics, pinyin vowels
-        0x2018..=0x201D | 0x2026 | 0x2014 => 8, // quotes, ellipsis, dashes
-        0x2000..=0x206F => 15,                  // other general punctuation (‰ ‹ † …)
+        0xA0..=0xBF | 0xD7 | 0xF7 => 15, // Latin-1 symbols
+        0xC0..=0x24F => 11,              // Latin letters with diacritics, pinyin vowels
+        0x201C | 0x201D | 0x2026 => 8,   // double quotes, ellipsis
+        // A twentieth to a thirtieth as common as double quotes in Chinese text.
+        0x2018 | 0x2019 | 0x2014 => 16,
+        0x2000..=0x206F => 15, // other general punctuation (‰ ‹ † …)
         0x3000..=0x303F | 0xFF01..=0xFF5E => return cjk_punct_cost(c),
         0x3040..=0x30FF => 11,             // kana
         0xAC00..=0xD7A3 => 15,             // Hangul syllables
@@ -76,6 +78,35 @@ fn cjk_punct_cost(c: char) -> u32 {
         '０'..='９' | '％' | '～' | '〇' | '〔' | '〕' | '〞' | '〝' => 34,
         '\u{FF01}'..='\u{FF5E}' => 38, // full-width letters and other symbols
         _ => 2 * 20,                   // rare: 〼 〥, Suzhou numerals, tone marks
+    }
+}
+
+/// What the characters that most often follow an Arabic numeral cost after one, in half
+/// bits: units and measure words (`12月`, `3个`). Counted, like [`cjk_punct_cost`], over
+/// the 3,513 Han characters that follow a digit in the Debian zh-CN and zh-TW
+/// documentation; the word list, which has no digits, cannot tell.
+fn after_numeral_cost(c: char) -> u32 {
+    match c {
+        '年' | '月' => 6,
+        '位' => 7,
+        '日' => 8,
+        '的' | '个' => 9,
+        '個' | '中' => 10,
+        '到' | '秒' | '版' | '行' => 11,
+        '字' | '以' | '和' | '或' => 12,
+        '天' | '之' | '次' => 13,
+        _ => u32::MAX,
+    }
+}
+
+/// What `c` adds when a space or a line end follows it, beyond its own cost, in half
+/// bits: an opening quote almost never stands there (0.3% of them do in the Debian
+/// documentation, against 20% of closing ones).
+fn before_break_cost(c: char) -> u32 {
+    if matches!(c, '“' | '‘') {
+        12
+    } else {
+        0
     }
 }
 
@@ -150,6 +181,10 @@ impl Costing {
         let mut cost = char_cost(c);
         if self.prev > '\u{2FFF}' && c > '\u{2FFF}' {
             cost = cost.saturating_sub(pair_bonus(self.prev, c).unwrap_or(0));
+        } else if self.prev.is_ascii_digit() {
+            cost = cost.min(after_numeral_cost(c));
+        } else if c == '\n' || c == ' ' {
+            cost += before_break_cost(self.prev);
         }
         let script = script_of(c);
         if script != Script::Neutral {

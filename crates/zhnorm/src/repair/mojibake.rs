@@ -164,15 +164,18 @@ pub(crate) fn repair(text: &str, fills: &Fills) -> Option<String> {
             continue;
         }
         let run_text = &text[run.start..run.end];
+        let cx = RunContext {
+            fills,
+            edges: Edges::of(text, run),
+        };
         // A text garbled one way is garbled that way throughout: once a chain has
         // repaired runs of it, a run it leaves plain needs no other layer weighed.
         // (Weighing every layer on every run was most of the time on garbled text.)
         let settled = established(&votes).and_then(|id| {
-            let repaired = undo_whole_chain(run_text, &chains[id], fills)?;
-            is_plain(&repaired, run_text, &chains[id], fills)
-                .then_some((repaired, chains[id].clone()))
+            let repaired = undo_whole_chain(run_text, &chains[id], cx)?;
+            is_plain(&repaired, run_text, &chains[id], cx).then_some((repaired, chains[id].clone()))
         });
-        if let Some((repaired, chain)) = settled.or_else(|| repair_run(run_text, fills)) {
+        if let Some((repaired, chain)) = settled.or_else(|| repair_run(run_text, cx)) {
             let id = match chains.iter().position(|c| *c == chain) {
                 Some(id) => id,
                 None => {
@@ -205,7 +208,11 @@ pub(crate) fn repair(text: &str, fills: &Fills) -> Option<String> {
     let most = votes.iter().copied().max().unwrap_or(0);
     let (leading, others): (Vec<usize>, Vec<usize>) =
         (0..document_chains.len()).partition(|&id| votes.get(id).copied().unwrap_or(0) == most);
-    for (k, &Run { start, end, .. }) in runs.iter().enumerate() {
+    for (k, run) in runs.iter().enumerate() {
+        let cx = RunContext {
+            fills,
+            edges: Edges::of(text, run),
+        };
         for group in [&leading, &others] {
             let mut applied = false;
             for &id in group {
@@ -215,7 +222,7 @@ pub(crate) fn repair(text: &str, fills: &Fills) -> Option<String> {
                     continue;
                 }
                 let chain = &document_chains[id];
-                let Some(repaired) = apply_chain(&text[start..end], chain, fills) else {
+                let Some(repaired) = apply_chain(&text[run.start..run.end], chain, cx) else {
                     continue;
                 };
                 applied = true;
@@ -247,10 +254,13 @@ pub(crate) fn repair(text: &str, fills: &Fills) -> Option<String> {
 /// characters together: a title of one-character words (`Ïà ¹Ø ÐÂ ÎÅ`) is evidence as a
 /// whole.
 fn layer_of_the_whole(text: &str, runs: &[Run], wordy: usize, fills: &Fills) -> Option<Chain> {
-    let suspect: Vec<&str> = runs
+    let suspect: Vec<(&str, RunContext)> = runs
         .iter()
         .filter(|run| run.debris)
-        .map(|run| &text[run.start..run.end])
+        .map(|run| {
+            let edges = Edges::of(text, run);
+            (&text[run.start..run.end], RunContext { fills, edges })
+        })
         .collect();
     if suspect.len() < 2 || suspect.len() * DOCUMENT_SHARE < wordy {
         return None;
@@ -260,8 +270,8 @@ fn layer_of_the_whole(text: &str, runs: &[Run], wordy: usize, fills: &Fills) -> 
         .enumerate()
         .filter_map(|(i, &layer)| {
             let (mut gain, mut chars) = (0, 0);
-            for run in &suspect {
-                if let Some((repaired, g)) = undo_layer(run, layer, Strictness::Confirmed, fills) {
+            for &(run, cx) in &suspect {
+                if let Some((repaired, g)) = undo_layer(run, layer, Strictness::Confirmed, cx) {
                     gain += g;
                     chars += repaired.chars().filter(|c| !c.is_ascii()).count();
                 }
@@ -370,15 +380,15 @@ fn runs(text: &str) -> Vec<Run> {
 /// ends in plain text. When one layer alone leaves nothing suspect, that is the answer,
 /// and the paths the other layers open are not followed: following them is most of the
 /// work, and the misreadings they start from look garbled themselves.
-fn repair_run(run: &str, fills: &Fills) -> Option<(String, Chain)> {
+fn repair_run(run: &str, cx: RunContext) -> Option<(String, Chain)> {
     let firsts: Vec<(usize, String)> = LAYERS
         .iter()
         .enumerate()
-        .filter_map(|(i, &layer)| Some((i, undo_layer(run, layer, Strictness::Alone, fills)?.0)))
+        .filter_map(|(i, &layer)| Some((i, undo_layer(run, layer, Strictness::Alone, cx)?.0)))
         .collect();
     let plain = firsts
         .iter()
-        .filter(|(i, text)| is_plain(text, run, &vec![*i], fills))
+        .filter(|(i, text)| is_plain(text, run, &vec![*i], cx))
         .min_by_key(|(_, text)| model::cost(text));
     if let Some((i, text)) = plain {
         return Some((text.clone(), vec![*i]));
@@ -386,13 +396,13 @@ fn repair_run(run: &str, fills: &Fills) -> Option<(String, Chain)> {
     firsts
         .into_iter()
         .filter_map(|(i, first)| {
-            let repeated = undo_layer(&first, LAYERS[i], Strictness::Alone, fills)
-                .map(|(second, _)| continue_path(second, vec![i, i], fills));
-            let greedy = continue_path(first, vec![i], fills);
+            let repeated = undo_layer(&first, LAYERS[i], Strictness::Alone, cx)
+                .map(|(second, _)| continue_path(second, vec![i, i], cx));
+            let greedy = continue_path(first, vec![i], cx);
             [Some(greedy), repeated]
                 .into_iter()
                 .flatten()
-                .filter(|(text, chain)| ends_in_text(text, chain, fills))
+                .filter(|(text, chain)| ends_in_text(text, chain, cx))
                 .map(|(text, chain)| (model::cost(&text), text, chain))
                 .min_by_key(|(cost, _, _)| *cost)
         })
@@ -403,11 +413,11 @@ fn repair_run(run: &str, fills: &Fills) -> Option<(String, Chain)> {
 /// Whether `text`, repaired from `run` by `chain`, is plain text: nothing suspect left
 /// (U+FFFD a reading left stays where no byte could be recovered; it is not suspect
 /// here, but a repair must not add any) and [`ends_in_text`].
-fn is_plain(text: &str, run: &str, chain: &Chain, fills: &Fills) -> bool {
+fn is_plain(text: &str, run: &str, chain: &Chain, cx: RunContext) -> bool {
     let lost = |text: &str| text.chars().filter(|&c| c == '\u{FFFD}').count();
     !suspects(text).any(|c| c != '\u{FFFD}')
         && lost(text) <= lost(run)
-        && ends_in_text(text, chain, fills)
+        && ends_in_text(text, chain, cx)
 }
 
 /// The chain that repaired most runs so far, once it has repaired this many and no other
@@ -424,10 +434,10 @@ const ESTABLISHED: usize = 2;
 
 /// A run undone by every layer of `chain`, each gaining its margin on its own; `None`
 /// when one does not.
-fn undo_whole_chain(run: &str, chain: &Chain, fills: &Fills) -> Option<String> {
-    let mut text = undo_layer(run, LAYERS[*chain.first()?], Strictness::Alone, fills)?.0;
+fn undo_whole_chain(run: &str, chain: &Chain, cx: RunContext) -> Option<String> {
+    let mut text = undo_layer(run, LAYERS[*chain.first()?], Strictness::Alone, cx)?.0;
     for &i in &chain[1..] {
-        text = undo_layer(&text, LAYERS[i], Strictness::Alone, fills)?.0;
+        text = undo_layer(&text, LAYERS[i], Strictness::Alone, cx)?.0;
     }
     Some(text)
 }
@@ -436,14 +446,14 @@ fn undo_whole_chain(run: &str, chain: &Chain, fills: &Fills) -> Option<String> {
 /// against Han out of a double-byte codec (see [`ends_foreign_against_han`]), and, at the
 /// deepest a path may go, nothing another layer would undo (a text garbled deeper than
 /// that is left as it is, rather than half repaired now and more on a second run).
-fn ends_in_text(text: &str, chain: &Chain, fills: &Fills) -> bool {
+fn ends_in_text(text: &str, chain: &Chain, cx: RunContext) -> bool {
     !text.chars().any(is_only_on_the_way)
         && !ends_foreign_against_han(text, chain)
         && (chain.len() < MAX_LAYERS
             || suspects(text).next().is_none()
             || LAYERS
                 .iter()
-                .all(|&layer| undo_layer(text, layer, Strictness::Alone, fills).is_none()))
+                .all(|&layer| undo_layer(text, layer, Strictness::Alone, cx).is_none()))
 }
 
 /// Whether a path that ends in GBK or Big5 bytes decoded sets a Greek, Cyrillic or
@@ -458,13 +468,13 @@ fn ends_foreign_against_han(text: &str, chain: &Chain) -> bool {
 
 /// A path of layers continued greedily, up to [`MAX_LAYERS`], while the text still looks
 /// garbled.
-fn continue_path(mut text: String, mut chain: Chain, fills: &Fills) -> (String, Chain) {
+fn continue_path(mut text: String, mut chain: Chain, cx: RunContext) -> (String, Chain) {
     while chain.len() < MAX_LAYERS && still_garbled(&text) {
         let next = LAYERS
             .iter()
             .enumerate()
             .filter_map(|(j, &layer)| {
-                undo_layer(&text, layer, Strictness::Alone, fills).map(|(t, gain)| (t, gain, j))
+                undo_layer(&text, layer, Strictness::Alone, cx).map(|(t, gain)| (t, gain, j))
             })
             .max_by_key(|(_, gain, _)| *gain);
         let Some((t, _, j)) = next else { break };
@@ -492,11 +502,11 @@ fn still_garbled(text: &str) -> bool {
 }
 
 /// A run undone by the text's chain of layers, as far as each layer gains anything.
-fn apply_chain(run: &str, chain: &Chain, fills: &Fills) -> Option<String> {
+fn apply_chain(run: &str, chain: &Chain, cx: RunContext) -> Option<String> {
     let mut text: Option<String> = None;
     for &i in chain {
         let current = text.as_deref().unwrap_or(run);
-        match undo_layer(current, LAYERS[i], Strictness::Confirmed, fills) {
+        match undo_layer(current, LAYERS[i], Strictness::Confirmed, cx) {
             Some((next, _)) => text = Some(next),
             None => break,
         }
@@ -584,7 +594,7 @@ fn undo_layer(
     run: &str,
     (misread, original, evidence): (Misread, Original, Evidence),
     strictness: Strictness,
-    fills: &Fills,
+    cx: RunContext,
 ) -> Option<(String, i64)> {
     if !misread.may_have_made(run) {
         return None;
@@ -609,7 +619,7 @@ fn undo_layer(
             i += 1;
             continue;
         }
-        fill_lost_bytes(&mut m, i..end, (misread, original), fills);
+        fill_lost_bytes(&mut m, i..end, (misread, original), cx);
         total += undo_pieces(&m, i..end, original, (evidence, strictness), Some(&mut out));
         i = end;
     }
@@ -643,7 +653,7 @@ fn fill_lost_bytes(
     m: &mut Misreading,
     segment: Range<usize>,
     (misread, original): (Misread, Original),
-    fills: &Fills,
+    cx: RunContext,
 ) {
     let candidates = lost_bytes(misread, original);
     if candidates.is_empty() {
@@ -663,7 +673,7 @@ fn fill_lost_bytes(
             continue;
         }
         if m.starts[k + 1] - m.starts[k] == 2 {
-            fill_lost_pair(m, k, segment.clone(), original, fills);
+            fill_lost_pair(m, k, segment.clone(), original, cx);
             continue;
         }
         if loses_pairs(misread, original) {
@@ -681,9 +691,13 @@ fn fill_lost_bytes(
         {
             continue;
         }
+        let edges = (
+            (from == 0).then_some(cx.edges.before).flatten(),
+            (to == m.bytes.len()).then_some(cx.edges.after),
+        );
         let window = &mut m.bytes[from..to];
         window[at - from] = if original == Original::Utf8 {
-            best_continuation(window, at - from, candidates)
+            best_continuation(window, at - from, candidates, edges)
         } else {
             let mut best = (original.lenient_cost(window), UNFILLED);
             for &b in candidates {
@@ -700,11 +714,17 @@ fn fill_lost_bytes(
 
 /// Of the continuation bytes `candidates`, the one at `at` that makes the UTF-8 `window`
 /// cheapest (bytes that do not decode counting as U+FFFD), or [`UNFILLED`] when none is
-/// cheaper than the loss. A byte that is not a continuation byte ends any sequence
+/// cheaper than the loss; `edges` are what stands before and after the window, where it
+/// reaches an end of its run. A byte that is not a continuation byte ends any sequence
 /// before it, so only the bytes between the nearest such bytes on either side of `at`
 /// read differently from one guess to the next: what lies outside is decoded and costed
 /// once.
-fn best_continuation(window: &mut [u8], at: usize, candidates: &[u8]) -> u8 {
+fn best_continuation(
+    window: &mut [u8],
+    at: usize,
+    candidates: &[u8],
+    (lead_in, lead_out): (Option<char>, Option<char>),
+) -> u8 {
     let is_continuation = |b: u8| (0x80..=0xBF).contains(&b);
     debug_assert!(candidates.iter().all(|&b| is_continuation(b)));
     let start = (0..at)
@@ -715,20 +735,28 @@ fn best_continuation(window: &mut [u8], at: usize, candidates: &[u8]) -> u8 {
         .find(|&i| !is_continuation(window[i]))
         .unwrap_or(window.len());
     let mut before = model::Costing::default();
-    String::from_utf8_lossy(&window[..start])
-        .chars()
+    lead_in
+        .into_iter()
+        .chain(String::from_utf8_lossy(&window[..start]).chars())
         .for_each(|c| before.push(c));
-    let after: Vec<char> = String::from_utf8_lossy(&window[end..]).chars().collect();
-    let mut best = (Original::Utf8.lenient_cost(window), UNFILLED);
-    for &b in candidates {
-        window[at] = b;
+    let after: Vec<char> = String::from_utf8_lossy(&window[end..])
+        .chars()
+        .chain(lead_out)
+        .collect();
+    let cost_with = |window: &[u8]| {
         let mut costing = before;
         String::from_utf8_lossy(&window[start..end])
             .chars()
             .chain(after.iter().copied())
             .for_each(|c| costing.push(c));
-        if costing.total < best.0 {
-            best = (costing.total, b);
+        costing.total
+    };
+    let mut best = (cost_with(window), UNFILLED);
+    for &b in candidates {
+        window[at] = b;
+        let cost = cost_with(window);
+        if cost < best.0 {
+            best = (cost, b);
         }
     }
     best.1
@@ -744,7 +772,7 @@ fn fill_lost_pair(
     k: usize,
     segment: Range<usize>,
     original: Original,
-    fills: &Fills,
+    cx: RunContext,
 ) {
     let prev = k
         .checked_sub(1)
@@ -752,7 +780,8 @@ fn fill_lost_pair(
     let next = m.char_in(k + 1, &segment, original);
     // The same neighbours come back often (common characters, and every run is undone
     // several ways): each pair of them is weighed once per text.
-    let fill = *fills
+    let fill = *cx
+        .fills
         .0
         .borrow_mut()
         .entry((prev, next))
@@ -766,6 +795,32 @@ fn fill_lost_pair(
 /// repaired.
 #[derive(Default)]
 pub(crate) struct Fills(RefCell<HashMap<Neighbours, Option<[u8; 2]>>>);
+
+/// What undoing a run draws on besides the run: the fills found so far in its text, and
+/// what stands next to it there.
+#[derive(Clone, Copy)]
+struct RunContext<'a> {
+    fills: &'a Fills,
+    edges: Edges,
+}
+
+/// The characters just outside a run (ASCII, since runs end where ASCII starts): `None`
+/// before a run that starts the text, and a line feed after one that ends it. A byte
+/// lost at a run's edge is guessed with them in view (`12月`, `“` is no line's end).
+#[derive(Clone, Copy)]
+struct Edges {
+    before: Option<char>,
+    after: char,
+}
+
+impl Edges {
+    fn of(text: &str, run: &Run) -> Edges {
+        Edges {
+            before: text[..run.start].chars().next_back(),
+            after: text[run.end..].chars().next().unwrap_or('\n'),
+        }
+    }
+}
 
 /// The characters before and after a lost pair, where there are.
 type Neighbours = (Option<char>, Option<char>);
@@ -1102,7 +1157,7 @@ mod tests {
                 window[at - from] = UNFILLED;
                 let candidates: Vec<u8> = (0x80..=0xBF).collect();
                 assert_eq!(
-                    best_continuation(&mut window, at - from, &candidates),
+                    best_continuation(&mut window, at - from, &candidates, (None, None)),
                     brute.1,
                     "byte {at} of {line:?}, window {from}..{to}"
                 );
@@ -1133,6 +1188,22 @@ mod tests {
             let (garbled, _, lossy) = encoding_rs::GBK.decode(line.as_bytes());
             assert!(lossy, "{garbled}");
             assert_eq!(repair(&garbled).as_deref(), Some(line));
+        }
+    }
+
+    #[test]
+    fn a_byte_lost_at_the_edge_of_a_run_is_guessed_with_what_stands_outside_it() {
+        // The last byte of `”` is lost to the space or line end after it: an opening
+        // quote almost never stands there. The last byte of `月` is lost to the digit
+        // after it, and the digits before it call for a unit, not the commoner `有`.
+        for line in [
+            "这是一个“中俄关系” 的问题\n",
+            "他说这是一个“中俄关系”\n",
+            "最后更新于2023年03月21日\n",
+        ] {
+            let (garbled, _, lossy) = encoding_rs::GBK.decode(line.as_bytes());
+            assert!(lossy, "{garbled}");
+            assert_eq!(repair(&garbled).as_deref(), Some(line), "{garbled}");
         }
     }
 
