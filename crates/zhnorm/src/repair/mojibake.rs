@@ -805,8 +805,9 @@ struct RunContext<'a> {
 }
 
 /// The characters just outside a run (ASCII, since runs end where ASCII starts): `None`
-/// before a run that starts the text, and a line feed after one that ends it. A byte
-/// lost at a run's edge is guessed with them in view (`12月`, `“` is no line's end).
+/// before a run that starts the text, and a line feed after one that ends it. A UTF-8
+/// byte lost at a run's edge (GBK and Big5 swallow the last byte of a character before
+/// ASCII) is guessed with them in view: `12月`, and `“` is no line's end.
 #[derive(Clone, Copy)]
 struct Edges {
     before: Option<char>,
