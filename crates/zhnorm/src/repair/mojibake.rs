@@ -164,10 +164,7 @@ pub(crate) fn repair(text: &str, fills: &Fills) -> Option<String> {
             continue;
         }
         let run_text = &text[run.start..run.end];
-        let cx = RunContext {
-            fills,
-            edges: Edges::of(text, run),
-        };
+        let cx = RunContext::of(text, run, fills);
         // A text garbled one way is garbled that way throughout: once a chain has
         // repaired runs of it, a run it leaves plain needs no other layer weighed.
         // (Weighing every layer on every run was most of the time on garbled text.)
@@ -209,10 +206,7 @@ pub(crate) fn repair(text: &str, fills: &Fills) -> Option<String> {
     let (leading, others): (Vec<usize>, Vec<usize>) =
         (0..document_chains.len()).partition(|&id| votes.get(id).copied().unwrap_or(0) == most);
     for (k, run) in runs.iter().enumerate() {
-        let cx = RunContext {
-            fills,
-            edges: Edges::of(text, run),
-        };
+        let cx = RunContext::of(text, run, fills);
         for group in [&leading, &others] {
             let mut applied = false;
             for &id in group {
@@ -257,10 +251,7 @@ fn layer_of_the_whole(text: &str, runs: &[Run], wordy: usize, fills: &Fills) -> 
     let suspect: Vec<(&str, RunContext)> = runs
         .iter()
         .filter(|run| run.debris)
-        .map(|run| {
-            let edges = Edges::of(text, run);
-            (&text[run.start..run.end], RunContext { fills, edges })
-        })
+        .map(|run| (&text[run.start..run.end], RunContext::of(text, run, fills)))
         .collect();
     if suspect.len() < 2 || suspect.len() * DOCUMENT_SHARE < wordy {
         return None;
@@ -814,12 +805,13 @@ struct Edges {
     after: char,
 }
 
-impl Edges {
-    fn of(text: &str, run: &Run) -> Edges {
-        Edges {
+impl<'a> RunContext<'a> {
+    fn of(text: &str, run: &Run, fills: &'a Fills) -> RunContext<'a> {
+        let edges = Edges {
             before: text[..run.start].chars().next_back(),
             after: text[run.end..].chars().next().unwrap_or('\n'),
-        }
+        };
+        RunContext { fills, edges }
     }
 }
 
