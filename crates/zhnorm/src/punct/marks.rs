@@ -185,6 +185,7 @@ fn in_context(text: &str, mode: PunctMode) -> Option<String> {
     let mut copied = 0;
     let mut scanned = 0; // always at a line start
     let mut in_fence = false;
+    let mut scratch = Scratch::default();
     while let Some(t) = first_trigger(text, scanned) {
         let start = memchr::memrchr2(b'\n', b'\r', &bytes[..t]).map_or(0, |i| i + 1);
         let end = memchr::memchr2(b'\n', b'\r', &bytes[t..]).map_or(text.len(), |i| t + i + 1);
@@ -200,15 +201,16 @@ fn in_context(text: &str, mode: PunctMode) -> Option<String> {
         }
         // A mark changed can change the context of another (`"` after a new `）`): rewrite
         // until the line is stable, so that the stage is idempotent.
-        let mut rewritten = String::with_capacity(line.len() + 16);
-        Line::new(line, mode).rewrite(&mut rewritten);
+        let mut rewritten = String::new();
+        if !Line::new(line, mode, &mut scratch).rewrite(&mut rewritten, &mut scratch) {
+            continue;
+        }
         for _ in 0..MAX_REWRITES {
-            if rewritten == line || !has_marks_to_judge(&rewritten) {
-                break; // unchanged, or nothing left that a rule reads, is stable
+            if !has_marks_to_judge(&rewritten) {
+                break; // nothing left that a rule reads is stable
             }
             let mut again = String::with_capacity(rewritten.len());
-            Line::new(&rewritten, mode).rewrite(&mut again);
-            if again == rewritten {
+            if !Line::new(&rewritten, mode, &mut scratch).rewrite(&mut again, &mut scratch) {
                 break;
             }
             rewritten = again;
@@ -283,48 +285,91 @@ fn count_fence_lines(text: &str) -> usize {
     fences
 }
 
+/// The buffers a line's analysis fills, kept from one line to the next: a document has
+/// thousands of lines to judge, and they would otherwise cost several allocations each.
+#[derive(Default)]
+struct Scratch {
+    chars: Vec<char>,
+    shown: Vec<char>,
+    protected: Vec<bool>,
+    pairs: Vec<Option<char>>,
+    counts: Vec<[u32; KINDS + 1]>,
+    positions: Vec<usize>,
+}
+
 /// One line being rewritten: its characters, which of them are protected, and the
 /// output so far (so that context to the left is what the reader will see).
-struct Line {
+struct Line<'a> {
+    /// The line as given.
+    source: &'a str,
     /// What the rules read: no-break and other spaces as plain spaces.
     chars: Vec<char>,
     /// What unchanged characters are written back as, where that is not `chars`.
     shown: Option<Vec<char>>,
+    /// Whether invisible debris was left out of `chars`: the line changes even where no
+    /// mark does.
+    dropped_debris: bool,
     protected: Vec<bool>,
     mode: PunctMode,
     synopsis: bool,
 }
 
-impl Line {
-    fn new(line: &str, mode: PunctMode) -> Line {
+impl<'a> Line<'a> {
+    fn new(line: &'a str, mode: PunctMode, scratch: &mut Scratch) -> Line<'a> {
         // Invisible debris (controls, zero-width characters) would hide a mark's context,
         // and a no-break space would look unlike the space it becomes: `space` removes the
         // one and plains the other anyway. A ZWJ stays where it may join emoji.
-        let mut shown: Vec<char> = line.chars().collect();
+        let mut shown = std::mem::take(&mut scratch.chars);
+        shown.clear();
+        shown.extend(line.chars());
         let has_special = shown.iter().any(|&c| may_be_debris_or_space(c));
+        let mut dropped_debris = false;
         if has_special && (0..shown.len()).any(|k| is_debris_at(&shown, k)) {
-            shown = (0..shown.len())
-                .filter(|&k| !is_debris_at(&shown, k))
-                .map(|k| shown[k])
-                .collect();
+            let mut kept = std::mem::take(&mut scratch.shown);
+            kept.clear();
+            kept.extend(
+                (0..shown.len())
+                    .filter(|&k| !is_debris_at(&shown, k))
+                    .map(|k| shown[k]),
+            );
+            scratch.shown = std::mem::replace(&mut shown, kept);
+            dropped_debris = true;
         }
         let (chars, shown) = if has_special && shown.iter().any(|&c| is_unicode_space(c)) {
-            let plain = shown
-                .iter()
-                .map(|&c| if is_unicode_space(c) { ' ' } else { c })
-                .collect();
+            let mut plain = std::mem::take(&mut scratch.shown);
+            plain.clear();
+            plain.extend(
+                shown
+                    .iter()
+                    .map(|&c| if is_unicode_space(c) { ' ' } else { c }),
+            );
             (plain, Some(shown))
         } else {
             (shown, None)
         };
-        let protected = protected_spans(&chars);
+        let mut protected = std::mem::take(&mut scratch.protected);
+        protected_spans(&chars, &mut protected, &mut scratch.positions);
         Line {
+            source: line,
             synopsis: is_synopsis(line),
             chars,
             shown,
+            dropped_debris,
             protected,
             mode,
         }
+    }
+
+    /// Gives the line's buffers back for the next line.
+    fn recycle(self, scratch: &mut Scratch) {
+        match self.shown {
+            Some(shown) => {
+                scratch.chars = shown;
+                scratch.shown = self.chars;
+            }
+            None => scratch.chars = self.chars,
+        }
+        scratch.protected = self.protected;
     }
 
     fn at(&self, i: usize) -> Option<char> {
@@ -336,105 +381,139 @@ impl Line {
         self.shown.as_ref().map_or(self.chars[i], |shown| shown[i])
     }
 
-    fn rewrite(&self, out: &mut String) {
+    /// Writes the line, its marks chosen, to `out` and gives its buffers back. Writes
+    /// nothing and returns false when the line stays as it is, which on clean text is
+    /// every line.
+    fn rewrite(self, out: &mut String, scratch: &mut Scratch) -> bool {
         let n = self.chars.len();
+        let pairs = self.pairs(scratch);
+        let mut changed = self.dropped_debris;
         // The last character written: the left context of the next mark.
         let mut last: Option<char> = None;
-        let mut emit = |c: char, last: &mut Option<char>| {
-            out.push(c);
-            *last = Some(c);
-        };
-        let pairs = self.pairs();
+        // Unchanged characters are copied in runs, from `kept` (a character index and its
+        // byte offset in the source) up to the next replacement.
+        let mut kept = (0, 0);
+        let mut byte = 0; // where `chars[i]` starts in the source
         let mut i = 0;
         while i < n {
-            let c = self.chars[i];
-            if let Some(Some(r)) = pairs.get(i) {
-                emit(*r, &mut last);
-                i += 1;
-                continue;
-            }
-            if self.protected[i] || !is_context_mark(c) {
-                emit(self.shown(i), &mut last);
-                i += 1;
-                continue;
-            }
-            let left = last.map(|c| if is_unicode_space(c) { ' ' } else { c });
-            let right = pairs.get(i + 1).copied().flatten().or(self.at(i + 1));
-            let chinese_left = left.is_some_and(is_chinese_left);
-            // Ellipses: `...`, `......`, `。。。` after Chinese text.
-            if (c == '.' || c == '。') && chinese_left && !self.synopsis {
-                let run = self.chars[i..].iter().take_while(|&&d| d == c).count();
-                if run >= 3 && (c == '.' || run % 3 == 0) {
-                    emit('…', &mut last);
-                    emit('…', &mut last);
-                    i += run;
-                    continue;
-                }
-            }
-            let han_right = right.is_some_and(is_han);
-            let digit = |x: Option<char>| x.is_some_and(|x| x.is_ascii_digit());
-            let numeric = digit(left) && digit(right);
-            // Between Latin and Han (`返回 0,除非`, `dfl,其它`) the mark joins Chinese text.
-            // Before a Chinese mark, an ASCII one is literal (`缺省是 ?column?，`).
-            let before_mark = right.is_some_and(|r| is_chinese_right(r) && !is_han(r))
-                && !matches!(right, Some('（' | '“' | '「' | '『' | '‘' | '《'));
-            let chinese = (chinese_left
-                || right.is_some_and(is_chinese_right)
-                || self.ends_latin_words_in_chinese(i, left))
-                && !numeric
-                && !before_mark;
-            let replacement = match c {
-                ',' | ';' | '?' | '!' if chinese => {
-                    let wide = match c {
-                        ',' => '，',
-                        ';' => '；',
-                        '?' => '？',
-                        _ => '！',
-                    };
-                    (!(c == '!' && right == Some('='))).then_some(wide)
-                }
-                ':' if chinese && !matches!(right, Some('/' | '\\' | ':')) => Some('：'),
-                '.' if self.is_chinese_period(i, left, right) => Some('。'),
-                // `--` and `──` between Han, the legacy `――` anywhere: the Chinese dash.
-                '-' | '─' | '―'
-                    if right == Some(c)
-                        && (c == '―'
-                            || left.is_some_and(is_han) && self.at(i + 2).is_some_and(is_han)) =>
-                {
-                    emit('—', &mut last);
-                    emit('—', &mut last);
-                    i += 2;
-                    continue;
-                }
-                '•' | '‧' | '・' if left.is_some_and(is_han) && han_right => {
-                    let keep = c == '‧' && matches!(self.mode, PunctMode::Tw | PunctMode::Hk);
-                    (!keep).then_some('·')
-                }
-                // Times and decimals (`8：51`); a full-width comma between numbers may
-                // enumerate them (`1，2，4`) and stays.
-                '：' | '．' if numeric => Some(if c == '：' { ':' } else { '.' }),
-                _ => None,
-            };
-            match replacement {
-                Some(r) => {
-                    // A space after the mark stays: folding keeps spaces, so one here
-                    // was in the original too (`字符， 也`).
-                    emit(r, &mut last);
-                    i += 1;
-                }
+            let (with, consumed) = match self.choose(i, last, &pairs) {
+                Some(choice) => choice,
                 None => {
-                    emit(self.shown(i), &mut last);
+                    let c = self.shown(i);
+                    last = Some(c);
+                    byte += c.len_utf8();
                     i += 1;
+                    continue;
                 }
+            };
+            self.keep(out, kept, (i, byte));
+            for &c in with.iter().flatten() {
+                out.push(c);
+                last = Some(c);
+            }
+            byte += (i..i + consumed)
+                .map(|k| self.shown(k).len_utf8())
+                .sum::<usize>();
+            i += consumed;
+            kept = (i, byte);
+            changed = true;
+        }
+        if changed {
+            self.keep(out, kept, (n, byte));
+        }
+        scratch.pairs = pairs;
+        self.recycle(scratch);
+        changed
+    }
+
+    /// Writes the characters from `from` to `to` (character index, byte offset) as they
+    /// are: a slice of the source, unless debris was dropped from it.
+    fn keep(&self, out: &mut String, from: (usize, usize), to: (usize, usize)) {
+        if self.dropped_debris {
+            out.extend((from.0..to.0).map(|k| self.shown(k)));
+        } else {
+            out.push_str(&self.source[from.1..to.1]);
+        }
+    }
+
+    /// What the mark at `i` becomes (one or two characters) and how many characters it
+    /// takes; `None` where the character stays. `last` is the character written before it.
+    fn choose(
+        &self,
+        i: usize,
+        last: Option<char>,
+        pairs: &[Option<char>],
+    ) -> Option<([Option<char>; 2], usize)> {
+        let c = self.chars[i];
+        if let Some(Some(r)) = pairs.get(i) {
+            return Some(([Some(*r), None], 1));
+        }
+        if self.protected[i] || !is_context_mark(c) {
+            return None;
+        }
+        let left = last.map(|c| if is_unicode_space(c) { ' ' } else { c });
+        let right = pairs.get(i + 1).copied().flatten().or(self.at(i + 1));
+        let chinese_left = left.is_some_and(is_chinese_left);
+        // Ellipses: `...`, `......`, `。。。` after Chinese text.
+        if (c == '.' || c == '。') && chinese_left && !self.synopsis {
+            let run = self.chars[i..].iter().take_while(|&&d| d == c).count();
+            if run >= 3 && (c == '.' || run % 3 == 0) {
+                return Some(([Some('…'), Some('…')], run));
             }
         }
+        let han_right = right.is_some_and(is_han);
+        let digit = |x: Option<char>| x.is_some_and(|x| x.is_ascii_digit());
+        let numeric = digit(left) && digit(right);
+        // Between Latin and Han (`返回 0,除非`, `dfl,其它`) the mark joins Chinese text.
+        // Before a Chinese mark, an ASCII one is literal (`缺省是 ?column?，`).
+        let before_mark = right.is_some_and(|r| is_chinese_right(r) && !is_han(r))
+            && !matches!(right, Some('（' | '“' | '「' | '『' | '‘' | '《'));
+        let chinese = (chinese_left
+            || right.is_some_and(is_chinese_right)
+            || self.ends_latin_words_in_chinese(i, left))
+            && !numeric
+            && !before_mark;
+        let replacement = match c {
+            ',' | ';' | '?' | '!' if chinese => {
+                let wide = match c {
+                    ',' => '，',
+                    ';' => '；',
+                    '?' => '？',
+                    _ => '！',
+                };
+                (!(c == '!' && right == Some('='))).then_some(wide)
+            }
+            ':' if chinese && !matches!(right, Some('/' | '\\' | ':')) => Some('：'),
+            '.' if self.is_chinese_period(i, left, right) => Some('。'),
+            // `--` and `──` between Han, the legacy `――` anywhere: the Chinese dash.
+            '-' | '─' | '―'
+                if right == Some(c)
+                    && (c == '―'
+                        || left.is_some_and(is_han) && self.at(i + 2).is_some_and(is_han)) =>
+            {
+                return Some(([Some('—'), Some('—')], 2));
+            }
+            '•' | '‧' | '・' if left.is_some_and(is_han) && han_right => {
+                let keep = c == '‧' && matches!(self.mode, PunctMode::Tw | PunctMode::Hk);
+                (!keep).then_some('·')
+            }
+            // Times and decimals (`8：51`); a full-width comma between numbers may
+            // enumerate them (`1，2，4`) and stays.
+            '：' | '．' if numeric => Some(if c == '：' { ':' } else { '.' }),
+            _ => None,
+        };
+        // A space after the mark stays: folding keeps spaces, so one here was in the
+        // original too (`字符， 也`).
+        replacement.map(|r| ([Some(r), None], 1))
     }
 
     /// Replacements for paired marks (parentheses, quotes), by position; `None` where a
     /// mark stays as it is.
-    fn pairs(&self) -> Vec<Option<char>> {
+    fn pairs(&self, scratch: &mut Scratch) -> Vec<Option<char>> {
         let n = self.chars.len();
-        let mut out = vec![None; n];
+        let mut out = std::mem::take(&mut scratch.pairs);
+        out.clear();
+        out.resize(n, None);
         // Most lines a rewrite visits hold commas and periods only: no pairs to weigh.
         if !self
             .chars
@@ -443,7 +522,7 @@ impl Line {
         {
             return out;
         }
-        let content = Contents::of(&self.chars);
+        let content = Contents::of(&self.chars, std::mem::take(&mut scratch.counts));
         let quotes = match self.mode {
             PunctMode::Tw | PunctMode::Hk => [['「', '」'], ['『', '』']],
             _ => [['“', '”'], ['‘', '’']],
@@ -535,6 +614,7 @@ impl Line {
                 out[last] = Some(quotes[0][0]);
             }
         }
+        scratch.counts = content.before;
         out
     }
 
@@ -747,8 +827,9 @@ const KINDS: usize = 5;
 const LAST_DOT: usize = KINDS;
 
 impl Contents {
-    fn of(chars: &[char]) -> Contents {
-        let mut before = Vec::with_capacity(chars.len() + 1);
+    /// Counts for `chars`, kept in `before` (a buffer to reuse).
+    fn of(chars: &[char], mut before: Vec<[u32; KINDS + 1]>) -> Contents {
+        before.clear();
         let mut now = [0u32; KINDS + 1];
         before.push(now);
         for (i, &c) in chars.iter().enumerate() {
@@ -790,11 +871,14 @@ impl Contents {
 }
 
 /// Marks characters that belong to inline code, URLs, e-mail addresses and paths.
-fn protected_spans(chars: &[char]) -> Vec<bool> {
+/// `protected` is filled, one flag per character; `ticks` is a buffer to reuse.
+fn protected_spans(chars: &[char], protected: &mut Vec<bool>, ticks: &mut Vec<usize>) {
     let n = chars.len();
-    let mut protected = vec![false; n];
+    protected.clear();
+    protected.resize(n, false);
     // Inline code between backticks.
-    let ticks: Vec<usize> = (0..n).filter(|&i| chars[i] == '`').collect();
+    ticks.clear();
+    ticks.extend((0..n).filter(|&i| chars[i] == '`'));
     for pair in ticks.chunks_exact(2) {
         protected[pair[0]..=pair[1]]
             .iter_mut()
@@ -865,7 +949,6 @@ fn protected_spans(chars: &[char]) -> Vec<bool> {
             protected[start..end].iter_mut().for_each(|p| *p = true);
         }
     }
-    protected
 }
 
 /// Controls, C1, NBSP and the other spaces, zero-width characters: rare, and looked at
