@@ -129,42 +129,45 @@ const SCAN_BLOCK: usize = 4096;
 fn trigger_in(text: &str, from: usize, end: usize) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut i = from;
-    // Lead bytes and ASCII are never continuation bytes: a match is at a character start.
     while let Some(at) = MAY_TRIGGER.find(&bytes[..end], i) {
-        i = at;
-        let b = bytes[i];
-        match b {
-            b',' | b'.' | b'?' | b'!' | b':' | b';' | b'(' | b')' | b'"' | b'\'' | b'-' => {
-                // Next to a non-ASCII character, before a space and one, or ending a line.
-                let after = bytes[i + 1..].iter().find(|&&n| n != b' ' && n != b'\t');
-                if (i > 0 && bytes[i - 1] >= 0x80)
-                    || matches!(after, None | Some(b'\n' | b'\r' | 0x80..))
-                {
-                    return Some(i);
-                }
-            }
-            0xE2 | 0xE3 | 0xEF => {
-                // Compared as bytes: this runs on every CJK mark of clean text.
-                let digit_before = i > 0 && bytes[i - 1].is_ascii_digit();
-                let changes = match bytes.get(i..i + 3) {
-                    // ― • ‧ ─ ・
-                    Some(
-                        [0xE2, 0x80, 0x95 | 0xA2 | 0xA7] | [0xE2, 0x94, 0x80] | [0xE3, 0x83, 0xBB],
-                    ) => true,
-                    Some([0xE3, 0x80, 0x82]) => text[i + 3..].starts_with("。。"),
-                    // ： ．
-                    Some([0xEF, 0xBC, 0x9A | 0x8E]) => digit_before,
-                    _ => false,
-                };
-                if changes {
-                    return Some(i);
-                }
-            }
-            _ => {}
+        if triggers(bytes, at) {
+            return Some(at);
         }
-        i += 1;
+        i = at + 1;
     }
     None
+}
+
+/// Whether the candidate byte at `i` (an ASCII mark or a lead byte in [`MAY_TRIGGER`])
+/// starts something a context rule could change. Lead bytes and ASCII are never
+/// continuation bytes: a candidate is at a character start.
+#[inline]
+fn triggers(bytes: &[u8], i: usize) -> bool {
+    match bytes[i] {
+        // An ASCII mark: next to a non-ASCII character, before a space and one, or ending
+        // a line.
+        b if b < 0x80 => {
+            let after = bytes[i + 1..].iter().find(|&&n| n != b' ' && n != b'\t');
+            (i > 0 && bytes[i - 1] >= 0x80) || matches!(after, None | Some(b'\n' | b'\r' | 0x80..))
+        }
+        // `：．` between digits; `，` and the other full-width marks never.
+        0xEF => {
+            i > 0
+                && bytes[i - 1].is_ascii_digit()
+                && matches!(bytes.get(i + 1..i + 3), Some([0xBC, 0x9A | 0x8E]))
+        }
+        // `― • ‧ ─`; `“”…—` never.
+        0xE2 => matches!(
+            bytes.get(i + 1..i + 3),
+            Some([0x80, 0x95 | 0xA2 | 0xA7] | [0x94, 0x80])
+        ),
+        // `・`, and `。` starting an ellipsis `。。。`.
+        _ => {
+            bytes.get(i + 1..i + 3) == Some(&[0x83, 0xBB])
+                || bytes.get(i + 1..i + 9)
+                    == Some(&[0x80, 0x82, 0xE3, 0x80, 0x82, 0xE3, 0x80, 0x82])
+        }
+    }
 }
 
 /// The ASCII marks the context rules change, and the lead bytes of the other marks
@@ -321,8 +324,11 @@ impl<'a> Line<'a> {
         // one and plains the other anyway. A ZWJ stays where it may join emoji.
         let mut shown = std::mem::take(&mut scratch.chars);
         shown.clear();
-        shown.extend(line.chars());
-        let has_special = shown.iter().any(|&c| may_be_debris_or_space(c));
+        let mut has_special = false;
+        shown.extend(
+            line.chars()
+                .inspect(|&c| has_special |= may_be_debris_or_space(c)),
+        );
         let mut dropped_debris = false;
         if has_special && (0..shown.len()).any(|k| is_debris_at(&shown, k)) {
             let mut kept = std::mem::take(&mut scratch.shown);
@@ -348,7 +354,7 @@ impl<'a> Line<'a> {
             (shown, None)
         };
         let mut protected = std::mem::take(&mut scratch.protected);
-        protected_spans(&chars, &mut protected, &mut scratch.positions);
+        protected_spans(line, &chars, &mut protected, &mut scratch.positions);
         Line {
             source: line,
             synopsis: is_synopsis(line),
@@ -396,7 +402,14 @@ impl<'a> Line<'a> {
         let mut byte = 0; // where `chars[i]` starts in the source
         let mut i = 0;
         while i < n {
-            let (with, consumed) = match self.choose(i, last, &pairs) {
+            let c = self.chars[i];
+            let may_change = pairs[i].is_some() || is_context_mark(c) && !self.protected[i];
+            let choice = if may_change {
+                self.choose(i, last, &pairs)
+            } else {
+                None
+            };
+            let (with, consumed) = match choice {
                 Some(choice) => choice,
                 None => {
                     let c = self.shown(i);
@@ -826,30 +839,55 @@ enum Kind {
 const KINDS: usize = 5;
 const LAST_DOT: usize = KINDS;
 
+/// The kinds of each ASCII character, one bit per [`Kind`].
+const ASCII_KINDS: [u8; 128] = {
+    let mut kinds = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        let mut k = 0;
+        if c.is_ascii_alphabetic() {
+            k |= 1 << Kind::Latin as u8;
+        }
+        if c == b'$' {
+            k |= 1 << Kind::Dollar as u8;
+        }
+        if matches!(
+            c,
+            b'$' | b'\\' | b'=' | b'{' | b'}' | b'<' | b'>' | b'`' | b'|'
+        ) {
+            k |= 1 << Kind::Code as u8;
+        }
+        if !(c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-')) {
+            k |= 1 << Kind::NotFileName as u8;
+        }
+        kinds[b] = k;
+        b += 1;
+    }
+    kinds
+};
+
 impl Contents {
     /// Counts for `chars`, kept in `before` (a buffer to reuse).
     fn of(chars: &[char], mut before: Vec<[u32; KINDS + 1]>) -> Contents {
         before.clear();
         let mut now = [0u32; KINDS + 1];
-        before.push(now);
-        for (i, &c) in chars.iter().enumerate() {
-            if c.is_ascii() {
-                let latin = c.is_ascii_alphabetic();
-                now[Kind::Latin as usize] += latin as u32;
-                now[Kind::Dollar as usize] += (c == '$') as u32;
-                now[Kind::Code as usize] +=
-                    matches!(c, '$' | '\\' | '=' | '{' | '}' | '<' | '>' | '`' | '|') as u32;
-                now[Kind::NotFileName as usize] +=
-                    !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')) as u32;
-                if c == '.' {
-                    now[LAST_DOT] = i as u32 + 1;
-                }
-            } else {
-                now[Kind::Han as usize] += is_han(c) as u32;
-                now[Kind::NotFileName as usize] += 1;
+        let counts = chars.iter().enumerate().map(|(i, &c)| {
+            let kinds = match c {
+                c if c.is_ascii() => ASCII_KINDS[c as usize],
+                c if is_han(c) => 1 << Kind::Han as u8 | 1 << Kind::NotFileName as u8,
+                _ => 1 << Kind::NotFileName as u8,
+            };
+            for (k, count) in now[..KINDS].iter_mut().enumerate() {
+                *count += u32::from(kinds >> k & 1);
             }
-            before.push(now);
-        }
+            if c == '.' {
+                now[LAST_DOT] = i as u32 + 1;
+            }
+            now
+        });
+        // Sized up front: one entry per character, and one before them.
+        before.extend(std::iter::once([0; KINDS + 1]).chain(counts));
         Contents { before }
     }
 
@@ -871,14 +909,18 @@ impl Contents {
 }
 
 /// Marks characters that belong to inline code, URLs, e-mail addresses and paths.
-/// `protected` is filled, one flag per character; `ticks` is a buffer to reuse.
-fn protected_spans(chars: &[char], protected: &mut Vec<bool>, ticks: &mut Vec<usize>) {
+/// `protected` is filled, one flag per character of `line`'s `chars`; `ticks` is a buffer
+/// to reuse. Each kind of span is looked for only where the line's bytes hold its mark.
+fn protected_spans(line: &str, chars: &[char], protected: &mut Vec<bool>, ticks: &mut Vec<usize>) {
     let n = chars.len();
     protected.clear();
     protected.resize(n, false);
+    let bytes = line.as_bytes();
     // Inline code between backticks.
     ticks.clear();
-    ticks.extend((0..n).filter(|&i| chars[i] == '`'));
+    if memchr::memchr(b'`', bytes).is_some() {
+        ticks.extend((0..n).filter(|&i| chars[i] == '`'));
+    }
     for pair in ticks.chunks_exact(2) {
         protected[pair[0]..=pair[1]]
             .iter_mut()
@@ -886,7 +928,11 @@ fn protected_spans(chars: &[char], protected: &mut Vec<bool>, ticks: &mut Vec<us
     }
     // Markup tags (`<meta content="关键词, 图表">`, `<!ENTITY label "标签">`): their
     // quotes and commas are syntax. A tag left open runs to the end of the line.
-    let mut i = 0;
+    let mut i = if memchr::memchr(b'<', bytes).is_some() {
+        0
+    } else {
+        n
+    };
     while let Some(lt) = (i..n).find(|&k| chars[k] == '<') {
         let opens_tag = chars
             .get(lt + 1)
@@ -902,7 +948,7 @@ fn protected_spans(chars: &[char], protected: &mut Vec<bool>, ticks: &mut Vec<us
         i = end;
     }
     // Runs of ASCII that are URLs, addresses or paths.
-    let mut i = 0;
+    let mut i = if may_hold_address(bytes) { 0 } else { n };
     while i < n {
         if !chars[i].is_ascii_graphic() {
             i += 1;
@@ -951,16 +997,32 @@ fn protected_spans(chars: &[char], protected: &mut Vec<bool>, ticks: &mut Vec<us
     }
 }
 
+/// Whether a line may hold a URL, an e-mail address or a path: a `/ @ \\ :`, or `www.`.
+fn may_hold_address(bytes: &[u8]) -> bool {
+    const MARKS: ByteSet = ByteSet::new(b"/@\\:", &[]);
+    MARKS.find(bytes, 0).is_some()
+        || memchr::memchr_iter(b'.', bytes)
+            .any(|i| i >= 3 && bytes[i - 3..i].eq_ignore_ascii_case(b"www"))
+}
+
 /// Controls, C1, NBSP and the other spaces, zero-width characters: rare, and looked at
 /// closely only where present (not `“”—…`, which most lines of Chinese hold).
 fn may_be_debris_or_space(c: char) -> bool {
-    matches!(c as u32, 0..=8 | 0x0B | 0x0C | 0x0E..=0x1F | 0x7F..=0xA0 | 0x1680
-        | 0x2000..=0x200D | 0x202F | 0x205F | 0x2060 | 0xFEFF)
+    let u = c as u32;
+    // Two comparisons for Han and most marks, which lie between the ranges.
+    (u <= 0xA0 || (0x1680..=0x2060).contains(&u) || u == 0xFEFF)
+        && matches!(u, 0..=8 | 0x0B | 0x0C | 0x0E..=0x1F | 0x7F..=0xA0 | 0x1680
+            | 0x2000..=0x200D | 0x202F | 0x205F | 0x2060 | 0xFEFF)
 }
 
 /// A command synopsis (`cp [选项]... 来源...`): its dots are syntax.
 fn is_synopsis(line: &str) -> bool {
-    line.contains("]...") || line.contains("] ...") || {
+    let bytes = line.as_bytes();
+    let dots_after = |i: usize| {
+        let rest = &bytes[i + 1..];
+        rest.starts_with(b"...") || rest.starts_with(b" ...")
+    };
+    memchr::memchr_iter(b']', bytes).any(dots_after) || {
         let t = line.trim_start();
         let word = t
             .bytes()
