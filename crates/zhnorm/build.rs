@@ -200,7 +200,12 @@ fn main() {
 
     let freq = manifest.join("../../data/freq");
     verify_pins(&freq);
-    language_model(&freq, &dicts["TSCharacters.txt"], &out);
+    language_model(
+        &freq,
+        &dicts["TSCharacters.txt"],
+        [&dicts["TWVariants.txt"], &dicts["HKVariants.txt"]],
+        &out,
+    );
 
     let unicode = manifest.join("../../data/unicode");
     verify_pins(&unicode);
@@ -458,15 +463,29 @@ const PAIR_MIN_WEIGHT: u64 = 10;
 /// Writes `model_han_costs.bin` (one byte per character of `MODEL_HAN`: cost in half bits,
 /// 255 when unseen), `model_pairs.bin` (a Bloom filter of within-word character pairs) and
 /// `model_tables.rs` (costs of seen characters outside `MODEL_HAN`).
-fn language_model(freq: &Path, ts: &trie_build::Entries, out: &Path) {
-    let simplified: BTreeMap<char, char> = ts
-        .iter()
-        .filter_map(|(k, v)| {
-            let mut k = k.chars();
-            let (from, to) = (k.next()?, v.chars().next()?);
-            (k.next().is_none() && from != to).then_some((from, to))
-        })
-        .collect();
+fn language_model(
+    freq: &Path,
+    ts: &trie_build::Entries,
+    variants: [&trie_build::Entries; 2],
+    out: &Path,
+) {
+    // Each character's first mapping, where it maps to another.
+    let first_mapping = |entries: &trie_build::Entries| -> BTreeMap<char, char> {
+        entries
+            .iter()
+            .filter_map(|(k, v)| {
+                let mut k = k.chars();
+                let (from, to) = (k.next()?, v.chars().next()?);
+                (k.next().is_none() && from != to).then_some((from, to))
+            })
+            .collect()
+    };
+    let simplified = first_mapping(ts);
+    // The list writes OpenCC's standard forms (`爲`, `啓`: 211,329 and 2,141 against 684
+    // and 800 for `為`, `啟`); Taiwan and Hong Kong write the variants, which would
+    // otherwise look rare in every line of their text.
+    let [tw, hk] = variants.map(first_mapping);
+    let forms = [&simplified, &tw, &hk];
     let text = read(&freq.join("essay.txt"));
     let mut counts: BTreeMap<char, u64> = BTreeMap::new();
     let mut pairs: BTreeMap<(char, char), u64> = BTreeMap::new();
@@ -474,19 +493,19 @@ fn language_model(freq: &Path, ts: &trie_build::Entries, out: &Path) {
         let (word, weight) = line.split_once('\t').expect("essay.txt: word<TAB>weight");
         let weight: u64 = weight.trim().parse().expect("essay.txt: numeric weight");
         let trad: Vec<char> = word.chars().collect();
-        let simp: Vec<char> = trad
-            .iter()
-            .map(|c| *simplified.get(c).unwrap_or(c))
-            .collect();
-        for form in [&trad, &simp] {
+        let mut seen: Vec<Vec<char>> = vec![trad.clone()];
+        for map in forms {
+            let form: Vec<char> = trad.iter().map(|c| *map.get(c).unwrap_or(c)).collect();
+            if !seen.contains(&form) {
+                seen.push(form);
+            }
+        }
+        for form in &seen {
             for &c in form.iter() {
                 *counts.entry(c).or_default() += weight;
             }
             for w in form.windows(2) {
                 *pairs.entry((w[0], w[1])).or_default() += weight;
-            }
-            if trad == simp {
-                break;
             }
         }
     }

