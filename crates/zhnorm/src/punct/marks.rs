@@ -203,14 +203,19 @@ fn in_context(text: &str, mode: PunctMode) -> Option<String> {
             continue;
         }
         // A mark changed can change the context of another (`"` after a new `）`): rewrite
-        // until the line is stable, so that the stage is idempotent.
+        // until the line is stable, so that the stage is idempotent. A line is stable
+        // when it holds no trigger (a second run would not look at it either) and no
+        // straight quote or parenthesis left, whose pairing reads the whole line.
         let mut rewritten = String::new();
         if !Line::new(line, mode, &mut scratch).rewrite(&mut rewritten, &mut scratch) {
             continue;
         }
         for _ in 0..MAX_REWRITES {
-            if !has_marks_to_judge(&rewritten) {
-                break; // nothing left that a rule reads is stable
+            const PAIRED: ByteSet = ByteSet::new(b"\"'()", &[]);
+            if trigger_in(&rewritten, 0, rewritten.len()).is_none()
+                && PAIRED.find(rewritten.as_bytes(), 0).is_none()
+            {
+                break;
             }
             let mut again = String::with_capacity(rewritten.len());
             if !Line::new(&rewritten, mode, &mut scratch).rewrite(&mut again, &mut scratch) {
@@ -228,15 +233,6 @@ fn in_context(text: &str, mode: PunctMode) -> Option<String> {
     let mut out = out?;
     out.push_str(&text[copied..]);
     Some(out)
-}
-
-/// Whether `line` holds a mark some rule may change: an ASCII mark, one of `─―•‧・：．`,
-/// or a run of `。` (an ellipsis). A rewritten line without one is stable.
-fn has_marks_to_judge(line: &str) -> bool {
-    const MARKS: ByteSet = ByteSet::new(ASCII_MARKS, &[]);
-    MARKS.find(line.as_bytes(), 0).is_some()
-        || line.contains(['─', '―', '•', '‧', '・', '：', '．'])
-        || line.contains("。。")
 }
 
 /// A line the context rules apply to: it holds Han (or a full-width `：．`, which may sit
