@@ -293,7 +293,7 @@ struct Scratch {
     protected: Vec<bool>,
     pairs: Vec<Option<char>>,
     counts: Vec<[u32; KINDS + 1]>,
-    positions: Vec<usize>,
+    ticks: Vec<usize>,
 }
 
 /// One line being rewritten: its characters, which of them are protected, and the
@@ -350,7 +350,7 @@ impl<'a> Line<'a> {
             (shown, None)
         };
         let mut protected = std::mem::take(&mut scratch.protected);
-        protected_spans(line, &chars, &mut protected, &mut scratch.positions);
+        protected_spans(line, &chars, &mut protected, &mut scratch.ticks);
         Line {
             source: line,
             synopsis: is_synopsis(line),
@@ -398,12 +398,12 @@ impl<'a> Line<'a> {
         let mut byte = 0; // where `chars[i]` starts in the source
         let mut i = 0;
         while i < n {
-            let c = self.chars[i];
-            let may_change = pairs[i].is_some() || is_context_mark(c) && !self.protected[i];
-            let choice = if may_change {
-                self.choose(i, last, &pairs)
-            } else {
-                None
+            let choice = match pairs[i] {
+                Some(r) => Some(([Some(r), None], 1)),
+                None if is_context_mark(self.chars[i]) && !self.protected[i] => {
+                    self.choose(i, last, &pairs)
+                }
+                None => None,
             };
             let (with, consumed) = match choice {
                 Some(choice) => choice,
@@ -445,8 +445,9 @@ impl<'a> Line<'a> {
         }
     }
 
-    /// What the mark at `i` becomes (one or two characters) and how many characters it
-    /// takes; `None` where the character stays. `last` is the character written before it.
+    /// What the context mark at `i` (not protected, not paired) becomes, one or two
+    /// characters, and how many characters it takes; `None` where it stays. `last` is the
+    /// character written before it.
     fn choose(
         &self,
         i: usize,
@@ -454,12 +455,6 @@ impl<'a> Line<'a> {
         pairs: &[Option<char>],
     ) -> Option<([Option<char>; 2], usize)> {
         let c = self.chars[i];
-        if let Some(Some(r)) = pairs.get(i) {
-            return Some(([Some(*r), None], 1));
-        }
-        if self.protected[i] || !is_context_mark(c) {
-            return None;
-        }
         let left = last.map(|c| if is_unicode_space(c) { ' ' } else { c });
         let right = pairs.get(i + 1).copied().flatten().or(self.at(i + 1));
         let chinese_left = left.is_some_and(is_chinese_left);
