@@ -289,7 +289,9 @@ fn count_fence_lines(text: &str) -> usize {
 #[derive(Default)]
 struct Scratch {
     chars: Vec<char>,
-    shown: Vec<char>,
+    /// A second line of characters, for the rare line whose debris is dropped or whose
+    /// spaces are plained.
+    spare: Vec<char>,
     protected: Vec<bool>,
     pairs: Vec<Option<char>>,
     counts: Vec<[u32; KINDS + 1]>,
@@ -327,18 +329,18 @@ impl<'a> Line<'a> {
         );
         let mut dropped_debris = false;
         if has_special && (0..shown.len()).any(|k| is_debris_at(&shown, k)) {
-            let mut kept = std::mem::take(&mut scratch.shown);
+            let mut kept = std::mem::take(&mut scratch.spare);
             kept.clear();
             kept.extend(
                 (0..shown.len())
                     .filter(|&k| !is_debris_at(&shown, k))
                     .map(|k| shown[k]),
             );
-            scratch.shown = std::mem::replace(&mut shown, kept);
+            scratch.spare = std::mem::replace(&mut shown, kept);
             dropped_debris = true;
         }
         let (chars, shown) = if has_special && shown.iter().any(|&c| is_unicode_space(c)) {
-            let mut plain = std::mem::take(&mut scratch.shown);
+            let mut plain = std::mem::take(&mut scratch.spare);
             plain.clear();
             plain.extend(
                 shown
@@ -367,7 +369,7 @@ impl<'a> Line<'a> {
         match self.shown {
             Some(shown) => {
                 scratch.chars = shown;
-                scratch.shown = self.chars;
+                scratch.spare = self.chars;
             }
             None => scratch.chars = self.chars,
         }
