@@ -246,7 +246,10 @@ pub(crate) fn repair(text: &str, fills: &Fills) -> Option<String> {
 /// When no span is garbled beyond doubt alone, the one layer whose gains over all spans
 /// of Latin or box-drawing debris together clear twice the margin for all their
 /// characters together: a title of one-character words (`Ïà ¹Ø ÐÂ ÎÅ`) is evidence as a
-/// whole.
+/// whole. The layer must leave no suspect character of a span it repairs as it was: a
+/// real misreading undoes all its debris, while a layer that makes
+/// words of two symbols among others (`‘—“中•:—•` read back as GBK gives `憲“中•:棔`) is
+/// finding words by chance.
 fn layer_of_the_whole(text: &str, runs: &[Run], wordy: usize, fills: &Fills) -> Option<Chain> {
     let suspect: Vec<(&str, RunContext)> = runs
         .iter()
@@ -260,14 +263,16 @@ fn layer_of_the_whole(text: &str, runs: &[Run], wordy: usize, fills: &Fills) -> 
         .iter()
         .enumerate()
         .filter_map(|(i, &layer)| {
-            let (mut gain, mut chars) = (0, 0);
+            let (mut gain, mut chars, mut left) = (0, 0, false);
             for &(run, cx) in &suspect {
                 if let Some((repaired, g)) = undo_layer(run, layer, Strictness::Confirmed, cx) {
                     gain += g;
                     chars += repaired.chars().filter(|c| !c.is_ascii()).count();
+                    left |= suspects(&repaired).any(|c| run.contains(c));
                 }
             }
             let enough = layer.2 == Evidence::Normal
+                && !left
                 && gain >= 2 * margin(layer.2, Strictness::Alone, chars);
             enough.then_some((gain, i))
         })
