@@ -169,7 +169,7 @@ fn real_lines_garbled_every_way_are_repaired() {
         "lossless classes {:.2}%",
         100.0 * lossless
     );
-    assert!(lossy >= 0.42, "lossy classes {:.2}%", 100.0 * lossy);
+    assert!(lossy >= 0.47, "lossy classes {:.2}%", 100.0 * lossy);
 }
 
 /// What users meet: a whole file garbled one way, repaired as a whole, where the spans
@@ -280,4 +280,37 @@ fn a_file_is_repaired_by_its_own_chain_of_layers() {
         repaired.matches("(guó)").count(),
         text.matches("(guó)").count()
     );
+}
+
+#[test]
+fn a_lost_byte_is_guessed_with_the_annotation_after_it_in_view() {
+    // GBK reads the last byte of `戰` before `(` as nothing; of the characters the two
+    // bytes left can start, `我` is the commonest, but `(zhàn)` is no reading of it. The
+    // annotation is garbled too, and undone to be read.
+    for line in ["扶貧攻堅戰(zhàn) -", "美國(guó)已解除這項對(duì)華出口禁令"]
+    {
+        assert_eq!(repair(&read_as(&utf8(line), GBK)), line);
+    }
+}
+
+#[test]
+fn lost_bytes_of_one_character_are_guessed_together() {
+    // cp1252 loses both `90` and `8D` of `名` (E5 90 8D), and `8F 90` of `提`: guessed one
+    // at a time, the first guess saw only an undecodable byte after it, and `名` came
+    // back as `偏`.
+    for line in ["用户名和密码", "提示信息"] {
+        let garbled = cp1252_python(&utf8(line));
+        assert!(garbled.contains("\u{FFFD}\u{FFFD}"));
+        assert_eq!(repair(&garbled), line);
+    }
+}
+
+#[test]
+fn a_guessed_character_keeps_to_the_script_around_it() {
+    // GBK lost the last byte of `情`; the likeliest character the two left can start is
+    // `惡`, a Traditional one, among Simplified characters (`环`, `馈`, `问`).
+    let line = "·景丹深入清水督查中央环保督察反馈问题整改情";
+    let garbled = read_as(&utf8(line), GBK);
+    assert!(garbled.contains('\u{FFFD}'));
+    assert_eq!(repair(&garbled), line);
 }

@@ -24,8 +24,8 @@ use std::str::FromStr;
 use std::sync::{Arc, OnceLock};
 
 use engine::{convert_span, segment, Lazy};
-pub(crate) use script::has_simplified_form;
 pub use script::{classify, Script, ScriptReport};
+pub(crate) use script::{has_simplified_form, mark_of};
 use trie::{decode, Trie};
 
 use crate::chars::skip_ascii;

@@ -139,6 +139,17 @@ pub(crate) fn has_simplified_form(c: char) -> bool {
     has(&HAS_SIMPLIFIED_FORM, c as usize)
 }
 
+/// Which script `c` marks a text as written in, if either: `國` Traditional, `国`
+/// Simplified, `中` neither.
+pub(crate) fn mark_of(c: char) -> Option<Script> {
+    let c = c as usize;
+    match (has(&TRADITIONAL_MARKS, c), has(&SIMPLIFIED_MARKS, c)) {
+        (true, false) => Some(Script::Traditional),
+        (false, true) => Some(Script::Simplified),
+        _ => None,
+    }
+}
+
 fn has(bits: &[u64], c: usize) -> bool {
     bits.get(c / 64).is_some_and(|w| w >> (c % 64) & 1 == 1)
 }

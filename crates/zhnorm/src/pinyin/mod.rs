@@ -151,7 +151,24 @@ const MAX_INSIDE: usize = 12;
 
 /// The annotation of `han` whose opening parenthesis is at byte `start`, if it is one.
 fn annotation_at(text: &str, start: usize, han: char) -> Option<Annotation> {
-    let open_len = if text.as_bytes()[start] == b'(' { 1 } else { 3 };
+    let (syllable, end) = syllable_in_parentheses(text, start)?;
+    Some(Annotation {
+        start,
+        end,
+        han,
+        syllable,
+        fit: fit(han, syllable),
+    })
+}
+
+/// The syllable in the parentheses that open at byte `start` (`(` or `（`), and where
+/// they close.
+fn syllable_in_parentheses(text: &str, start: usize) -> Option<(SyllableId, usize)> {
+    let open_len = match text.as_bytes().get(start)? {
+        b'(' => 1,
+        _ if text[start..].starts_with('（') => 3,
+        _ => return None,
+    };
     let inside_start = start + open_len;
     let rest = &text.as_bytes()[inside_start..];
     // Pinyin starts with a letter, perhaps a toned vowel; `(2020/9/12`, `(AP` and `(图`
@@ -170,13 +187,25 @@ fn annotation_at(text: &str, start: usize, han: char) -> Option<Annotation> {
     })?;
     let inside = text.get(inside_start..inside_start + inside_len)?;
     let syllable = syllable_id(&syllable::numbered(inside)?)?;
-    Some(Annotation {
-        start,
-        end: inside_start + inside_len + close_len,
-        han,
-        syllable,
-        fit: fit(han, syllable),
-    })
+    Some((syllable, inside_start + inside_len + close_len))
+}
+
+/// The reading a parenthesised syllable at the start of `text` gives the character
+/// before it (`(zhàn)`), if it is one: `repair` weighs a character lost to mojibake
+/// against it.
+pub(crate) fn reading_at_start(text: &str) -> Option<Reading> {
+    syllable_in_parentheses(text, 0).map(|(syllable, _)| Reading(syllable))
+}
+
+/// A syllable of the reading table, as [`reading_at_start`] found it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Reading(SyllableId);
+
+impl Reading {
+    /// Whether `c` is read so in some dictionary.
+    pub(crate) fn fits(self, c: char) -> bool {
+        fit(c, self.0) != Fit::None
+    }
 }
 
 #[cfg(test)]

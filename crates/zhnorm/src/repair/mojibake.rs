@@ -17,7 +17,9 @@ use std::sync::LazyLock;
 
 use super::codecs::{loses_pairs, lost_bytes, Misread, Original, GBK_PAIRS_BIG5_LOSES};
 use crate::chars::is_han;
+use crate::convert::{self, Script};
 use crate::model;
+use crate::pinyin::{self, Reading};
 
 /// How much evidence a layer needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -661,7 +663,8 @@ fn fill_lost_bytes(
         return;
     }
     for k in segment.clone() {
-        if m.units[k] != Unit::Lost {
+        // (A byte may have been filled together with the one before it.)
+        if m.units[k] != Unit::Lost || m.bytes[m.starts[k]] != UNFILLED {
             continue;
         }
         let near = k.saturating_sub(1).max(segment.start)..(k + 2).min(segment.end);
@@ -687,14 +690,18 @@ fn fill_lost_bytes(
         {
             continue;
         }
-        let edges = (
-            (from == 0).then_some(cx.edges.before).flatten(),
-            (to == m.bytes.len()).then_some(cx.edges.after),
-        );
+        let at_end = to == m.bytes.len();
+        let around = Around {
+            before: (from == 0).then_some(cx.edges.before).flatten(),
+            after: at_end.then_some(cx.edges.after),
+            reading: at_end.then(|| annotation_reading(cx.edges.rest)).flatten(),
+        };
         let window = &mut m.bytes[from..to];
-        window[at - from] = if original == Original::Utf8 {
-            best_continuation(window, at - from, candidates, edges)
-        } else {
+        if original == Original::Utf8 {
+            fill_continuations(window, at - from, candidates, around);
+            continue;
+        }
+        window[at - from] = {
             let mut best = (original.lenient_cost(window), UNFILLED);
             for &b in candidates {
                 window[at - from] = b;
@@ -708,54 +715,96 @@ fn fill_lost_bytes(
     }
 }
 
-/// Of the continuation bytes `candidates`, the one at `at` that makes the UTF-8 `window`
-/// cheapest (bytes that do not decode counting as U+FFFD), or [`UNFILLED`] when none is
-/// cheaper than the loss; `edges` are what stands before and after the window, where it
-/// reaches an end of its run. A byte that is not a continuation byte ends any sequence
+/// Fills the lost byte at `at` of the UTF-8 `window`, and the lost bytes right after it
+/// in the same character (cp1252 loses `90 8D` of `名` together), with the continuation
+/// bytes of `candidates` that make it cheapest (bytes that do not decode counting as
+/// U+FFFD), or leaves them [`UNFILLED`] when nothing is cheaper than the loss. `around`
+/// is what stands before and after the window, where it reaches an end of its run: the
+/// character before a pinyin annotation must be one the syllable is a reading of
+/// (`我(zhàn)` is `戰(zhàn)`). A byte that is not a continuation byte ends any sequence
 /// before it, so only the bytes between the nearest such bytes on either side of `at`
 /// read differently from one guess to the next: what lies outside is decoded and costed
 /// once.
-fn best_continuation(
-    window: &mut [u8],
-    at: usize,
-    candidates: &[u8],
-    (lead_in, lead_out): (Option<char>, Option<char>),
-) -> u8 {
+fn fill_continuations(window: &mut [u8], at: usize, candidates: &[u8], around: Around) {
     let is_continuation = |b: u8| (0x80..=0xBF).contains(&b);
     debug_assert!(candidates.iter().all(|&b| is_continuation(b)));
     let start = (0..at)
         .rev()
         .find(|&i| !is_continuation(window[i]))
         .unwrap_or(0);
+    // A character is at most four bytes: lost bytes further on are another one's.
     let end = (at + 1..window.len())
-        .find(|&i| !is_continuation(window[i]))
+        .find(|&i| !(is_continuation(window[i]) || window[i] == UNFILLED) || i >= start + 4)
         .unwrap_or(window.len());
-    let mut before = model::Costing::default();
-    lead_in
+    let mut holes: Vec<usize> = (at..end)
+        .filter(|&i| i == at || window[i] == UNFILLED)
+        .collect();
+    // Five bytes cp1252 lost make 25 guesses for two holes; sixty-four continuation bytes
+    // a double-byte reading lost would make 4,096: those are guessed one at a time.
+    if candidates.len().pow(holes.len() as u32) > MAX_GUESSES {
+        holes.truncate(1);
+    }
+    let before_chars: Vec<char> = around
+        .before
         .into_iter()
         .chain(String::from_utf8_lossy(&window[..start]).chars())
-        .for_each(|c| before.push(c));
+        .collect();
+    let mut before = model::Costing::default();
+    before_chars.iter().for_each(|&c| before.push(c));
     let after: Vec<char> = String::from_utf8_lossy(&window[end..])
         .chars()
-        .chain(lead_out)
+        .chain(around.after)
         .collect();
+    // The annotated character is the window's last, when it is the one being guessed.
+    let reading = around.reading.filter(|_| end == window.len());
+    // A guess in the other script than the characters around it (`监` after `必須在審慎`)
+    // is one the model, built mostly from Simplified text, made.
+    let lean = script_lean(before_chars.iter().chain(&after));
     let cost_with = |window: &[u8]| {
         let mut costing = before;
-        String::from_utf8_lossy(&window[start..end])
+        let guessed = String::from_utf8_lossy(&window[start..end]);
+        guessed
             .chars()
             .chain(after.iter().copied())
             .for_each(|c| costing.push(c));
+        let misread =
+            reading.is_some_and(|r| !guessed.chars().next_back().is_some_and(|c| r.fits(c)));
+        let other_script = lean.is_some_and(|lean| {
+            guessed
+                .chars()
+                .any(|c| convert::mark_of(c).is_some_and(|mark| mark != lean))
+        });
         costing.total
+            + if misread { NOT_THE_READING } else { 0 }
+            + if other_script { OTHER_SCRIPT } else { 0 }
     };
-    let mut best = (cost_with(window), UNFILLED);
-    for &b in candidates {
-        window[at] = b;
+    // Every combination of candidates in the holes, counted like a number whose digits
+    // are indices into `candidates`.
+    let mut best = (cost_with(window), None);
+    let mut digits = vec![0; holes.len()];
+    'combinations: loop {
+        for (&hole, &digit) in holes.iter().zip(&digits) {
+            window[hole] = candidates[digit];
+        }
         let cost = cost_with(window);
         if cost < best.0 {
-            best = (cost, b);
+            best = (cost, Some(digits.clone()));
         }
+        for digit in digits.iter_mut() {
+            *digit += 1;
+            if *digit < candidates.len() {
+                continue 'combinations;
+            }
+            *digit = 0;
+        }
+        break;
     }
-    best.1
+    for (k, &hole) in holes.iter().enumerate() {
+        window[hole] = best
+            .1
+            .as_ref()
+            .map_or(UNFILLED, |digits| candidates[digits[k]]);
+    }
 }
 
 /// Fills a pair the reading lost whole with the character that fits best between its
@@ -797,7 +846,7 @@ pub(crate) struct Fills(RefCell<HashMap<Neighbours, Option<[u8; 2]>>>);
 #[derive(Clone, Copy)]
 struct RunContext<'a> {
     fills: &'a Fills,
-    edges: Edges,
+    edges: Edges<'a>,
 }
 
 /// The characters just outside a run (ASCII, since runs end where ASCII starts): `None`
@@ -805,16 +854,63 @@ struct RunContext<'a> {
 /// byte lost at a run's edge (GBK and Big5 swallow the last byte of a character before
 /// ASCII) is guessed with them in view: `12月`, and `“` is no line's end.
 #[derive(Clone, Copy)]
-struct Edges {
+struct Edges<'a> {
     before: Option<char>,
     after: char,
+    /// The text after the run, where a pinyin annotation may name its last character.
+    rest: &'a str,
 }
 
+/// What stands around a window of a run in which a lost byte is guessed, where the
+/// window reaches an end of the run.
+struct Around {
+    before: Option<char>,
+    after: Option<char>,
+    /// The syllable of a pinyin annotation after the window (`(zhàn)`).
+    reading: Option<Reading>,
+}
+
+/// The reading a pinyin annotation at the start of `rest` gives the character before
+/// it, as it stands or, when it is garbled like the run (`(zh脿n)`, through one or two
+/// layers), undone: only a syllable in parentheses comes out of that by chance.
+fn annotation_reading(rest: &str) -> Option<Reading> {
+    if let Some(reading) = pinyin::reading_at_start(rest) {
+        return Some(reading);
+    }
+    let head = &rest.as_bytes()[..rest.len().min(ANNOTATION_BYTES)];
+    let close = memchr::memchr(b')', head)?;
+    let mut heads = vec![rest[..=close].to_string()];
+    for _ in 0..MAX_LAYERS - 1 {
+        let mut undone = Vec::new();
+        for head in &heads {
+            for &(misread, original, _) in LAYERS.iter().filter(|l| l.1 == Original::Utf8) {
+                let mut bytes = Vec::with_capacity(head.len());
+                if head.chars().all(|c| misread.bytes_of(c, &mut bytes)) {
+                    if let Some(text) = original.decode(&bytes).filter(|t| t != head) {
+                        if let Some(reading) = pinyin::reading_at_start(&text) {
+                            return Some(reading);
+                        }
+                        undone.push(text.into_owned());
+                    }
+                }
+            }
+        }
+        heads = undone;
+    }
+    None
+}
+
+/// The most bytes a garbled pinyin annotation takes: `(zhuàng)` read two bytes a
+/// character, each shown as up to three.
+const ANNOTATION_BYTES: usize = 32;
+
 impl<'a> RunContext<'a> {
-    fn of(text: &str, run: &Run, fills: &'a Fills) -> RunContext<'a> {
+    fn of(text: &'a str, run: &Run, fills: &'a Fills) -> RunContext<'a> {
+        let rest = &text[run.end..];
         let edges = Edges {
             before: text[..run.start].chars().next_back(),
-            after: text[run.end..].chars().next().unwrap_or('\n'),
+            after: rest.chars().next().unwrap_or('\n'),
+            rest,
         };
         RunContext { fills, edges }
     }
@@ -947,6 +1043,34 @@ fn may_complete_utf8(bytes: &[u8], at: usize) -> bool {
         }
         std::str::from_utf8(&sequence[..len]).is_ok()
     })
+}
+
+/// The most combinations of bytes tried together for the lost bytes of one character.
+const MAX_GUESSES: usize = 125;
+
+/// What a guess for a lost byte costs (half bits) when it makes a character that the
+/// pinyin annotation after it is no reading of.
+const NOT_THE_READING: u32 = 2 * 16;
+
+/// What a guess for a lost byte costs (half bits) when it makes a character of the
+/// other script than the characters around it.
+const OTHER_SCRIPT: u32 = 2 * 8;
+
+/// The script most of the characters that mark one or the other are in, if either.
+fn script_lean<'c>(chars: impl Iterator<Item = &'c char>) -> Option<Script> {
+    let (mut traditional, mut simplified) = (0, 0);
+    for &c in chars {
+        match convert::mark_of(c) {
+            Some(Script::Traditional) => traditional += 1,
+            Some(Script::Simplified) => simplified += 1,
+            _ => {}
+        }
+    }
+    match traditional.cmp(&simplified) {
+        std::cmp::Ordering::Greater => Some(Script::Traditional),
+        std::cmp::Ordering::Less => Some(Script::Simplified),
+        std::cmp::Ordering::Equal => None,
+    }
 }
 
 /// How much cheaper (half bits) the character filling a lost pair must be than any other.
@@ -1154,8 +1278,14 @@ mod tests {
                 }
                 window[at - from] = UNFILLED;
                 let candidates: Vec<u8> = (0x80..=0xBF).collect();
+                let around = Around {
+                    before: None,
+                    after: None,
+                    reading: None,
+                };
+                fill_continuations(&mut window, at - from, &candidates, around);
                 assert_eq!(
-                    best_continuation(&mut window, at - from, &candidates, (None, None)),
+                    window[at - from],
                     brute.1,
                     "byte {at} of {line:?}, window {from}..{to}"
                 );
