@@ -695,6 +695,7 @@ fn fill_lost_bytes(
             before: (from == 0).then_some(cx.edges.before).flatten(),
             after: at_end.then_some(cx.edges.after),
             reading: at_end.then(|| annotation_reading(cx.edges.rest)).flatten(),
+            open: innermost_open(&String::from_utf8_lossy(&m.bytes[..at])),
         };
         let window = &mut m.bytes[from..to];
         if original == Original::Utf8 {
@@ -774,9 +775,11 @@ fn fill_continuations(window: &mut [u8], at: usize, candidates: &[u8], around: A
                 .chars()
                 .any(|c| convert::mark_of(c).is_some_and(|mark| mark != lean))
         });
-        costing.total
+        let balance: i64 = guessed.chars().map(|c| balance_cost(c, around.open)).sum();
+        let total = costing.total
             + if misread { NOT_THE_READING } else { 0 }
-            + if other_script { OTHER_SCRIPT } else { 0 }
+            + if other_script { OTHER_SCRIPT } else { 0 };
+        (total as i64 + balance).max(0) as u32
     };
     // Every combination of candidates in the holes, counted like a number whose digits
     // are indices into `candidates`.
@@ -868,7 +871,54 @@ struct Around {
     after: Option<char>,
     /// The syllable of a pinyin annotation after the window (`(zhàn)`).
     reading: Option<Reading>,
+    /// The innermost bracket or quote the run opens before the lost byte's character
+    /// and leaves open.
+    open: Option<char>,
 }
+
+/// Opening marks and the marks that close them.
+const PAIRED_MARKS: [(char, char); 6] = [
+    ('“', '”'),
+    ('‘', '’'),
+    ('（', '）'),
+    ('《', '》'),
+    ('「', '」'),
+    ('『', '』'),
+];
+
+/// The innermost paired mark `text` opens and leaves open.
+fn innermost_open(text: &str) -> Option<char> {
+    let mut open = Vec::new();
+    for c in text.chars() {
+        if PAIRED_MARKS.iter().any(|&(o, _)| o == c) {
+            open.push(c);
+        } else if let Some(&(o, _)) = PAIRED_MARKS.iter().find(|&&(_, close)| close == c) {
+            if let Some(at) = open.iter().rposition(|&x| x == o) {
+                open.truncate(at);
+            }
+        }
+    }
+    open.pop()
+}
+
+/// What a guessed mark costs (half bits) that opens a quote inside the same quote
+/// (`“纸面服刑“` for `“纸面服刑”`), and what one that closes the open mark gains. (A
+/// closing mark with nothing open before it in the run costs nothing more: what opened
+/// it may stand in an earlier run, still garbled.)
+fn balance_cost(guess: char, open: Option<char>) -> i64 {
+    let Some(open) = open else { return 0 };
+    if PAIRED_MARKS.contains(&(open, guess)) {
+        -CLOSES_THE_OPEN
+    } else if guess == open && matches!(guess, '“' | '‘') {
+        UNBALANCED
+    } else {
+        0
+    }
+}
+
+/// See [`balance_cost`].
+const UNBALANCED: i64 = 2 * 6;
+const CLOSES_THE_OPEN: i64 = 2 * 4;
 
 /// The reading a pinyin annotation at the start of `rest` gives the character before
 /// it, as it stands or, when it is garbled like the run (`(zh脿n)`, through one or two
@@ -1285,6 +1335,7 @@ mod tests {
                     before: None,
                     after: None,
                     reading: None,
+                    open: None,
                 };
                 fill_continuations(&mut window, at - from, &candidates, around);
                 assert_eq!(
