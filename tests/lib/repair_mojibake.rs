@@ -319,7 +319,8 @@ fn a_guessed_character_keeps_to_the_script_around_it() {
 fn a_lost_mark_closes_what_the_line_opened() {
     // GBK lost the last byte of `”` and of `）`: `“` and `，`, the commoner marks the same
     // bytes start, would leave a quote inside its own quote and a parenthesis open.
-    for line in ["·“纸面服刑”15年案件背后", "隐藏大多数错误信息（默认行为）"] {
+    for line in ["·“纸面服刑”15年案件背后", "隐藏大多数错误信息（默认行为）"]
+    {
         let garbled = read_as(&utf8(line), GBK);
         assert!(garbled.contains('\u{FFFD}'), "{garbled}");
         assert_eq!(repair(&garbled), line);

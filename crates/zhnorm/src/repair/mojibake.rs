@@ -391,6 +391,20 @@ fn repair_run(run: &str, cx: RunContext) -> Option<(String, Chain)> {
     if let Some((i, text)) = plain {
         return Some((text.clone(), vec![*i]));
     }
+    // A layer that repaired part of the run beyond doubt may leave the rest, shorter
+    // spans around lost characters, below their own margins (`籵都ㄛ�省时这些都将`): the
+    // run is garbled that way throughout, and the smaller margins of a confirmed layer
+    // apply to it, as they do to other runs of a text garbled so.
+    let confirmed = firsts
+        .iter()
+        .filter_map(|&(i, _)| {
+            let text = undo_layer(run, LAYERS[i], Strictness::Confirmed, cx)?.0;
+            is_plain(&text, run, &vec![i], cx).then_some((text, i))
+        })
+        .min_by_key(|(text, _)| model::cost(text));
+    if let Some((text, i)) = confirmed {
+        return Some((text, vec![i]));
+    }
     firsts
         .into_iter()
         .filter_map(|(i, first)| {
@@ -1422,6 +1436,22 @@ mod tests {
             assert!(lossy, "{garbled}");
             assert_eq!(repair(&garbled).as_deref(), Some(repaired));
         }
+    }
+
+    #[test]
+    fn a_run_repaired_in_part_beyond_doubt_is_repaired_throughout() {
+        // Read as Big5, `缺` is lost, and `通常，` before it is too short a span to clear
+        // the margin Big5 and GBK demand alone; the rest of the run does, by far, and
+        // `通常，` is repaired with it (the whole line was left garbled).
+        let gbk = encoding_rs::GBK
+            .encode("通常，缺省时这些都将工作得很好，")
+            .0
+            .into_owned();
+        let (garbled, _, _) = encoding_rs::BIG5.decode(&gbk);
+        assert_eq!(
+            repair(&garbled).as_deref(),
+            Some("通常，\u{FFFD}省时这些都将工作得很好，")
+        );
     }
 
     #[test]
