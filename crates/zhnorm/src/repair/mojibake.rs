@@ -709,11 +709,11 @@ fn fill_lost_bytes(
             before: (from == 0).then_some(cx.edges.before).flatten(),
             after: at_end.then_some(cx.edges.after),
             reading: at_end.then(|| annotation_reading(cx.edges.rest)).flatten(),
-            open: innermost_open(&String::from_utf8_lossy(&m.bytes[..at])),
         };
-        let window = &mut m.bytes[from..to];
+        let (run_before, rest) = m.bytes.split_at_mut(from);
+        let window = &mut rest[..to - from];
         if original == Original::Utf8 {
-            fill_continuations(window, at - from, candidates, around);
+            fill_continuations(window, at - from, candidates, around, run_before);
             continue;
         }
         window[at - from] = {
@@ -736,11 +736,18 @@ fn fill_lost_bytes(
 /// U+FFFD), or leaves them [`UNFILLED`] when nothing is cheaper than the loss. `around`
 /// is what stands before and after the window, where it reaches an end of its run: the
 /// character before a pinyin annotation must be one the syllable is a reading of
-/// (`我(zhàn)` is `戰(zhàn)`). A byte that is not a continuation byte ends any sequence
-/// before it, so only the bytes between the nearest such bytes on either side of `at`
-/// read differently from one guess to the next: what lies outside is decoded and costed
-/// once.
-fn fill_continuations(window: &mut [u8], at: usize, candidates: &[u8], around: Around) {
+/// (`我(zhàn)` is `戰(zhàn)`); `run_before` is the run's bytes before the window, where a
+/// bracket or quote a guessed mark may close was opened. A byte that is not a
+/// continuation byte ends any sequence before it, so only the bytes between the nearest
+/// such bytes on either side of `at` read differently from one guess to the next: what
+/// lies outside is decoded and costed once.
+fn fill_continuations(
+    window: &mut [u8],
+    at: usize,
+    candidates: &[u8],
+    around: Around,
+    run_before: &[u8],
+) {
     let is_continuation = |b: u8| (0x80..=0xBF).contains(&b);
     debug_assert!(candidates.iter().all(|&b| is_continuation(b)));
     let start = (0..at)
@@ -772,6 +779,16 @@ fn fill_continuations(window: &mut [u8], at: usize, candidates: &[u8], around: A
         .collect();
     // The annotated character is the window's last, when it is the one being guessed.
     let reading = around.reading.filter(|_| end == window.len());
+    // The bracket or quote left open before the character, when it may be a paired mark
+    // (a three-byte character led by E2, E3 or EF), so that a guess can close it.
+    let open = match window[start] {
+        0xE2 | 0xE3 | 0xEF => innermost_open(
+            String::from_utf8_lossy(run_before)
+                .chars()
+                .chain(String::from_utf8_lossy(&window[..start]).chars()),
+        ),
+        _ => None,
+    };
     // A guess in the other script than the characters around it (`监` after `必須在審慎`)
     // is one the model, built mostly from Simplified text, made.
     let lean = script_lean(before_chars.iter().chain(&after));
@@ -789,7 +806,7 @@ fn fill_continuations(window: &mut [u8], at: usize, candidates: &[u8], around: A
                 .chars()
                 .any(|c| convert::mark_of(c).is_some_and(|mark| mark != lean))
         });
-        let balance: i64 = guessed.chars().map(|c| balance_cost(c, around.open)).sum();
+        let balance: i64 = guessed.chars().map(|c| balance_cost(c, open)).sum();
         let total = costing.total
             + if misread { NOT_THE_READING } else { 0 }
             + if other_script { OTHER_SCRIPT } else { 0 };
@@ -885,9 +902,6 @@ struct Around {
     after: Option<char>,
     /// The syllable of a pinyin annotation after the window (`(zhàn)`).
     reading: Option<Reading>,
-    /// The innermost bracket or quote the run opens before the lost byte's character
-    /// and leaves open.
-    open: Option<char>,
 }
 
 /// Opening marks and the marks that close them.
@@ -901,9 +915,9 @@ const PAIRED_MARKS: [(char, char); 6] = [
 ];
 
 /// The innermost paired mark `text` opens and leaves open.
-fn innermost_open(text: &str) -> Option<char> {
+fn innermost_open(text: impl Iterator<Item = char>) -> Option<char> {
     let mut open = Vec::new();
-    for c in text.chars() {
+    for c in text {
         if PAIRED_MARKS.iter().any(|&(o, _)| o == c) {
             open.push(c);
         } else if let Some(&(o, _)) = PAIRED_MARKS.iter().find(|&&(_, close)| close == c) {
@@ -1349,9 +1363,8 @@ mod tests {
                     before: None,
                     after: None,
                     reading: None,
-                    open: None,
                 };
-                fill_continuations(&mut window, at - from, &candidates, around);
+                fill_continuations(&mut window, at - from, &candidates, around, &[]);
                 assert_eq!(
                     window[at - from],
                     brute.1,
