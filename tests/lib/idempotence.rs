@@ -54,3 +54,14 @@ fn folding_for_search_gives_repair_no_new_runs() {
     let once = pipeline.run("‘—“中•：—•").text.into_owned();
     assert_eq!(pipeline.run(&once).text, once);
 }
+
+/// Found by `stage_properties`: `space` removes a control character between em dashes,
+/// and on a second run `repair` took the three dashes and a middle dot now in one run
+/// (`———·`) for GBK read as cp1252 (`棗椃`): the model priced each em dash as a rare
+/// mark, though the Chinese dash is two of them.
+#[test]
+fn joining_dashes_gives_repair_no_new_mojibake() {
+    let pipeline = Pipeline::with_options(None, PunctMode::Cjk, &StageSelection::default());
+    let once = pipeline.run("—\u{7}——·中").text.into_owned();
+    assert_eq!(pipeline.run(&once).text, once);
+}

@@ -169,7 +169,7 @@ fn real_lines_garbled_every_way_are_repaired() {
         "lossless classes {:.2}%",
         100.0 * lossless
     );
-    assert!(lossy >= 0.47, "lossy classes {:.2}%", 100.0 * lossy);
+    assert!(lossy >= 0.48, "lossy classes {:.2}%", 100.0 * lossy);
 }
 
 /// What users meet: a whole file garbled one way, repaired as a whole, where the spans
@@ -325,4 +325,15 @@ fn a_lost_mark_closes_what_the_line_opened() {
         assert!(garbled.contains('\u{FFFD}'), "{garbled}");
         assert_eq!(repair(&garbled), line);
     }
+}
+
+#[test]
+fn a_lost_byte_after_an_annotation_is_guessed_with_the_character_before_it() {
+    // GBK lost the last byte of `劃`, which follows `計(jì)`: the pair that tells `劃` from
+    // `力` is `計劃`, across the annotation (itself garbled, `(j矛)`, with a vowel that
+    // reads as Han).
+    let line = "延續(xù)普惠小微企業(yè)貸款幫扶計(jì)劃";
+    let garbled = read_as(&utf8(line), GBK);
+    assert!(garbled.ends_with('\u{FFFD}'), "{garbled}");
+    assert_eq!(repair(&garbled), line);
 }

@@ -119,6 +119,9 @@ fn before_line_end_cost(c: char) -> u32 {
     }
 }
 
+/// An em dash right after another, in half bits: `——` is one mark.
+const SECOND_EM_DASH: u32 = 2;
+
 /// What an opening quote adds before a space, in half bits: almost none stands there.
 /// (A comma does: `， ` is common in translated documentation.)
 const OPENING_QUOTE_BEFORE_SPACE: u32 = 12;
@@ -196,6 +199,9 @@ impl Costing {
             cost = cost.saturating_sub(pair_bonus(self.prev, c).unwrap_or(0));
         } else if self.prev.is_ascii_digit() {
             cost = cost.min(after_numeral_cost(c));
+        } else if (self.prev, c) == ('—', '—') {
+            // The Chinese dash is two em dashes: the second costs next to nothing.
+            cost = SECOND_EM_DASH;
         } else if c == '\n' {
             cost += before_line_end_cost(self.prev);
         } else if c == ' ' && matches!(self.prev, '“' | '‘') {

@@ -161,33 +161,54 @@ pub(crate) fn repair(text: &str, fills: &Fills) -> Option<String> {
     // how many runs each repaired.
     let mut chains: Vec<Chain> = Vec::new();
     let mut votes: Vec<usize> = Vec::new();
+    // The Han character the last run that ended in one ended with, and where: a run right
+    // after a pinyin annotation has it, not the parenthesis, as its left neighbour
+    // (`計(jì)劃`, where the last byte of `劃` is lost).
+    let mut last_han: Option<(usize, char)> = None;
+    let mut befores: Vec<Option<char>> = vec![None; runs.len()];
     for (k, run) in runs.iter().enumerate() {
-        if !run.looks_garbled() {
-            continue;
-        }
-        let run_text = &text[run.start..run.end];
-        let cx = RunContext::of(text, run, fills);
-        // A text garbled one way is garbled that way throughout: once a chain has
-        // repaired runs of it, a run it leaves plain needs no other layer weighed.
-        // (Weighing every layer on every run was most of the time on garbled text.)
-        let settled = established(&votes).and_then(|id| {
-            let repaired = undo_whole_chain(run_text, &chains[id], cx)?;
-            is_plain(&repaired, run_text, &chains[id], cx).then_some((repaired, chains[id].clone()))
-        });
-        if let Some((repaired, chain)) = settled.or_else(|| repair_run(run_text, cx)) {
-            let id = match chains.iter().position(|c| *c == chain) {
-                Some(id) => id,
-                None => {
-                    chains.push(chain);
-                    votes.push(0);
-                    chains.len() - 1
+        befores[k] = last_han
+            .filter(|&(end, _)| is_annotation_between(&text[end..run.start]))
+            .map(|(_, c)| c);
+        if run.looks_garbled() {
+            let run_text = &text[run.start..run.end];
+            let cx = RunContext::of(text, run, fills).after_han(befores[k]);
+            // A text garbled one way is garbled that way throughout: once a chain has
+            // repaired runs of it, a run it leaves plain needs no other layer weighed.
+            // (Weighing every layer on every run was most of the time on garbled text.)
+            let settled = established(&votes).and_then(|id| {
+                let repaired = undo_whole_chain(run_text, &chains[id], cx)?;
+                is_plain(&repaired, run_text, &chains[id], cx)
+                    .then_some((repaired, chains[id].clone()))
+            });
+            if let Some((repaired, chain)) = settled.or_else(|| repair_run(run_text, cx)) {
+                let id = match chains.iter().position(|c| *c == chain) {
+                    Some(id) => id,
+                    None => {
+                        chains.push(chain);
+                        votes.push(0);
+                        chains.len() - 1
+                    }
+                };
+                votes[id] += 1;
+                if suspects(&repaired).next().is_none() {
+                    clean_by[k] = Some(id);
                 }
-            };
-            votes[id] += 1;
-            if suspects(&repaired).next().is_none() {
-                clean_by[k] = Some(id);
+                fixed[k] = Some(repaired);
             }
-            fixed[k] = Some(repaired);
+        }
+        // (A garbled tone-marked vowel inside the annotation reads as Han: `(j矛)`.)
+        let in_annotation = last_han.is_some_and(|(end, _)| {
+            let gap = &text[end..run.start];
+            gap.len() <= ANNOTATION_BYTES && gap.starts_with('(') && !gap.contains(')')
+        });
+        let ended = fixed[k].as_deref().unwrap_or(&text[run.start..run.end]);
+        if let Some(c) = ended
+            .chars()
+            .next_back()
+            .filter(|&c| is_han(c) && !in_annotation)
+        {
+            last_han = Some((run.end, c));
         }
     }
     // Document evidence counts only where mojibake is what the text is made of: in a
@@ -208,7 +229,7 @@ pub(crate) fn repair(text: &str, fills: &Fills) -> Option<String> {
     let (leading, others): (Vec<usize>, Vec<usize>) =
         (0..document_chains.len()).partition(|&id| votes.get(id).copied().unwrap_or(0) == most);
     for (k, run) in runs.iter().enumerate() {
-        let cx = RunContext::of(text, run, fills);
+        let cx = RunContext::of(text, run, fills).after_han(befores[k]);
         for group in [&leading, &others] {
             let mut applied = false;
             for &id in group {
@@ -982,7 +1003,20 @@ fn annotation_reading(rest: &str) -> Option<Reading> {
 /// character, each shown as up to three.
 const ANNOTATION_BYTES: usize = 32;
 
+/// Whether `gap`, between two runs, is a pinyin annotation (perhaps garbled itself).
+fn is_annotation_between(gap: &str) -> bool {
+    gap.len() <= ANNOTATION_BYTES && gap.starts_with('(') && gap.ends_with(')')
+}
+
 impl<'a> RunContext<'a> {
+    /// This context with `before`, where there is one, as the character before the run.
+    fn after_han(mut self, before: Option<char>) -> RunContext<'a> {
+        if before.is_some() {
+            self.edges.before = before;
+        }
+        self
+    }
+
     fn of(text: &'a str, run: &Run, fills: &'a Fills) -> RunContext<'a> {
         let rest = &text[run.end..];
         let edges = Edges {
