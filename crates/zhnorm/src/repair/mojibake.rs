@@ -200,7 +200,7 @@ pub(crate) fn repair(text: &str, fills: &Fills) -> Option<String> {
         // (A garbled tone-marked vowel inside the annotation reads as Han: `(j矛)`.)
         let in_annotation = last_han.is_some_and(|(end, _)| {
             let gap = &text[end..run.start];
-            gap.len() <= ANNOTATION_BYTES && gap.starts_with('(') && !gap.contains(')')
+            opens_annotation(gap) && !gap.contains(')')
         });
         let ended = fixed[k].as_deref().unwrap_or(&text[run.start..run.end]);
         if let Some(c) = ended
@@ -1005,7 +1005,12 @@ const ANNOTATION_BYTES: usize = 32;
 
 /// Whether `gap`, between two runs, is a pinyin annotation (perhaps garbled itself).
 fn is_annotation_between(gap: &str) -> bool {
-    gap.len() <= ANNOTATION_BYTES && gap.starts_with('(') && gap.ends_with(')')
+    opens_annotation(gap) && gap.ends_with(')')
+}
+
+/// Whether `gap`, after a run, starts what may be a pinyin annotation.
+fn opens_annotation(gap: &str) -> bool {
+    gap.len() <= ANNOTATION_BYTES && gap.starts_with('(')
 }
 
 impl<'a> RunContext<'a> {
