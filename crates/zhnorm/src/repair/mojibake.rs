@@ -697,6 +697,13 @@ fn fill_lost_bytes(
     if lost == 0 || lost > 2 + units.len() / MAX_LOST_SHARE {
         return;
     }
+    // Decoded once for the segment: the bytes still lost count as neither script.
+    let lean = if original == Original::Utf8 {
+        let bytes = &m.bytes[m.starts[segment.start]..m.starts[segment.end]];
+        script_lean(String::from_utf8_lossy(bytes).chars())
+    } else {
+        None
+    };
     for k in segment.clone() {
         // (A byte may have been filled together with the one before it.)
         if m.units[k] != Unit::Lost || m.bytes[m.starts[k]] != UNFILLED {
@@ -730,6 +737,7 @@ fn fill_lost_bytes(
             before: (from == 0).then_some(cx.edges.before).flatten(),
             after: at_end.then_some(cx.edges.after),
             reading: at_end.then(|| annotation_reading(cx.edges.rest)).flatten(),
+            lean,
         };
         let (run_before, rest) = m.bytes.split_at_mut(from);
         let window = &mut rest[..to - from];
@@ -787,13 +795,12 @@ fn fill_continuations(
     if candidates.len().pow(holes.len() as u32) > MAX_GUESSES {
         holes.truncate(1);
     }
-    let before_chars: Vec<char> = around
+    let mut before = model::Costing::default();
+    around
         .before
         .into_iter()
         .chain(String::from_utf8_lossy(&window[..start]).chars())
-        .collect();
-    let mut before = model::Costing::default();
-    before_chars.iter().for_each(|&c| before.push(c));
+        .for_each(|c| before.push(c));
     let after: Vec<char> = String::from_utf8_lossy(&window[end..])
         .chars()
         .chain(around.after)
@@ -810,9 +817,6 @@ fn fill_continuations(
         ),
         _ => None,
     };
-    // A guess in the other script than the characters around it (`监` after `必須在審慎`)
-    // is one the model, built mostly from Simplified text, made.
-    let lean = script_lean(before_chars.iter().chain(&after));
     let cost_with = |window: &[u8]| {
         let mut costing = before;
         let guessed = String::from_utf8_lossy(&window[start..end]);
@@ -822,7 +826,7 @@ fn fill_continuations(
             .for_each(|c| costing.push(c));
         let misread =
             reading.is_some_and(|r| !guessed.chars().next_back().is_some_and(|c| r.fits(c)));
-        let other_script = lean.is_some_and(|lean| {
+        let other_script = around.lean.is_some_and(|lean| {
             guessed
                 .chars()
                 .any(|c| convert::mark_of(c).is_some_and(|mark| mark != lean))
@@ -923,6 +927,9 @@ struct Around {
     after: Option<char>,
     /// The syllable of a pinyin annotation after the window (`(zhàn)`).
     reading: Option<Reading>,
+    /// The script most characters of the run that mark one are in: a guess in the other
+    /// (`监` in `必須在審慎監`) is one the model, built mostly from Simplified text, made.
+    lean: Option<Script>,
 }
 
 /// Opening marks and the marks that close them.
@@ -1174,9 +1181,9 @@ const NOT_THE_READING: u32 = 2 * 16;
 const OTHER_SCRIPT: u32 = 2 * 8;
 
 /// The script most of the characters that mark one or the other are in, if either.
-fn script_lean<'c>(chars: impl Iterator<Item = &'c char>) -> Option<Script> {
+fn script_lean(chars: impl Iterator<Item = char>) -> Option<Script> {
     let (mut traditional, mut simplified) = (0, 0);
-    for &c in chars {
+    for c in chars {
         match convert::mark_of(c) {
             Some(Script::Traditional) => traditional += 1,
             Some(Script::Simplified) => simplified += 1,
@@ -1413,6 +1420,7 @@ mod tests {
                     before: None,
                     after: None,
                     reading: None,
+                    lean: None,
                 };
                 fill_continuations(&mut window, at - from, &candidates, around, &[]);
                 assert_eq!(
