@@ -882,6 +882,16 @@ fn fill_lost_pair(
         .checked_sub(1)
         .and_then(|j| m.char_in(j, &segment, original));
     let next = m.char_in(k + 1, &segment, original);
+    // The last character of a run before a pinyin annotation is one it is a reading of.
+    let reading = (k + 1 == m.chars.len())
+        .then(|| annotation_reading(cx.edges.rest))
+        .flatten();
+    if let Some(reading) = reading {
+        if let Some(pair) = best_lost_pair_read(prev, reading) {
+            m.bytes[m.starts[k]..m.starts[k] + 2].copy_from_slice(&pair);
+        }
+        return;
+    }
     // The same neighbours come back often (common characters, and every run is undone
     // several ways): each pair of them is weighed once per text.
     let fill = *cx
@@ -892,6 +902,27 @@ fn fill_lost_pair(
         .or_insert_with(|| best_lost_pair(prev, next));
     if let Some(pair) = fill {
         m.bytes[m.starts[k]..m.starts[k] + 2].copy_from_slice(&pair);
+    }
+}
+
+/// The GBK pair Big5 lost after `prev` and before an annotation that reads `reading`:
+/// the cheapest of the characters read so, when it is clearly the cheapest.
+fn best_lost_pair_read(prev: Option<char>, reading: Reading) -> Option<[u8; 2]> {
+    let mut costs: Vec<(u32, [u8; 2])> = GBK_PAIRS_BIG5_LOSES
+        .iter()
+        .filter(|&&(c, _)| reading.fits(c))
+        .map(|&(c, pair)| {
+            let mut costing = model::Costing::default();
+            prev.into_iter().for_each(|p| costing.push(p));
+            costing.push(c);
+            (costing.total, pair)
+        })
+        .collect();
+    costs.sort_unstable_by_key(|&(cost, _)| cost);
+    match costs[..] {
+        [(_, pair)] => Some(pair),
+        [(best, pair), (runner_up, _), ..] if runner_up >= best + LOST_PAIR_MARGIN => Some(pair),
+        _ => None,
     }
 }
 
@@ -989,7 +1020,7 @@ fn annotation_reading(rest: &str) -> Option<Reading> {
     for _ in 0..MAX_LAYERS - 1 {
         let mut undone = Vec::new();
         for head in &heads {
-            for &(misread, original, _) in LAYERS.iter().filter(|l| l.1 == Original::Utf8) {
+            for &(misread, original, _) in &LAYERS {
                 let mut bytes = Vec::with_capacity(head.len());
                 if head.chars().all(|c| misread.bytes_of(c, &mut bytes)) {
                     if let Some(text) = original.decode(&bytes).filter(|t| t != head) {
@@ -1523,6 +1554,17 @@ mod tests {
             repair(&garbled).as_deref(),
             Some("通常，\u{FFFD}省时这些都将工作得很好，")
         );
+    }
+
+    #[test]
+    fn a_pair_big5_lost_before_an_annotation_is_one_read_so() {
+        // `國` (GBK 87 F8) is lost whole before `(guó)`, itself garbled as `(gu車)`: of the
+        // characters Big5 loses, `國` is the one read `guó`. (The one-character run `車`
+        // is too little evidence on its own, and stays.)
+        let gbk = encoding_rs::GBK.encode("依法治國(guó) -").0.into_owned();
+        let (garbled, _, _) = encoding_rs::BIG5.decode(&gbk);
+        assert!(garbled.contains('\u{FFFD}'), "{garbled}");
+        assert!(repair(&garbled).unwrap().starts_with("依法治國("));
     }
 
     #[test]
