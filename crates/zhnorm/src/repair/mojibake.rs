@@ -161,15 +161,10 @@ pub(crate) fn repair(text: &str, fills: &Fills) -> Option<String> {
     // how many runs each repaired.
     let mut chains: Vec<Chain> = Vec::new();
     let mut votes: Vec<usize> = Vec::new();
-    // The Han character the last run that ended in one ended with, and where: a run right
-    // after a pinyin annotation has it, not the parenthesis, as its left neighbour
-    // (`計(jì)劃`, where the last byte of `劃` is lost).
-    let mut last_han: Option<(usize, char)> = None;
+    let mut han_before = HanBeforeAnnotation::default();
     let mut befores: Vec<Option<char>> = vec![None; runs.len()];
     for (k, run) in runs.iter().enumerate() {
-        befores[k] = last_han
-            .filter(|&(end, _)| is_annotation_between(&text[end..run.start]))
-            .map(|(_, c)| c);
+        befores[k] = han_before.for_run(text, run);
         if run.looks_garbled() {
             let run_text = &text[run.start..run.end];
             let cx = RunContext::of(text, run, fills).after_han(befores[k]);
@@ -197,19 +192,8 @@ pub(crate) fn repair(text: &str, fills: &Fills) -> Option<String> {
                 fixed[k] = Some(repaired);
             }
         }
-        // (A garbled tone-marked vowel inside the annotation reads as Han: `(j矛)`.)
-        let in_annotation = last_han.is_some_and(|(end, _)| {
-            let gap = &text[end..run.start];
-            opens_annotation(gap) && !gap.contains(')')
-        });
         let ended = fixed[k].as_deref().unwrap_or(&text[run.start..run.end]);
-        if let Some(c) = ended
-            .chars()
-            .next_back()
-            .filter(|&c| is_han(c) && !in_annotation)
-        {
-            last_han = Some((run.end, c));
-        }
+        han_before.passed(text, run, ended);
     }
     // Document evidence counts only where mojibake is what the text is made of: in a
     // large clean text one garbled span says nothing about the others.
@@ -228,7 +212,13 @@ pub(crate) fn repair(text: &str, fills: &Fills) -> Option<String> {
     let most = votes.iter().copied().max().unwrap_or(0);
     let (leading, others): (Vec<usize>, Vec<usize>) =
         (0..document_chains.len()).partition(|&id| votes.get(id).copied().unwrap_or(0) == most);
-    for (k, run) in runs.iter().enumerate() {
+    // (Without a chain there is nothing to try, and no run's context to gather.)
+    let second_pass = if document_chains.is_empty() {
+        &runs[..0]
+    } else {
+        &runs[..]
+    };
+    for (k, run) in second_pass.iter().enumerate() {
         let cx = RunContext::of(text, run, fills).after_han(befores[k]);
         for group in [&leading, &others] {
             let mut applied = false;
@@ -736,7 +726,7 @@ fn fill_lost_bytes(
         let around = Around {
             before: (from == 0).then_some(cx.edges.before).flatten(),
             after: at_end.then_some(cx.edges.after),
-            reading: at_end.then(|| annotation_reading(cx.edges.rest)).flatten(),
+            reading: cx.edges.reading.filter(|_| at_end),
             lean,
         };
         let (run_before, rest) = m.bytes.split_at_mut(from);
@@ -883,9 +873,7 @@ fn fill_lost_pair(
         .and_then(|j| m.char_in(j, &segment, original));
     let next = m.char_in(k + 1, &segment, original);
     // The last character of a run before a pinyin annotation is one it is a reading of.
-    let reading = (k + 1 == m.chars.len())
-        .then(|| annotation_reading(cx.edges.rest))
-        .flatten();
+    let reading = cx.edges.reading.filter(|_| k + 1 == m.chars.len());
     if let Some(reading) = reading {
         if let Some(pair) = best_lost_pair_read(prev, reading) {
             m.bytes[m.starts[k]..m.starts[k] + 2].copy_from_slice(&pair);
@@ -936,7 +924,7 @@ pub(crate) struct Fills(RefCell<HashMap<Neighbours, Option<[u8; 2]>>>);
 #[derive(Clone, Copy)]
 struct RunContext<'a> {
     fills: &'a Fills,
-    edges: Edges<'a>,
+    edges: Edges,
 }
 
 /// The characters just outside a run (ASCII, since runs end where ASCII starts): `None`
@@ -944,11 +932,12 @@ struct RunContext<'a> {
 /// byte lost at a run's edge (GBK and Big5 swallow the last byte of a character before
 /// ASCII) is guessed with them in view: `12月`, and `“` is no line's end.
 #[derive(Clone, Copy)]
-struct Edges<'a> {
+struct Edges {
     before: Option<char>,
     after: char,
-    /// The text after the run, where a pinyin annotation may name its last character.
-    rest: &'a str,
+    /// The reading a pinyin annotation right after the run gives its last character:
+    /// found once per run, for every layer and every lost byte weighed there.
+    reading: Option<Reading>,
 }
 
 /// What stands around a window of a run in which a lost byte is guessed, where the
@@ -1016,6 +1005,10 @@ fn annotation_reading(rest: &str) -> Option<Reading> {
     }
     let head = &rest.as_bytes()[..rest.len().min(ANNOTATION_BYTES)];
     let close = memchr::memchr(b')', head)?;
+    // An annotation no layer garbled is all ASCII (`(1)`, `(AP)`), and was read above.
+    if head[..close].is_ascii() {
+        return None;
+    }
     let mut heads = vec![rest[..=close].to_string()];
     for _ in 0..MAX_LAYERS - 1 {
         let mut undone = Vec::new();
@@ -1041,9 +1034,34 @@ fn annotation_reading(rest: &str) -> Option<Reading> {
 /// character, each shown as up to three.
 const ANNOTATION_BYTES: usize = 32;
 
-/// Whether `gap`, between two runs, is a pinyin annotation (perhaps garbled itself).
-fn is_annotation_between(gap: &str) -> bool {
-    opens_annotation(gap) && gap.ends_with(')')
+/// The Han character a run ended with, carried over a pinyin annotation to the run right
+/// after it: that run's left neighbour is the character (`計(jì)劃`, where the last byte
+/// of `劃` is lost), not the parenthesis.
+#[derive(Default)]
+struct HanBeforeAnnotation(Option<(usize, char)>);
+
+impl HanBeforeAnnotation {
+    /// The character before `run`, when only an annotation (perhaps garbled itself)
+    /// stands between them.
+    fn for_run(&self, text: &str, run: &Run) -> Option<char> {
+        let (end, c) = self.0?;
+        let gap = &text[end..run.start];
+        (opens_annotation(gap) && gap.ends_with(')')).then_some(c)
+    }
+
+    /// Takes note of `run`, which reads `ended` after the first pass. A run inside an
+    /// annotation is passed over: a garbled tone-marked vowel reads as Han (`(j矛)`).
+    fn passed(&mut self, text: &str, run: &Run, ended: &str) {
+        if let Some((end, _)) = self.0 {
+            let gap = &text[end..run.start];
+            if opens_annotation(gap) && !gap.contains(')') {
+                return;
+            }
+        }
+        if let Some(c) = ended.chars().next_back().filter(|&c| is_han(c)) {
+            self.0 = Some((run.end, c));
+        }
+    }
 }
 
 /// Whether `gap`, after a run, starts what may be a pinyin annotation.
@@ -1060,12 +1078,15 @@ impl<'a> RunContext<'a> {
         self
     }
 
-    fn of(text: &'a str, run: &Run, fills: &'a Fills) -> RunContext<'a> {
+    fn of(text: &str, run: &Run, fills: &'a Fills) -> RunContext<'a> {
         let rest = &text[run.end..];
         let edges = Edges {
             before: text[..run.start].chars().next_back(),
             after: rest.chars().next().unwrap_or('\n'),
-            rest,
+            reading: rest
+                .starts_with('(')
+                .then(|| annotation_reading(rest))
+                .flatten(),
         };
         RunContext { fills, edges }
     }
