@@ -163,11 +163,16 @@ pub(crate) fn repair(text: &str, fills: &Fills) -> Option<String> {
     let mut votes: Vec<usize> = Vec::new();
     let mut han_before = HanBeforeAnnotation::default();
     let mut befores: Vec<Option<char>> = vec![None; runs.len()];
+    let mut line_marks = OpenMarks::default();
+    let mut opens: Vec<Option<char>> = vec![None; runs.len()];
     for (k, run) in runs.iter().enumerate() {
         befores[k] = han_before.for_run(text, run);
+        opens[k] = line_marks.before(text, run);
         if run.looks_garbled() {
             let run_text = &text[run.start..run.end];
-            let cx = RunContext::of(text, run, fills).after_han(befores[k]);
+            let cx = RunContext::of(text, run, fills)
+                .after_han(befores[k])
+                .with_open(opens[k]);
             // A text garbled one way is garbled that way throughout: once a chain has
             // repaired runs of it, a run it leaves plain needs no other layer weighed.
             // (Weighing every layer on every run was most of the time on garbled text.)
@@ -194,6 +199,7 @@ pub(crate) fn repair(text: &str, fills: &Fills) -> Option<String> {
         }
         let ended = fixed[k].as_deref().unwrap_or(&text[run.start..run.end]);
         han_before.passed(text, run, ended);
+        line_marks.passed(text, run, ended);
     }
     // Document evidence counts only where mojibake is what the text is made of: in a
     // large clean text one garbled span says nothing about the others.
@@ -219,7 +225,9 @@ pub(crate) fn repair(text: &str, fills: &Fills) -> Option<String> {
         &runs[..]
     };
     for (k, run) in second_pass.iter().enumerate() {
-        let cx = RunContext::of(text, run, fills).after_han(befores[k]);
+        let cx = RunContext::of(text, run, fills)
+            .after_han(befores[k])
+            .with_open(opens[k]);
         for group in [&leading, &others] {
             let mut applied = false;
             for &id in group {
@@ -727,6 +735,7 @@ fn fill_lost_bytes(
             before: (from == 0).then_some(cx.edges.before).flatten(),
             after: at_end.then_some(cx.edges.after),
             reading: cx.edges.reading.filter(|_| at_end),
+            open: cx.edges.open,
             lean,
         };
         let (run_before, rest) = m.bytes.split_at_mut(from);
@@ -795,16 +804,26 @@ fn fill_continuations(
         .chars()
         .chain(around.after)
         .collect();
+    // GBK and Big5 lose the last byte of a character before ASCII: which characters
+    // stand before a Latin word, a number or a space is evidence there.
+    let is_latin = |c: char| c.is_ascii_alphanumeric() || c == ' ';
+    let before_latin = after.first().is_some_and(|&c| is_latin(c));
+    let after_latin = before.last().is_some_and(is_latin);
     // The annotated character is the window's last, when it is the one being guessed.
     let reading = around.reading.filter(|_| end == window.len());
     // The bracket or quote left open before the character, when it may be a paired mark
     // (a three-byte character led by E2, E3 or EF), so that a guess can close it.
     let open = match window[start] {
-        0xE2 | 0xE3 | 0xEF => innermost_open(
-            String::from_utf8_lossy(run_before)
-                .chars()
-                .chain(String::from_utf8_lossy(&window[..start]).chars()),
-        ),
+        0xE2 | 0xE3 | 0xEF => {
+            // Decoded as one: a mark may straddle the window's start.
+            let prefix = [run_before, &window[..start]].concat();
+            innermost_open(
+                around
+                    .open
+                    .into_iter()
+                    .chain(String::from_utf8_lossy(&prefix).chars()),
+            )
+        }
         _ => None,
     };
     let cost_with = |window: &[u8]| {
@@ -814,14 +833,26 @@ fn fill_continuations(
             .chars()
             .chain(after.iter().copied())
             .for_each(|c| costing.push(c));
-        let misread =
-            reading.is_some_and(|r| !guessed.chars().next_back().is_some_and(|c| r.fits(c)));
-        let other_script = around.lean.is_some_and(|lean| {
+        let annotated = reading.and(guessed.chars().next_back());
+        let misread = reading.is_some_and(|r| !annotated.is_some_and(|c| r.fits(c)));
+        // Injected annotations follow Traditional characters (the sites that inject
+        // them annotate the characters that have a simplified form): `戰(zhàn)`, not `战`.
+        let lean = around.lean.or(annotated.map(|_| Script::Traditional));
+        let other_script = lean.is_some_and(|lean| {
             guessed
                 .chars()
                 .any(|c| convert::mark_of(c).is_some_and(|mark| mark != lean))
         });
-        let balance: i64 = guessed.chars().map(|c| balance_cost(c, open)).sum();
+        let mut balance: i64 = guessed.chars().map(|c| balance_cost(c, open)).sum();
+        if before_latin {
+            balance += guessed
+                .chars()
+                .next_back()
+                .map_or(0, model::before_latin_cost);
+        }
+        if after_latin {
+            balance += guessed.chars().next().map_or(0, model::after_latin_cost);
+        }
         let total = costing.total
             + if misread { NOT_THE_READING } else { 0 }
             + if other_script { OTHER_SCRIPT } else { 0 };
@@ -938,6 +969,9 @@ struct Edges {
     /// The reading a pinyin annotation right after the run gives its last character:
     /// found once per run, for every layer and every lost byte weighed there.
     reading: Option<Reading>,
+    /// The paired mark the line left open before the run, as repaired so far
+    /// (`列入“實(shí)體清單”`: the quote a lost mark closes was opened two runs back).
+    open: Option<char>,
 }
 
 /// What stands around a window of a run in which a lost byte is guessed, where the
@@ -947,6 +981,8 @@ struct Around {
     after: Option<char>,
     /// The syllable of a pinyin annotation after the window (`(zhàn)`).
     reading: Option<Reading>,
+    /// The paired mark the line left open before the run.
+    open: Option<char>,
     /// The script most characters of the run that mark one are in: a guess in the other
     /// (`监` in `必須在審慎監`) is one the model, built mostly from Simplified text, made.
     lean: Option<Script>,
@@ -965,16 +1001,44 @@ const PAIRED_MARKS: [(char, char); 6] = [
 /// The innermost paired mark `text` opens and leaves open.
 fn innermost_open(text: impl Iterator<Item = char>) -> Option<char> {
     let mut open = Vec::new();
-    for c in text {
-        if PAIRED_MARKS.iter().any(|&(o, _)| o == c) {
-            open.push(c);
-        } else if let Some(&(o, _)) = PAIRED_MARKS.iter().find(|&&(_, close)| close == c) {
-            if let Some(at) = open.iter().rposition(|&x| x == o) {
-                open.truncate(at);
-            }
+    text.for_each(|c| follow_marks(&mut open, c));
+    open.pop()
+}
+
+/// `open`, the paired marks left open so far, innermost last, once `c` is read.
+fn follow_marks(open: &mut Vec<char>, c: char) {
+    if PAIRED_MARKS.iter().any(|&(o, _)| o == c) {
+        open.push(c);
+    } else if let Some(&(o, _)) = PAIRED_MARKS.iter().find(|&&(_, close)| close == c) {
+        if let Some(at) = open.iter().rposition(|&x| x == o) {
+            open.truncate(at);
         }
     }
-    open.pop()
+}
+
+/// The paired marks a line has left open, followed run by run as repair goes.
+#[derive(Default)]
+struct OpenMarks {
+    open: Vec<char>,
+    /// Where the last run passed ended.
+    end: usize,
+}
+
+impl OpenMarks {
+    /// The innermost mark left open before `run` on its line.
+    fn before(&mut self, text: &str, run: &Run) -> Option<char> {
+        if text.as_bytes()[self.end..run.start].contains(&b'\n') {
+            self.open.clear();
+        }
+        self.open.last().copied()
+    }
+
+    /// Takes note of `run`, which reads `ended` after the first pass.
+    fn passed(&mut self, text: &str, run: &Run, ended: &str) {
+        self.before(text, run);
+        ended.chars().for_each(|c| follow_marks(&mut self.open, c));
+        self.end = run.end;
+    }
 }
 
 /// What a guessed mark costs (half bits) that opens a quote inside the same quote
@@ -1078,6 +1142,12 @@ impl<'a> RunContext<'a> {
         self
     }
 
+    /// This context with `open` as the mark the line left open before the run.
+    fn with_open(mut self, open: Option<char>) -> RunContext<'a> {
+        self.edges.open = open;
+        self
+    }
+
     fn of(text: &str, run: &Run, fills: &'a Fills) -> RunContext<'a> {
         let rest = &text[run.end..];
         let edges = Edges {
@@ -1087,6 +1157,7 @@ impl<'a> RunContext<'a> {
                 .starts_with('(')
                 .then(|| annotation_reading(rest))
                 .flatten(),
+            open: None,
         };
         RunContext { fills, edges }
     }
@@ -1473,6 +1544,7 @@ mod tests {
                     after: None,
                     reading: None,
                     lean: None,
+                    open: None,
                 };
                 fill_continuations(&mut window, at - from, &candidates, around, &[]);
                 assert_eq!(
