@@ -10,7 +10,6 @@
 pub(crate) mod pair_hash;
 
 include!(concat!(env!("OUT_DIR"), "/model_tables.rs"));
-include!(concat!(env!("OUT_DIR"), "/model_context.rs"));
 
 /// One byte per character from `HAN_FIRST`: its cost, 255 when the word list lacks it.
 static HAN_COSTS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/model_han_costs.bin"));
@@ -19,6 +18,10 @@ static HAN_COSTS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/model_han_co
 static PAIRS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/model_pairs.bin"));
 /// The Bloom filter in front of `PAIRS` (see `pair_hash`).
 static PAIR_FILTER: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/model_pair_filter.bin"));
+
+/// Two signed bytes per character from `HAN_FIRST`: what it costs more right before, and
+/// right after, Latin text (see [`before_latin_cost`]).
+static LATIN_CONTEXT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/model_context.bin"));
 
 /// A Han character the word list never uses.
 const UNSEEN_HAN: u32 = 2 * 28;
@@ -125,18 +128,19 @@ fn before_line_end_cost(c: char) -> u32 {
 /// documentation (`data/context`): `或 `, `了 `, `为 ` stand there often, `我 `, `一 `,
 /// `不 ` hardly ever.
 pub(crate) fn before_latin_cost(c: char) -> i64 {
-    context_cost(&BEFORE_LATIN, c)
+    latin_context(c, 0)
 }
 
 /// The same as [`before_latin_cost`], right after Latin text (`VNC 或`).
 pub(crate) fn after_latin_cost(c: char) -> i64 {
-    context_cost(&AFTER_LATIN, c)
+    latin_context(c, 1)
 }
 
-fn context_cost(table: &[(char, i8)], c: char) -> i64 {
-    table
-        .binary_search_by_key(&c, |e| e.0)
-        .map_or(0, |i| table[i].1 as i64)
+fn latin_context(c: char, side: usize) -> i64 {
+    (c as u32)
+        .checked_sub(HAN_FIRST)
+        .and_then(|i| LATIN_CONTEXT.get(2 * i as usize + side))
+        .map_or(0, |&cost| cost as i8 as i64)
 }
 
 /// An em dash right after another, in half bits: `——` is one mark.

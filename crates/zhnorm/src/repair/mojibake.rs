@@ -164,15 +164,13 @@ pub(crate) fn repair(text: &str, fills: &Fills) -> Option<String> {
     let mut han_before = HanBeforeAnnotation::default();
     let mut befores: Vec<Option<char>> = vec![None; runs.len()];
     let mut line_marks = OpenMarks::default();
-    let mut opens: Vec<Option<char>> = vec![None; runs.len()];
     for (k, run) in runs.iter().enumerate() {
         befores[k] = han_before.for_run(text, run);
-        opens[k] = line_marks.before(text, run);
         if run.looks_garbled() {
             let run_text = &text[run.start..run.end];
             let cx = RunContext::of(text, run, fills)
                 .after_han(befores[k])
-                .with_open(opens[k]);
+                .with_open(line_marks.before(text, &runs, &fixed, k));
             // A text garbled one way is garbled that way throughout: once a chain has
             // repaired runs of it, a run it leaves plain needs no other layer weighed.
             // (Weighing every layer on every run was most of the time on garbled text.)
@@ -199,7 +197,6 @@ pub(crate) fn repair(text: &str, fills: &Fills) -> Option<String> {
         }
         let ended = fixed[k].as_deref().unwrap_or(&text[run.start..run.end]);
         han_before.passed(text, run, ended);
-        line_marks.passed(text, run, ended);
     }
     // Document evidence counts only where mojibake is what the text is made of: in a
     // large clean text one garbled span says nothing about the others.
@@ -224,10 +221,11 @@ pub(crate) fn repair(text: &str, fills: &Fills) -> Option<String> {
     } else {
         &runs[..]
     };
+    let mut line_marks = OpenMarks::default();
     for (k, run) in second_pass.iter().enumerate() {
         let cx = RunContext::of(text, run, fills)
             .after_han(befores[k])
-            .with_open(opens[k]);
+            .with_open(line_marks.before(text, &runs, &fixed, k));
         for group in [&leading, &others] {
             let mut applied = false;
             for &id in group {
@@ -1007,6 +1005,9 @@ fn innermost_open(text: impl Iterator<Item = char>) -> Option<char> {
 
 /// `open`, the paired marks left open so far, innermost last, once `c` is read.
 fn follow_marks(open: &mut Vec<char>, c: char) {
+    if !matches!(c, '‘'..='』' | '（' | '）') {
+        return;
+    }
     if PAIRED_MARKS.iter().any(|&(o, _)| o == c) {
         open.push(c);
     } else if let Some(&(o, _)) = PAIRED_MARKS.iter().find(|&&(_, close)| close == c) {
@@ -1016,28 +1017,45 @@ fn follow_marks(open: &mut Vec<char>, c: char) {
     }
 }
 
-/// The paired marks a line has left open, followed run by run as repair goes.
+/// The paired marks a line has left open, followed run by run as repair goes, and only
+/// when a garbled run asks (clean text is not read for them).
 #[derive(Default)]
 struct OpenMarks {
     open: Vec<char>,
-    /// Where the last run passed ended.
+    /// The first run not yet read, and where the last one read ended.
+    next: usize,
     end: usize,
 }
 
 impl OpenMarks {
-    /// The innermost mark left open before `run` on its line.
-    fn before(&mut self, text: &str, run: &Run) -> Option<char> {
-        if text.as_bytes()[self.end..run.start].contains(&b'\n') {
-            self.open.clear();
+    /// The innermost mark left open on its line before run `k`, reading the runs before
+    /// it as repaired so far (ASCII between runs holds no paired mark; a line feed there
+    /// closes everything).
+    fn before(
+        &mut self,
+        text: &str,
+        runs: &[Run],
+        fixed: &[Option<String>],
+        k: usize,
+    ) -> Option<char> {
+        for j in self.next..k {
+            self.gap_to(text, runs[j].start);
+            let run = fixed[j]
+                .as_deref()
+                .unwrap_or(&text[runs[j].start..runs[j].end]);
+            run.chars().for_each(|c| follow_marks(&mut self.open, c));
+            self.end = runs[j].end;
         }
+        self.next = self.next.max(k);
+        self.gap_to(text, runs[k].start);
         self.open.last().copied()
     }
 
-    /// Takes note of `run`, which reads `ended` after the first pass.
-    fn passed(&mut self, text: &str, run: &Run, ended: &str) {
-        self.before(text, run);
-        ended.chars().for_each(|c| follow_marks(&mut self.open, c));
-        self.end = run.end;
+    fn gap_to(&mut self, text: &str, start: usize) {
+        if memchr::memchr(b'\n', &text.as_bytes()[self.end..start]).is_some() {
+            self.open.clear();
+        }
+        self.end = start;
     }
 }
 
