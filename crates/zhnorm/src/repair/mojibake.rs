@@ -1022,15 +1022,15 @@ fn follow_marks(open: &mut Vec<char>, c: char) {
 #[derive(Default)]
 struct OpenMarks {
     open: Vec<char>,
-    /// The first run not yet read, and where the last one read ended.
+    /// The first run not yet read, and how far line feeds were looked for.
     next: usize,
     end: usize,
 }
 
 impl OpenMarks {
-    /// The innermost mark left open on its line before run `k`, reading the runs before
-    /// it as repaired so far (ASCII between runs holds no paired mark; a line feed there
-    /// closes everything).
+    /// The innermost mark left open on its line before run `k`, reading the runs of the
+    /// line before it as repaired so far (ASCII between runs holds no paired mark; a line
+    /// feed there closes everything, and the runs of earlier lines are not read).
     fn before(
         &mut self,
         text: &str,
@@ -1038,24 +1038,23 @@ impl OpenMarks {
         fixed: &[Option<String>],
         k: usize,
     ) -> Option<char> {
+        let start = runs[k].start;
+        if let Some(at) = memchr::memrchr(b'\n', &text.as_bytes()[self.end..start]) {
+            let line_start = self.end + at + 1;
+            self.open.clear();
+            self.next = self
+                .next
+                .max(runs.partition_point(|r| r.start < line_start));
+        }
         for j in self.next..k {
-            self.gap_to(text, runs[j].start);
             let run = fixed[j]
                 .as_deref()
                 .unwrap_or(&text[runs[j].start..runs[j].end]);
             run.chars().for_each(|c| follow_marks(&mut self.open, c));
-            self.end = runs[j].end;
         }
         self.next = self.next.max(k);
-        self.gap_to(text, runs[k].start);
+        self.end = self.end.max(start);
         self.open.last().copied()
-    }
-
-    fn gap_to(&mut self, text: &str, start: usize) {
-        if memchr::memchr(b'\n', &text.as_bytes()[self.end..start]).is_some() {
-            self.open.clear();
-        }
-        self.end = start;
     }
 }
 
