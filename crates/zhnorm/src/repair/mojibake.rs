@@ -762,8 +762,10 @@ fn fill_lost_bytes(
 /// U+FFFD), or leaves them [`UNFILLED`] when nothing is cheaper than the loss. `around`
 /// is what stands before and after the window, where it reaches an end of its run: the
 /// character before a pinyin annotation must be one the syllable is a reading of
-/// (`我(zhàn)` is `戰(zhàn)`); `run_before` is the run's bytes before the window, where a
-/// bracket or quote a guessed mark may close was opened. A byte that is not a
+/// (`我(zhàn)` is `戰(zhàn)`, and Traditional); `run_before` is the run's bytes before the
+/// window, where (or earlier on the line, `around.open`) a bracket or quote a guessed mark
+/// may close was opened. A guess next to Latin text is weighed by how often it stands
+/// there (`model::before_latin_cost`). A byte that is not a
 /// continuation byte ends any sequence before it, so only the bytes between the nearest
 /// such bytes on either side of `at` read differently from one guess to the next: what
 /// lies outside is decoded and costed once.
@@ -841,20 +843,21 @@ fn fill_continuations(
                 .chars()
                 .any(|c| convert::mark_of(c).is_some_and(|mark| mark != lean))
         });
-        let mut balance: i64 = guessed.chars().map(|c| balance_cost(c, open)).sum();
+        // What the marks around and the Latin text beside the guess add or take off.
+        let mut adjustment: i64 = guessed.chars().map(|c| balance_cost(c, open)).sum();
         if before_latin {
-            balance += guessed
+            adjustment += guessed
                 .chars()
                 .next_back()
                 .map_or(0, model::before_latin_cost);
         }
         if after_latin {
-            balance += guessed.chars().next().map_or(0, model::after_latin_cost);
+            adjustment += guessed.chars().next().map_or(0, model::after_latin_cost);
         }
         let total = costing.total
             + if misread { NOT_THE_READING } else { 0 }
             + if other_script { OTHER_SCRIPT } else { 0 };
-        (total as i64 + balance).max(0) as u32
+        (total as i64 + adjustment).max(0) as u32
     };
     // Every combination of candidates in the holes, counted like a number whose digits
     // are indices into `candidates`.
