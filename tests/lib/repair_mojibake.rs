@@ -315,16 +315,20 @@ fn a_guessed_character_keeps_to_the_script_around_it() {
     assert_eq!(repair(&garbled), line);
 }
 
+/// Each line, read as GBK with bytes lost (as a browser reads UTF-8 so), comes back.
+fn repaired_from_lossy_gbk(lines: &[&str]) {
+    for line in lines {
+        let garbled = read_as(&utf8(line), GBK);
+        assert!(garbled.contains('\u{FFFD}'), "{garbled}");
+        assert_eq!(repair(&garbled), *line);
+    }
+}
+
 #[test]
 fn a_lost_mark_closes_what_the_line_opened() {
     // GBK lost the last byte of `”` and of `）`: `“` and `，`, the commoner marks the same
     // bytes start, would leave a quote inside its own quote and a parenthesis open.
-    for line in ["·“纸面服刑”15年案件背后", "隐藏大多数错误信息（默认行为）"]
-    {
-        let garbled = read_as(&utf8(line), GBK);
-        assert!(garbled.contains('\u{FFFD}'), "{garbled}");
-        assert_eq!(repair(&garbled), line);
-    }
+    repaired_from_lossy_gbk(&["·“纸面服刑”15年案件背后", "隐藏大多数错误信息（默认行为）"]);
 }
 
 #[test]
@@ -332,15 +336,11 @@ fn a_lost_mark_closes_what_earlier_runs_opened() {
     // GBK lost the last byte of `”`. The `“` it closes stands two runs back, across
     // ASCII (an annotation, a colon), or split between a window's start and the bytes
     // before it; either way `“`, the commoner mark, would open a quote inside a quote.
-    for line in [
+    repaired_from_lossy_gbk(&[
         "美將58家中企列入“實(shí)體清單”,外交部:堅(jiān)決反對(duì)",
         "羅冠聰向英國(guó)申請(qǐng)“政治庇護(hù)”,外交部回應(yīng)",
         "·新“职业”:一部手机开“小铺”",
-    ] {
-        let garbled = read_as(&utf8(line), GBK);
-        assert!(garbled.contains('\u{FFFD}'), "{garbled}");
-        assert_eq!(repair(&garbled), line);
-    }
+    ]);
 }
 
 #[test]
@@ -348,14 +348,10 @@ fn a_character_lost_before_an_annotation_is_traditional() {
     // Sites that inject pinyin annotate characters that have a simplified form: with
     // nothing around to say which script the line is in, `战` and `联`, which read the
     // same, are not what the annotation followed.
-    for line in [
+    repaired_from_lossy_gbk(&[
         "2020-12-22 20:44 新冠肺炎抗疫戰(zhàn) -",
         "中俄組織實(shí)施第二次聯(lián)合空中戰(zhàn)略巡航",
-    ] {
-        let garbled = read_as(&utf8(line), GBK);
-        assert!(garbled.contains('\u{FFFD}'), "{garbled}");
-        assert_eq!(repair(&garbled), line);
-    }
+    ]);
 }
 
 #[test]
@@ -363,15 +359,11 @@ fn a_character_lost_next_to_latin_text_is_one_that_stands_there() {
     // GBK loses the last byte of a character before ASCII. `我` and `一`, which the same
     // bytes start and which are commoner, hardly ever stand before a Latin word or a
     // number in Chinese text; `或` and `为` often do (`data/context`).
-    for line in [
+    repaired_from_lossy_gbk(&[
         "要从历史列表中找到其他匹配的条目，适当地键入 Ctrl-S 或 Ctrl-R。",
         "设置启动块数值（也就是内存虚拟磁盘从软盘的多少偏移量位置开始）为 N。",
         "如果指定了 case-indepentent 忽略大小写的匹配，效果是字母表中的大小写区别似乎都消失了。",
-    ] {
-        let garbled = read_as(&utf8(line), GBK);
-        assert!(garbled.contains('\u{FFFD}'), "{garbled}");
-        assert_eq!(repair(&garbled), line);
-    }
+    ]);
 }
 
 #[test]
