@@ -42,6 +42,21 @@ pub(crate) fn skip_ascii(bytes: &[u8], mut p: usize, end: usize) -> usize {
     p
 }
 
+/// Like [`skip_ascii`], but also stops at an ASCII byte in `stops` (when given; built by
+/// [`ByteSet::non_ascii_and`], so that one pass finds both).
+#[inline(always)]
+pub(crate) fn skip_ascii_except(
+    bytes: &[u8],
+    p: usize,
+    end: usize,
+    stops: Option<&ByteSet>,
+) -> usize {
+    match stops {
+        None => skip_ascii(bytes, p, end),
+        Some(stops) => stops.find(&bytes[..end], p).unwrap_or(end),
+    }
+}
+
 /// The code point of the character at byte `i` of `text` (a character boundary), and
 /// where the next one starts. Three-byte sequences, nearly all of Chinese, are decoded
 /// here without the checks `chars()` makes: `text` is UTF-8 already.
@@ -65,6 +80,7 @@ pub(crate) fn decode_at(text: &str, i: usize) -> (u32, usize) {
 /// A set of byte values, for finding the few bytes a stage must look at among the many it
 /// may skip. Stages scan whole segments: a table lookup per byte, eight bytes per branch,
 /// keeps a scan that finds nothing at a few GB/s.
+#[derive(Clone, Debug)]
 pub(crate) struct ByteSet([bool; 256]);
 
 impl ByteSet {
@@ -86,6 +102,11 @@ impl ByteSet {
             r += 1;
         }
         ByteSet(set)
+    }
+
+    /// Every byte that is not ASCII, and the ASCII bytes whose bits are set in `mask`.
+    pub(crate) fn non_ascii_and(mask: u128) -> ByteSet {
+        ByteSet(std::array::from_fn(|b| b >= 128 || mask >> b & 1 != 0))
     }
 
     /// The first position at or after `from` whose byte is in the set.

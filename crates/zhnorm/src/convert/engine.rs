@@ -8,7 +8,6 @@
 use std::borrow::Cow;
 
 use super::trie::{decode, TrieRef};
-use crate::chars::skip_ascii;
 
 /// Output built lazily over one source text: nothing is written until the first change,
 /// and unchanged stretches are copied in one piece.
@@ -82,9 +81,12 @@ pub(crate) fn convert_span(t: &TrieRef, src: &str, start: usize, end: usize, out
     let bytes = src.as_bytes();
     let mut p = start;
     while p < end {
-        if bytes[p] < 0x80 && t.ascii_clean {
-            p = skip_ascii(bytes, p, end);
-            continue;
+        if bytes[p] < 0x80 {
+            let q = t.skip_keyless_ascii(bytes, p, end);
+            if q > p {
+                p = q;
+                continue;
+            }
         }
         let (c, clen) = decode(bytes, p);
         let first = t.root(c);
@@ -119,9 +121,12 @@ pub(crate) fn segment(
     let mut run = start;
     let mut p = start;
     while p < end {
-        if bytes[p] < 0x80 && t.ascii_clean {
-            p = skip_ascii(bytes, p, end);
-            continue;
+        if bytes[p] < 0x80 {
+            let q = t.skip_keyless_ascii(bytes, p, end);
+            if q > p {
+                p = q;
+                continue;
+            }
         }
         let (c, clen) = decode(bytes, p);
         let first = t.root(c);

@@ -28,7 +28,7 @@ pub use script::{classify, Script, ScriptReport};
 pub(crate) use script::{has_simplified_form, mark_of};
 use trie::{decode, Trie};
 
-use crate::chars::skip_ascii;
+use crate::chars::{skip_ascii_except, ByteSet};
 
 use crate::error::{Error, ErrorKind};
 
@@ -386,14 +386,18 @@ impl Converter {
             .chain(inner.steps.iter().copied())
             .map(Trie::view)
             .collect();
-        let ascii_clean = tries.iter().all(|t| t.ascii_clean);
+        let key_ascii = tries.iter().fold(0, |mask, t| mask | t.key_ascii);
+        let ascii_stops = (key_ascii != 0).then(|| ByteSet::non_ascii_and(key_ascii));
         let bytes = text.as_bytes();
         let mut starts = Vec::new();
         let mut p = 0;
         while p < bytes.len() {
-            if bytes[p] < 0x80 && ascii_clean {
-                p = skip_ascii(bytes, p, bytes.len());
-                continue;
+            if bytes[p] < 0x80 {
+                let q = skip_ascii_except(bytes, p, bytes.len(), ascii_stops.as_ref());
+                if q > p {
+                    p = q;
+                    continue;
+                }
             }
             let (c, clen) = decode(bytes, p);
             if tries
@@ -585,6 +589,22 @@ mod tests {
             c.convert("plain ASCII, 简体中文。"),
             Cow::Borrowed(_)
         ));
+    }
+
+    #[test]
+    fn keys_that_begin_with_ascii_match_inside_ascii_runs() {
+        // Expected: OpenCC 1.4.2. Taiwan's phrase tables hold keys that start with ASCII
+        // (`A型肝炎`, `SQL注入`), so an ASCII run is skipped only up to the next byte that
+        // may begin one.
+        for policy in [Policy::OpenccExact, Policy::FixedPoint] {
+            let tw2sp = Converter::builder(Config::TW2SP).policy(policy).build();
+            assert_eq!(tw2sp.convert("得了A型肝炎和B肝"), "得了甲型肝炎和乙肝");
+            assert_eq!(tw2sp.convert("XA肝 CCC肝"), "X甲肝 CC丙肝");
+            let s2twp = Converter::builder(Config::S2TWP).policy(policy).build();
+            assert_eq!(s2twp.convert("SQL注入攻击, PN结"), "SQL隱碼攻擊, PN接面");
+        }
+        let tw2sp = Converter::new(Config::TW2SP);
+        assert_eq!(tw2sp.lines_that_may_change("ok\nXA肝\nA"), [3]);
     }
 
     #[test]

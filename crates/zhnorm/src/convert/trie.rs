@@ -5,9 +5,11 @@
 
 use std::borrow::Cow;
 
+use crate::chars::{skip_ascii_except, ByteSet};
+
 use super::trie_build::{
     self, CHILD_COUNT_SHIFT, FLAG_HAS_VALUE, FLAG_IDENTITY, FLAG_MAY_CHANGE, NODE_WORDS,
-    PAGE_INDEX_LEN, PAGE_SIZE, TIER_MASK, TRIE_FLAG_ASCII_CLEAN,
+    PAGE_INDEX_LEN, PAGE_SIZE, TIER_MASK,
 };
 
 /// A compiled dictionary step: owns (or borrows from the binary) its words.
@@ -17,10 +19,14 @@ pub struct Trie {
     sections: [std::ops::Range<usize>; 5],
     /// The values, validated as UTF-8 once, at load.
     values: Cow<'static, str>,
-    flags: u32,
     /// One bit per code point below [`STARTER_LIMIT`]: the character alone is a key that
     /// changes text.
     changes_alone: Vec<u64>,
+    /// One bit per ASCII character that begins a key (`PN结`, `SQL注入` in s2t), and the
+    /// bytes a scan of ASCII must stop at (those and every non-ASCII byte): the matcher
+    /// skips every other ASCII byte without a lookup.
+    key_ascii: u128,
+    ascii_stops: ByteSet,
     /// Hashed bitset of the two-character prefixes of keys that may change text. With
     /// `changes_alone`, rules out most positions of real text without walking the trie.
     may_change_pairs: Vec<u64>,
@@ -50,7 +56,8 @@ pub(crate) struct TrieRef<'a> {
     values: &'a str,
     changes_alone: &'a [u64],
     may_change_pairs: &'a [u64],
-    pub ascii_clean: bool,
+    pub key_ascii: u128,
+    ascii_stops: &'a ByteSet,
 }
 
 /// A dictionary match: its length in bytes and the node holding its value.
@@ -67,7 +74,6 @@ impl Trie {
         if words.len() < 9 || words[0] != 0x5A48_4E54 {
             return bad("header");
         }
-        let flags = words[1];
         let value_bytes = words[3] as usize;
         let mut at = 9usize;
         let mut sections: [std::ops::Range<usize>; 5] = Default::default();
@@ -98,12 +104,17 @@ impl Trie {
             words,
             sections,
             values,
-            flags,
             changes_alone: Vec::new(),
+            key_ascii: 0,
+            ascii_stops: ByteSet::non_ascii_and(0),
             may_change_pairs: Vec::new(),
         };
         trie.validate()?;
         (trie.changes_alone, trie.may_change_pairs) = trie.change_filters();
+        trie.key_ascii = (0..128u32)
+            .filter(|&b| trie.view().root(b) != 0)
+            .fold(0, |mask, b| mask | 1 << b);
+        trie.ascii_stops = ByteSet::non_ascii_and(trie.key_ascii);
         Ok(trie)
     }
 
@@ -125,7 +136,8 @@ impl Trie {
             values: &self.values,
             changes_alone: &self.changes_alone,
             may_change_pairs: &self.may_change_pairs,
-            ascii_clean: self.flags & TRIE_FLAG_ASCII_CLEAN != 0,
+            key_ascii: self.key_ascii,
+            ascii_stops: &self.ascii_stops,
         }
     }
 
@@ -191,6 +203,13 @@ impl Trie {
 }
 
 impl<'a> TrieRef<'a> {
+    /// The first byte at or after `p` that is not ASCII or begins a key, or `end`.
+    #[inline(always)]
+    pub fn skip_keyless_ascii(&self, bytes: &[u8], p: usize, end: usize) -> usize {
+        let stops = (self.key_ascii != 0).then_some(self.ascii_stops);
+        skip_ascii_except(bytes, p, end, stops)
+    }
+
     /// The node for the one-character key `c`, or 0 when no key starts with `c`.
     #[inline(always)]
     pub fn root(&self, c: u32) -> u32 {

@@ -46,13 +46,11 @@ pub struct TrieParts {
     pub child_nodes: Vec<u32>,
     /// All values, concatenated.
     pub values: String,
-    /// Bit 0: no key starts with an ASCII character (lets the matcher skip ASCII runs).
+    /// Reserved, 0.
     pub flags: u32,
     /// Longest key, in characters.
     pub max_key_chars: u32,
 }
-
-pub const TRIE_FLAG_ASCII_CLEAN: u32 = 1;
 
 #[derive(Default)]
 struct Node {
@@ -183,9 +181,6 @@ fn flatten(arena: &[Node], values: &[&str], max_key_chars: u32) -> TrieParts {
             flags,
             first_child,
         ]);
-    }
-    if (0..128).all(|b| parts.pages[parts.page_index[0] as usize * PAGE_SIZE + b] == 0) {
-        parts.flags |= TRIE_FLAG_ASCII_CLEAN;
     }
     parts
 }
