@@ -389,28 +389,17 @@ impl Converter {
         let key_ascii = tries.iter().fold(0, |mask, t| mask | t.key_ascii);
         let ascii_stops = (key_ascii != 0).then(|| ByteSet::non_ascii_and(key_ascii));
         let bytes = text.as_bytes();
-        let mut starts = Vec::new();
-        let mut p = 0;
-        while p < bytes.len() {
-            if bytes[p] < 0x80 {
-                let q = skip_ascii_except(bytes, p, bytes.len(), ascii_stops.as_ref());
-                if q > p {
-                    p = q;
-                    continue;
-                }
-            }
-            let (c, clen) = decode(bytes, p);
-            if tries
-                .iter()
-                .any(|t| t.may_change_at(bytes, p, bytes.len(), c, clen))
-            {
-                starts.push(memchr::memrchr(b'\n', &bytes[..p]).map_or(0, |i| i + 1));
-                p = memchr::memchr(b'\n', &bytes[p..]).map_or(bytes.len(), |i| p + i + 1);
-                continue;
-            }
-            p += clen;
+        // Most configs have one step: its check is then a loop of its own.
+        match tries.as_slice() {
+            [t] => lines_where(bytes, ascii_stops.as_ref(), |p, c, clen| {
+                t.may_change_at(bytes, p, bytes.len(), c, clen)
+            }),
+            _ => lines_where(bytes, ascii_stops.as_ref(), |p, c, clen| {
+                tries
+                    .iter()
+                    .any(|t| t.may_change_at(bytes, p, bytes.len(), c, clen))
+            }),
         }
-        starts
     }
 
     /// Segments (when the config does) and runs the chain over each segment.
@@ -531,6 +520,35 @@ impl Converter {
         settled.push_str(&text[copied..]);
         settled
     }
+}
+
+/// Start offsets of the lines of `bytes` (valid UTF-8) holding a character at which
+/// `may_change(offset, code point, length)` holds. ASCII other than `ascii_stops` (all of
+/// it when `None`) is skipped unread.
+fn lines_where(
+    bytes: &[u8],
+    ascii_stops: Option<&ByteSet>,
+    may_change: impl Fn(usize, u32, usize) -> bool,
+) -> Vec<usize> {
+    let mut starts = Vec::new();
+    let mut p = 0;
+    while p < bytes.len() {
+        if bytes[p] < 0x80 {
+            let q = skip_ascii_except(bytes, p, bytes.len(), ascii_stops);
+            if q > p {
+                p = q;
+                continue;
+            }
+        }
+        let (c, clen) = decode(bytes, p);
+        if may_change(p, c, clen) {
+            starts.push(memchr::memrchr(b'\n', &bytes[..p]).map_or(0, |i| i + 1));
+            p = memchr::memchr(b'\n', &bytes[p..]).map_or(bytes.len(), |i| p + i + 1);
+            continue;
+        }
+        p += clen;
+    }
+    starts
 }
 
 /// Whether `text` may hold a CJK compatibility ideograph (U+F900–U+FAFF or

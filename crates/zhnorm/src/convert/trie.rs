@@ -22,6 +22,9 @@ pub struct Trie {
     /// One bit per code point below [`STARTER_LIMIT`]: the character alone is a key that
     /// changes text.
     changes_alone: Vec<u64>,
+    /// One bit per code point below [`STARTER_LIMIT`]: some key that may change text starts
+    /// with the character. Most characters of converted text start none.
+    starts_change: Vec<u64>,
     /// One bit per ASCII character that begins a key (`PN结`, `SQL注入` in s2t), and the
     /// bytes a scan of ASCII must stop at (those and every non-ASCII byte): the matcher
     /// skips every other ASCII byte without a lookup.
@@ -55,6 +58,7 @@ pub(crate) struct TrieRef<'a> {
     child_nodes: &'a [u32],
     values: &'a str,
     changes_alone: &'a [u64],
+    starts_change: &'a [u64],
     may_change_pairs: &'a [u64],
     pub key_ascii: u128,
     ascii_stops: &'a ByteSet,
@@ -105,12 +109,17 @@ impl Trie {
             sections,
             values,
             changes_alone: Vec::new(),
+            starts_change: Vec::new(),
             key_ascii: 0,
             ascii_stops: ByteSet::non_ascii_and(0),
             may_change_pairs: Vec::new(),
         };
         trie.validate()?;
-        (trie.changes_alone, trie.may_change_pairs) = trie.change_filters();
+        (
+            trie.changes_alone,
+            trie.starts_change,
+            trie.may_change_pairs,
+        ) = trie.change_filters();
         trie.key_ascii = (0..128u32)
             .filter(|&b| trie.view().root(b) != 0)
             .fold(0, |mask, b| mask | 1 << b);
@@ -135,16 +144,18 @@ impl Trie {
             child_nodes: s(4),
             values: &self.values,
             changes_alone: &self.changes_alone,
+            starts_change: &self.starts_change,
             may_change_pairs: &self.may_change_pairs,
             key_ascii: self.key_ascii,
             ascii_stops: &self.ascii_stops,
         }
     }
 
-    /// The `changes_alone` bitset and the pair filter (see the fields).
-    fn change_filters(&self) -> (Vec<u64>, Vec<u64>) {
+    /// The `changes_alone` and `starts_change` bitsets and the pair filter (see the fields).
+    fn change_filters(&self) -> (Vec<u64>, Vec<u64>, Vec<u64>) {
         let v = self.view();
         let mut alone = vec![0u64; STARTER_LIMIT as usize / 64];
+        let mut starts = vec![0u64; STARTER_LIMIT as usize / 64];
         let mut pairs = vec![0u64; (1 << PAIR_BITS) / 64];
         let set = |bits: &mut [u64], i: usize| bits[i / 64] |= 1 << (i % 64);
         for (page, &slot) in v.page_index.iter().enumerate() {
@@ -160,8 +171,11 @@ impl Trie {
                     continue;
                 }
                 let own = v.flags(node) & (FLAG_HAS_VALUE | FLAG_IDENTITY) == FLAG_HAS_VALUE;
-                if own && c < STARTER_LIMIT {
-                    set(&mut alone, c as usize);
+                if c < STARTER_LIMIT {
+                    set(&mut starts, c as usize);
+                    if own {
+                        set(&mut alone, c as usize);
+                    }
                 }
                 let (first, count) = v.children(node);
                 for k in first..first + count {
@@ -171,7 +185,7 @@ impl Trie {
                 }
             }
         }
-        (alone, pairs)
+        (alone, starts, pairs)
     }
 
     /// Checks every index the matcher will follow, so lookups can never go out of bounds
@@ -295,7 +309,11 @@ impl<'a> TrieRef<'a> {
     /// the character at `p`, of `clen` bytes.
     #[inline]
     pub fn may_change_at(&self, bytes: &[u8], p: usize, end: usize, c: u32, clen: usize) -> bool {
-        if c < STARTER_LIMIT && self.changes_alone[c as usize / 64] & (1 << (c % 64)) == 0 {
+        let bit = |bits: &[u64]| bits[c as usize / 64] & (1 << (c % 64)) != 0;
+        if c < STARTER_LIMIT && !bit(self.starts_change) {
+            return false;
+        }
+        if c < STARTER_LIMIT && !bit(self.changes_alone) {
             // Only a longer key could change text: its first two characters must pass.
             if p + clen >= end {
                 return false;
