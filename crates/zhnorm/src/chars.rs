@@ -109,6 +109,11 @@ impl ByteSet {
         ByteSet(std::array::from_fn(|b| b >= 128 || mask >> b & 1 != 0))
     }
 
+    #[inline]
+    pub(crate) fn contains(&self, b: u8) -> bool {
+        self.0[b as usize]
+    }
+
     /// The first position at or after `from` whose byte is in the set.
     #[inline]
     pub(crate) fn find(&self, bytes: &[u8], from: usize) -> Option<usize> {

@@ -133,7 +133,26 @@ fn trigger_in(text: &str, from: usize, end: usize) -> Option<usize> {
         if triggers(bytes, at) {
             return Some(at);
         }
-        i = at + 1;
+        if bytes[at] >= 0x80 {
+            i = at + 1;
+            continue;
+        }
+        // A mark inside ASCII text (markup is full of `"`) triggers only where blanks
+        // alone part it from a line end or from the non-ASCII text after the run: only
+        // the last mark before each is looked at.
+        let run_end = skip_ascii(bytes, at + 1, end);
+        let line_ends = memchr::memchr2_iter(b'\n', b'\r', &bytes[at + 1..run_end]);
+        for stop in line_ends.map(|k| at + 1 + k).chain([run_end]) {
+            let last = bytes[at + 1..stop]
+                .iter()
+                .rposition(|&b| b != b' ' && b != b'\t')
+                .map(|k| at + 1 + k);
+            if let Some(k) = last.filter(|&k| MAY_TRIGGER.contains(bytes[k]) && triggers(bytes, k))
+            {
+                return Some(k);
+            }
+        }
+        i = run_end;
     }
     None
 }
@@ -1042,6 +1061,62 @@ mod tests {
         for c in ('\0'..='\u{FFFF}').filter(|&c| c != '\r') {
             if is_debris_at(&[c], 0) || is_unicode_space(c) {
                 assert!(may_be_debris_or_space(c), "{c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_trigger_scan_finds_the_first_trigger() {
+        // It jumps over marks inside ASCII text; checked against reading every byte.
+        let first = |text: &str, from: usize| {
+            let bytes = text.as_bytes();
+            (from..bytes.len()).find(|&i| MAY_TRIGGER.contains(bytes[i]) && triggers(bytes, i))
+        };
+        let mut texts: Vec<String> = [
+            r#"<p dir="auto">Title is: 从</p>"#,
+            r#"<a href="x.html">链接</a> "#,
+            "a \"b\" c.\t \n中文",
+            "x \"y\" z. \r\n",
+            "only ASCII, \"quoted\" - text.",
+            "end with a mark.",
+            "abc\" 中",
+            "中\"abc",
+            "- - -\n\n.. ..",
+        ]
+        .map(String::from)
+        .into();
+        for fixture in [
+            include_str!("../../../../tests/fixtures/punct/zh-cn.txt"),
+            include_str!("../../../../tests/fixtures/punct/zh-tw.txt"),
+        ] {
+            texts.extend(fixture.split_inclusive('\n').map(|line| {
+                // Folded the way scraped pages are, and wrapped in markup.
+                let folded: String = line
+                    .chars()
+                    .map(|c| match c {
+                        '，' => ',',
+                        '。' => '.',
+                        '“' | '”' => '"',
+                        '（' => '(',
+                        '）' => ')',
+                        c => c,
+                    })
+                    .collect();
+                format!("<td class=\"x\">{folded}</td> \"a\", b.")
+            }));
+        }
+        let whole = texts.concat();
+        texts.push(whole);
+        for text in &texts {
+            // Every trigger in turn, each found from just past the one before.
+            let mut from = 0;
+            loop {
+                let found = trigger_in(text, from, text.len());
+                assert_eq!(found, first(text, from), "{text:?} from {from}");
+                match found {
+                    Some(at) => from = at + 1,
+                    None => break,
+                }
             }
         }
     }
