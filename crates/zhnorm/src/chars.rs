@@ -109,6 +109,10 @@ impl ByteSet {
         ByteSet(std::array::from_fn(|b| b >= 128 || mask >> b & 1 != 0))
     }
 
+    pub(crate) fn union(&self, other: &ByteSet) -> ByteSet {
+        ByteSet(std::array::from_fn(|b| self.0[b] || other.0[b]))
+    }
+
     #[inline]
     pub(crate) fn contains(&self, b: u8) -> bool {
         self.0[b as usize]

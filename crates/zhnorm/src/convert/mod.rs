@@ -386,8 +386,10 @@ impl Converter {
             .chain(inner.steps.iter().copied())
             .map(Trie::view)
             .collect();
-        let key_ascii = tries.iter().fold(0, |mask, t| mask | t.key_ascii);
-        let ascii_stops = (key_ascii != 0).then(|| ByteSet::non_ascii_and(key_ascii));
+        let ascii_stops = tries
+            .iter()
+            .filter_map(|t| t.ascii_stops.cloned())
+            .reduce(|a, b| a.union(&b));
         let bytes = text.as_bytes();
         // Most configs have one step: its check is then a loop of its own.
         match tries.as_slice() {

@@ -25,11 +25,10 @@ pub struct Trie {
     /// One bit per code point below [`STARTER_LIMIT`]: some key that may change text starts
     /// with the character. Most characters of converted text start none.
     starts_change: Vec<u64>,
-    /// One bit per ASCII character that begins a key (`PN结`, `SQL注入` in s2t), and the
-    /// bytes a scan of ASCII must stop at (those and every non-ASCII byte): the matcher
-    /// skips every other ASCII byte without a lookup.
-    key_ascii: u128,
-    ascii_stops: ByteSet,
+    /// Where a scan of ASCII must stop when some key starts with ASCII (`PN结`, `SQL注入`
+    /// in s2t): those ASCII bytes and every non-ASCII one. The matcher skips every other
+    /// ASCII byte without a lookup.
+    ascii_stops: Option<ByteSet>,
     /// Hashed bitset of the two-character prefixes of keys that may change text. With
     /// `changes_alone`, rules out most positions of real text without walking the trie.
     may_change_pairs: Vec<u64>,
@@ -60,8 +59,7 @@ pub(crate) struct TrieRef<'a> {
     changes_alone: &'a [u64],
     starts_change: &'a [u64],
     may_change_pairs: &'a [u64],
-    pub key_ascii: u128,
-    ascii_stops: &'a ByteSet,
+    pub ascii_stops: Option<&'a ByteSet>,
 }
 
 /// A dictionary match: its length in bytes and the node holding its value.
@@ -110,8 +108,7 @@ impl Trie {
             values,
             changes_alone: Vec::new(),
             starts_change: Vec::new(),
-            key_ascii: 0,
-            ascii_stops: ByteSet::non_ascii_and(0),
+            ascii_stops: None,
             may_change_pairs: Vec::new(),
         };
         trie.validate()?;
@@ -120,10 +117,10 @@ impl Trie {
             trie.starts_change,
             trie.may_change_pairs,
         ) = trie.change_filters();
-        trie.key_ascii = (0..128u32)
+        let key_ascii = (0..128u32)
             .filter(|&b| trie.view().root(b) != 0)
             .fold(0, |mask, b| mask | 1 << b);
-        trie.ascii_stops = ByteSet::non_ascii_and(trie.key_ascii);
+        trie.ascii_stops = (key_ascii != 0).then(|| ByteSet::non_ascii_and(key_ascii));
         Ok(trie)
     }
 
@@ -146,8 +143,7 @@ impl Trie {
             changes_alone: &self.changes_alone,
             starts_change: &self.starts_change,
             may_change_pairs: &self.may_change_pairs,
-            key_ascii: self.key_ascii,
-            ascii_stops: &self.ascii_stops,
+            ascii_stops: self.ascii_stops.as_ref(),
         }
     }
 
@@ -220,8 +216,7 @@ impl<'a> TrieRef<'a> {
     /// The first byte at or after `p` that is not ASCII or begins a key, or `end`.
     #[inline(always)]
     pub fn skip_keyless_ascii(&self, bytes: &[u8], p: usize, end: usize) -> usize {
-        let stops = (self.key_ascii != 0).then_some(self.ascii_stops);
-        skip_ascii_except(bytes, p, end, stops)
+        skip_ascii_except(bytes, p, end, self.ascii_stops)
     }
 
     /// The node for the one-character key `c`, or 0 when no key starts with `c`.
