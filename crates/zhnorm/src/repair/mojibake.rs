@@ -696,7 +696,7 @@ fn fill_lost_bytes(
     // Decoded once for the segment: the bytes still lost count as neither script.
     let lean = if original == Original::Utf8 {
         let bytes = &m.bytes[m.starts[segment.start]..m.starts[segment.end]];
-        script_lean(String::from_utf8_lossy(bytes).chars())
+        script_lean(&String::from_utf8_lossy(bytes))
     } else {
         None
     };
@@ -1323,17 +1323,11 @@ const NOT_THE_READING: u32 = 2 * 16;
 /// other script than the characters around it.
 const OTHER_SCRIPT: u32 = 2 * 8;
 
-/// The script most of the characters that mark one or the other are in, if either.
-fn script_lean(chars: impl Iterator<Item = char>) -> Option<Script> {
-    let (mut traditional, mut simplified) = (0, 0);
-    for c in chars {
-        match convert::mark_of(c) {
-            Some(Script::Traditional) => traditional += 1,
-            Some(Script::Simplified) => simplified += 1,
-            _ => {}
-        }
-    }
-    match traditional.cmp(&simplified) {
+/// The script most of the characters of `text` that mark one or the other are in, if
+/// either.
+fn script_lean(text: &str) -> Option<Script> {
+    let report = convert::classify(text);
+    match report.traditional.cmp(&report.simplified) {
         std::cmp::Ordering::Greater => Some(Script::Traditional),
         std::cmp::Ordering::Less => Some(Script::Simplified),
         std::cmp::Ordering::Equal => None,
