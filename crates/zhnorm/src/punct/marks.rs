@@ -15,6 +15,7 @@
 //! to full-width.
 
 use std::borrow::Cow;
+use std::cell::{Cell, OnceCell};
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -411,49 +412,60 @@ impl<'a> Line<'a> {
         let n = self.chars.len();
         let pairs = self.pairs(scratch);
         let mut changed = self.dropped_debris;
-        // The last character written: the left context of the next mark.
-        let mut last: Option<char> = None;
         // Unchanged characters are copied in runs, from `kept` (a character index and its
-        // byte offset in the source) up to the next replacement.
+        // byte offset in the source) up to the next replacement; `written` is the last
+        // character of that replacement, the left context of a mark right after it.
         let mut kept = (0, 0);
-        let mut byte = 0; // where `chars[i]` starts in the source
+        let mut written = None;
+        // Only marks can change: the characters between them are passed over unread.
         let mut i = 0;
-        while i < n {
+        while let Some(k) = self.chars[i..].iter().position(|&c| may_change(c)) {
+            i += k;
             let choice = match pairs[i] {
                 Some(r) => Some(([Some(r), None], 1)),
                 None if is_context_mark(self.chars[i]) && !self.protected[i] => {
+                    let last = match i.checked_sub(1) {
+                        _ if changed && kept.0 == i => written,
+                        Some(j) => Some(self.shown(j)),
+                        None => None,
+                    };
                     self.choose(i, last, &pairs)
                 }
                 None => None,
             };
-            let (with, consumed) = match choice {
-                Some(choice) => choice,
-                None => {
-                    let c = self.shown(i);
-                    last = Some(c);
-                    byte += c.len_utf8();
-                    i += 1;
-                    continue;
+            let Some((with, consumed)) = choice else {
+                i += 1;
+                if i == n {
+                    break;
                 }
+                continue;
             };
+            let byte = kept.1 + self.shown_len(kept.0..i);
             self.keep(out, kept, (i, byte));
             for &c in with.iter().flatten() {
                 out.push(c);
-                last = Some(c);
+                written = Some(c);
             }
-            byte += (i..i + consumed)
-                .map(|k| self.shown(k).len_utf8())
-                .sum::<usize>();
+            kept = (i + consumed, byte + self.shown_len(i..i + consumed));
             i += consumed;
-            kept = (i, byte);
             changed = true;
+            if i == n {
+                break;
+            }
         }
         if changed {
+            let byte = kept.1 + self.shown_len(kept.0..n);
             self.keep(out, kept, (n, byte));
         }
         scratch.pairs = pairs;
         self.recycle(scratch);
         changed
+    }
+
+    /// The byte length of the characters in `span` as shown.
+    fn shown_len(&self, span: std::ops::Range<usize>) -> usize {
+        let shown = self.shown.as_deref().unwrap_or(&self.chars);
+        shown[span].iter().map(|c| c.len_utf8()).sum()
     }
 
     /// Writes the characters from `from` to `to` (character index, byte offset) as they
@@ -639,7 +651,7 @@ impl<'a> Line<'a> {
                 out[last] = Some(quotes[0][0]);
             }
         }
-        scratch.counts = content.before;
+        scratch.counts = content.into_buffer();
         out
     }
 
@@ -790,6 +802,27 @@ const FILE_EXTENSIONS: [&str; 40] = [
     "gif", "exe", "so", "js", "css", "yaml", "yml", "toml", "csv", "list", "d", "service",
 ];
 
+/// A character a rewrite may change: a context mark or a paired one.
+#[inline]
+fn may_change(c: char) -> bool {
+    /// The ASCII marks among them, one bit each.
+    const ASCII: u128 = {
+        let mut mask = 0u128;
+        let marks = b",;?!:.-\"'()";
+        let mut k = 0;
+        while k < marks.len() {
+            mask |= 1 << marks[k];
+            k += 1;
+        }
+        mask
+    };
+    if c.is_ascii() {
+        ASCII >> c as u32 & 1 != 0
+    } else {
+        is_context_mark(c)
+    }
+}
+
 /// The marks whose replacement depends on their neighbours (paired marks are chosen
 /// beforehand, by [`Line::pairs`]).
 fn is_context_mark(c: char) -> bool {
@@ -829,11 +862,15 @@ fn is_chinese_right(c: char) -> bool {
 const LOOK_PAST: usize = 64;
 
 /// What any span of a line holds, answered without reading the span: a line of nested
-/// parentheses asks about every pair. Built in one pass over the line.
-struct Contents {
+/// parentheses asks about every pair. Built in one pass over the line, at the first
+/// question: most lines' quotes and parentheses sit in markup and are never weighed.
+struct Contents<'c> {
+    chars: &'c [char],
     /// For each position, how many characters of each [`Kind`] come before it, and
     /// (last) where the last `.` before it is, plus one (0: none).
-    before: Vec<[u32; KINDS + 1]>,
+    before: OnceCell<Vec<[u32; KINDS + 1]>>,
+    /// The buffer `before` is built in, until it is.
+    buffer: Cell<Vec<[u32; KINDS + 1]>>,
 }
 
 /// Kinds of character counted by [`Contents`].
@@ -879,39 +916,58 @@ const ASCII_KINDS: [u8; 128] = {
     kinds
 };
 
-impl Contents {
-    /// Counts for `chars`, kept in `before` (a buffer to reuse).
-    fn of(chars: &[char], mut before: Vec<[u32; KINDS + 1]>) -> Contents {
-        before.clear();
-        let mut now = [0u32; KINDS + 1];
-        let counts = chars.iter().enumerate().map(|(i, &c)| {
-            let kinds = match c {
-                c if c.is_ascii() => ASCII_KINDS[c as usize],
-                c if is_han(c) => 1 << Kind::Han as u8 | 1 << Kind::NotFileName as u8,
-                _ => 1 << Kind::NotFileName as u8,
-            };
-            for (k, count) in now[..KINDS].iter_mut().enumerate() {
-                *count += u32::from(kinds >> k & 1);
-            }
-            if c == '.' {
-                now[LAST_DOT] = i as u32 + 1;
-            }
-            now
-        });
-        // Sized up front: one entry per character, and one before them.
-        before.extend(std::iter::once([0; KINDS + 1]).chain(counts));
-        Contents { before }
+impl<'c> Contents<'c> {
+    /// The contents of `chars`, to be counted in `buffer` (reused) when first asked.
+    fn of(chars: &'c [char], buffer: Vec<[u32; KINDS + 1]>) -> Contents<'c> {
+        Contents {
+            chars,
+            before: OnceCell::new(),
+            buffer: Cell::new(buffer),
+        }
+    }
+
+    /// The buffer, for the next line.
+    fn into_buffer(self) -> Vec<[u32; KINDS + 1]> {
+        self.before
+            .into_inner()
+            .unwrap_or_else(|| self.buffer.into_inner())
+    }
+
+    fn before(&self) -> &[[u32; KINDS + 1]] {
+        self.before.get_or_init(|| {
+            let mut before = self.buffer.take();
+            before.clear();
+            let mut now = [0u32; KINDS + 1];
+            let counts = self.chars.iter().enumerate().map(|(i, &c)| {
+                let kinds = match c {
+                    c if c.is_ascii() => ASCII_KINDS[c as usize],
+                    c if is_han(c) => 1 << Kind::Han as u8 | 1 << Kind::NotFileName as u8,
+                    _ => 1 << Kind::NotFileName as u8,
+                };
+                for (k, count) in now[..KINDS].iter_mut().enumerate() {
+                    *count += u32::from(kinds >> k & 1);
+                }
+                if c == '.' {
+                    now[LAST_DOT] = i as u32 + 1;
+                }
+                now
+            });
+            // Sized up front: one entry per character, and one before them.
+            before.extend(std::iter::once([0; KINDS + 1]).chain(counts));
+            before
+        })
     }
 
     /// Whether the span holds a character of this kind.
     fn any(&self, kind: Kind, span: std::ops::Range<usize>) -> bool {
-        self.before[span.end][kind as usize] > self.before[span.start][kind as usize]
+        let before = self.before();
+        before[span.end][kind as usize] > before[span.start][kind as usize]
     }
 
     /// Quoted or parenthesized text that is code, a variable, a path or a file name, not
     /// prose: `"$unit"`, `"foo.conf"`.
     fn looks_like_code(&self, span: std::ops::Range<usize>) -> bool {
-        let last_dot = self.before[span.end][LAST_DOT];
+        let last_dot = self.before()[span.end][LAST_DOT];
         let file_name = !self.any(Kind::NotFileName, span.clone()) && last_dot > 0 && {
             let dot = last_dot as usize - 1;
             dot > span.start && dot + 1 < span.end && span.end - dot <= 6
