@@ -222,6 +222,18 @@ impl Costing {
         Some(self.prev).filter(|&c| c != '\0')
     }
 
+    /// The state every text ending in `c` is left in, with nothing counted yet, when `c`
+    /// settles it: a character of some script leaves the same state after any text, so
+    /// what follows it costs the same whatever came before.
+    pub(crate) fn settled_by(c: char) -> Option<Costing> {
+        let script = script_of(c);
+        (script != Script::Neutral).then_some(Costing {
+            total: 0,
+            prev: c,
+            prev_script: script,
+        })
+    }
+
     pub(crate) fn push(&mut self, c: char) {
         let mut cost = char_cost(c);
         if self.prev > '\u{2FFF}' && c > '\u{2FFF}' {

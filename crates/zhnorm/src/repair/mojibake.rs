@@ -800,10 +800,21 @@ fn fill_continuations(
         .into_iter()
         .chain(String::from_utf8_lossy(&window[..start]).chars())
         .for_each(|c| before.push(c));
-    let after: Vec<char> = String::from_utf8_lossy(&window[end..])
+    let mut after: Vec<char> = String::from_utf8_lossy(&window[end..])
         .chars()
         .chain(around.after)
         .collect();
+    // From the first character of some script on, what follows costs the same after every
+    // guess: it is costed once, here.
+    let settled_tail = after
+        .iter()
+        .position(|&c| model::Costing::settled_by(c).is_some());
+    let tail_cost = settled_tail.map_or(0, |k| {
+        let mut tail = model::Costing::settled_by(after[k]).expect("a settling character");
+        after[k + 1..].iter().for_each(|&c| tail.push(c));
+        after.truncate(k + 1);
+        tail.total
+    });
     // GBK and Big5 lose the last byte of a character before ASCII: which characters
     // stand before a Latin word, a number or a space is evidence there.
     let is_latin = |c: char| c.is_ascii_alphanumeric() || c == ' ';
@@ -855,6 +866,7 @@ fn fill_continuations(
             adjustment += guessed.chars().next().map_or(0, model::after_latin_cost);
         }
         let total = costing.total
+            + tail_cost
             + if misread { NOT_THE_READING } else { 0 }
             + if other_script { OTHER_SCRIPT } else { 0 };
         (total as i64 + adjustment).max(0) as u32
