@@ -161,7 +161,7 @@ fn trigger_in(text: &str, from: usize, end: usize) -> Option<usize> {
 /// Whether the candidate byte at `i` (an ASCII mark or a lead byte in [`MAY_TRIGGER`])
 /// starts something a context rule could change. Lead bytes and ASCII are never
 /// continuation bytes: a candidate is at a character start.
-#[inline]
+#[inline(always)]
 fn triggers(bytes: &[u8], i: usize) -> bool {
     match bytes[i] {
         // An ASCII mark: next to a non-ASCII character, before a space and one, or ending

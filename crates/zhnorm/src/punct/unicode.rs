@@ -83,36 +83,13 @@ fn next_candidate(text: &str, from: usize) -> Option<usize> {
         if bytes[at] < 0x80 {
             return Some(at); // a control
         }
+        // Chinese punctuation, on every line of Chinese text, told by its bytes.
+        if has_one_form(bytes, at) {
+            i = at + 3;
+            continue;
+        }
         let c = text[at..].chars().next().expect("at a character boundary");
-        // Chinese punctuation, on every line of Chinese text: one form, not debris.
-        let common = matches!(
-            c,
-            '，' | '。'
-                | '、'
-                | '：'
-                | '；'
-                | '！'
-                | '？'
-                | '“'
-                | '”'
-                | '‘'
-                | '’'
-                | '（'
-                | '）'
-                | '《'
-                | '》'
-                | '「'
-                | '」'
-                | '…'
-                | '—'
-                | '·'
-        );
-        // Invisible debris: a control or zero-width character (a ZWJ is judged in context).
-        if !common
-            && (is_debris_at(&[c], 0)
-                || one_form(c).is_some()
-                || is_nfc_quick(std::iter::once(c)) != IsNormalized::Yes)
-        {
+        if may_change(c) {
             return Some(at);
         }
         i = at + c.len_utf8();
@@ -120,9 +97,72 @@ fn next_candidate(text: &str, from: usize) -> Option<usize> {
     None
 }
 
+/// Whether this stage may change `c` (a character outside ASCII), judged alone.
+fn may_change(c: char) -> bool {
+    // Chinese punctuation, on every line of Chinese text: one form, not debris.
+    let common = matches!(
+        c,
+        '，' | '。'
+            | '、'
+            | '：'
+            | '；'
+            | '！'
+            | '？'
+            | '“'
+            | '”'
+            | '‘'
+            | '’'
+            | '（'
+            | '）'
+            | '《'
+            | '》'
+            | '「'
+            | '」'
+            | '…'
+            | '—'
+            | '·'
+    );
+    // Invisible debris: a control or zero-width character (a ZWJ is judged in context).
+    !common
+        && (is_debris_at(&[c], 0)
+            || one_form(c).is_some()
+            || is_nfc_quick(std::iter::once(c)) != IsNormalized::Yes)
+}
+
+/// Whether the character at `at` (a lead byte) is one of the blocks of Chinese
+/// punctuation this stage never changes: CJK symbols and punctuation (U+3000–303F),
+/// general punctuation after the spaces and invisible characters (U+2010–203F), the
+/// full-width forms of U+FF00–FF7F other than letters and digits.
+#[inline]
+fn has_one_form(bytes: &[u8], at: usize) -> bool {
+    match bytes.get(at..at + 3) {
+        Some([0xE3, 0x80, _]) => true,
+        Some([0xE2, 0x80, third]) => *third >= 0x90,
+        Some([0xEF, 0xBC, third]) => !matches!(third, 0x90..=0x99 | 0xA1..=0xBA),
+        Some([0xEF, 0xBD, third]) => !matches!(third, 0x81..=0x9A),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_blocks_passed_over_have_one_form() {
+        // Every character `has_one_form` passes over is one the full check passes too.
+        for c in ('\u{2000}'..='\u{203F}')
+            .chain('\u{3000}'..='\u{303F}')
+            .chain('\u{FF00}'..='\u{FF7F}')
+        {
+            let s = c.to_string();
+            if has_one_form(s.as_bytes(), 0) {
+                assert!(!may_change(c), "{c:?}");
+                assert_eq!(apply(&s), s, "{c:?}");
+            }
+        }
+        assert!(has_one_form("，".as_bytes(), 0) && !has_one_form("Ａ".as_bytes(), 0));
+    }
 
     fn apply(s: &str) -> Cow<'_, str> {
         UnicodeStage.apply(s)
