@@ -374,3 +374,22 @@ fn a_long_run_on_a_terminal_shows_progress_unless_quiet() {
     assert!(stderr(&piped).contains("250 inputs"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_single_file_to_standard_output_is_reported_with_its_script() {
+    // No summary is printed for one file to standard output, so its script is read only
+    // for the report: asked for, it is there.
+    let dir = fresh_dir("single-report");
+    let (input, report) = (dir.join("a.txt"), dir.join("report.json"));
+    std::fs::write(&input, TRAD).unwrap();
+    let o = zhnorm(&["--report", arg(&report), arg(&input)], "");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), TRAD_NORMALIZED);
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(report["files"][0]["script"], "traditional", "{report}");
+    assert_eq!(report["summary"]["scripts"]["traditional"], 1, "{report}");
+    let o = zhnorm(&[arg(&input)], "");
+    assert_eq!(stdout(&o), TRAD_NORMALIZED);
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+}

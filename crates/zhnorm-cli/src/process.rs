@@ -192,7 +192,7 @@ struct SegmentResult {
     /// `None` when nothing changed.
     text: Option<String>,
     stages: Vec<&'static str>,
-    script: ScriptReport,
+    script: Option<ScriptReport>,
     /// JSONL: (line within the segment, what is wrong).
     malformed: Vec<(usize, String)>,
 }
@@ -225,10 +225,10 @@ impl State<'_> {
             }
             self.report.malformed_lines += result.malformed.len();
             self.report.add_stages(&result.stages);
-            self.script = Some(match self.script {
-                Some(s) => s.combine(result.script),
-                None => result.script,
-            });
+            self.script = match (self.script, result.script) {
+                (Some(s), Some(segment)) => Some(s.combine(segment)),
+                (s, segment) => s.or(segment),
+            };
             let new = result.text.as_deref().unwrap_or(segment);
             self.changed |= result.text.is_some();
             self.report.bytes_out += new.len() as u64;
@@ -245,7 +245,8 @@ impl State<'_> {
 }
 
 fn normalize(settings: &Settings, segment: &str, jsonl: bool) -> SegmentResult {
-    let script = classify(segment);
+    // Read only where a summary or report will show it.
+    let script = settings.wants_scripts().then(|| classify(segment));
     let Some(fields) = settings.jsonl_fields.as_deref().filter(|_| jsonl) else {
         let run = settings.pipeline.run(segment);
         return SegmentResult {

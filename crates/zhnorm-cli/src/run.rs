@@ -38,9 +38,7 @@ pub fn run(settings: &Settings, paths: &[PathBuf]) -> Result<Outcome> {
         .build()
         .context("cannot start worker threads")?;
     let input_count = entries.len();
-    let walked = paths.iter().any(|p| p.is_dir());
-    let show_summary = !settings.quiet
-        && (input_count > 1 || walked || settings.destination != Destination::Stdout);
+    let show_summary = settings.summary;
     let progress = progress_bar(settings, &entries);
     let notes = !settings.quiet && input_count == 1;
 

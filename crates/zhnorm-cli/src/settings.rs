@@ -16,6 +16,9 @@ pub struct Settings {
     pub quiet: bool,
     pub destination: Destination,
     pub report: Option<PathBuf>,
+    /// Whether a summary is printed at the end: for more than one input, a directory, or
+    /// results written to disk, unless `--quiet`.
+    pub summary: bool,
     pub jobs: usize,
     pub follow_links: bool,
 }
@@ -41,6 +44,11 @@ impl Destination {
 }
 
 impl Settings {
+    /// Whether each document's script is wanted: the summary and the report tell it.
+    pub fn wants_scripts(&self) -> bool {
+        self.summary || self.report.is_some()
+    }
+
     pub fn from_args(args: &Args) -> Result<Settings> {
         let selection = match (&args.only, &args.skip) {
             (Some(only), _) => StageSelection::only(only)?,
@@ -73,6 +81,21 @@ impl Settings {
             Some(mode) => mode.parse()?,
             None => PunctMode::for_config(converter.as_ref().map(Converter::config)),
         };
+        let destination = if args.check {
+            Destination::Check
+        } else if args.diff {
+            Destination::Diff
+        } else if args.in_place {
+            Destination::InPlace
+        } else if let Some(dir) = &args.output {
+            Destination::Mirror(dir.clone())
+        } else {
+            Destination::Stdout
+        };
+        let summary = !args.quiet
+            && (args.paths.len() > 1
+                || args.paths.iter().any(|p| p.is_dir())
+                || destination != Destination::Stdout);
         Ok(Settings {
             pipeline: Pipeline::with_options(converter, punct, &selection),
             jsonl_fields: args.jsonl.then(|| args.field.clone()),
@@ -85,18 +108,9 @@ impl Settings {
                 strict: args.strict,
             },
             quiet: args.quiet,
-            destination: if args.check {
-                Destination::Check
-            } else if args.diff {
-                Destination::Diff
-            } else if args.in_place {
-                Destination::InPlace
-            } else if let Some(dir) = &args.output {
-                Destination::Mirror(dir.clone())
-            } else {
-                Destination::Stdout
-            },
+            destination,
             report: args.report.clone(),
+            summary,
             jobs: match args.jobs {
                 Some(0) => bail!("--jobs must be at least 1"),
                 Some(n) => n,
