@@ -61,6 +61,16 @@ impl Lazy {
         Cow::Owned(self.buf)
     }
 
+    /// Where source offset `at` (not yet passed) lands in the output.
+    #[inline(always)]
+    pub fn offset_of(&self, at: usize) -> usize {
+        if self.changed {
+            self.buf.len() + (at - self.copied)
+        } else {
+            at
+        }
+    }
+
     /// Writes `value` in place of `src[start..end]` (byte offsets into the source).
     #[inline]
     pub fn replace(&mut self, src: &str, start: usize, end: usize, value: &str) {
@@ -78,6 +88,33 @@ impl Lazy {
 /// writing each change to `out`.
 #[inline]
 pub(crate) fn convert_span(t: &TrieRef, src: &str, start: usize, end: usize, out: &mut Lazy) {
+    convert_span_with::<false>(t, src, start, end, out, &mut Vec::new());
+}
+
+/// Like [`convert_span`], also noting in `starters` the output offset of every character
+/// written for which [`TrieRef::starts_change`] holds: the only places where converting
+/// the output again with `t` could change it. The fixed-point check then looks there
+/// alone, without reading the output again.
+pub(crate) fn convert_span_noting(
+    t: &TrieRef,
+    src: &str,
+    start: usize,
+    end: usize,
+    out: &mut Lazy,
+    starters: &mut Vec<usize>,
+) {
+    convert_span_with::<true>(t, src, start, end, out, starters);
+}
+
+#[inline(always)]
+fn convert_span_with<const NOTE: bool>(
+    t: &TrieRef,
+    src: &str,
+    start: usize,
+    end: usize,
+    out: &mut Lazy,
+    starters: &mut Vec<usize>,
+) {
     let bytes = src.as_bytes();
     let mut p = start;
     while p < end {
@@ -92,6 +129,9 @@ pub(crate) fn convert_span(t: &TrieRef, src: &str, start: usize, end: usize, out
         let first = t.root(c);
         if first != 0 {
             if let Some(m) = t.longest(bytes, p, end, first, clen) {
+                if NOTE && t.value_starts_change(m.node) {
+                    note_starters(t, t.value(m.node), out.offset_of(p), starters);
+                }
                 if !t.is_identity(m.node) {
                     out.replace(src, p, p + m.len, t.value(m.node));
                 }
@@ -99,12 +139,33 @@ pub(crate) fn convert_span(t: &TrieRef, src: &str, start: usize, end: usize, out
                 continue;
             }
         }
-        p += if is_idc(c) {
+        let copied = if is_idc(c) {
             ids_len(bytes, p, end).unwrap_or(clen)
         } else {
             clen
         };
+        if NOTE {
+            if copied == clen {
+                if t.starts_change(c) {
+                    starters.push(out.offset_of(p));
+                }
+            } else {
+                note_starters(t, &src[p..p + copied], out.offset_of(p), starters);
+            }
+        }
+        p += copied;
     }
+}
+
+/// Notes the offsets of the characters of `written` (output from offset `at` on) that
+/// start a key of `t` that may change text.
+fn note_starters(t: &TrieRef, written: &str, at: usize, starters: &mut Vec<usize>) {
+    starters.extend(
+        written
+            .char_indices()
+            .filter(|&(_, c)| t.starts_change(c as u32))
+            .map(|(k, _)| at + k),
+    );
 }
 
 /// Splits `src[start..end]` as OpenCC's max-match segmentation does, calling `segment`

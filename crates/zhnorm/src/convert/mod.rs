@@ -23,10 +23,10 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::{Arc, OnceLock};
 
-use engine::{convert_span, segment, Lazy};
+use engine::{convert_span, convert_span_noting, segment, Lazy};
 pub use script::{classify, Script, ScriptReport};
 pub(crate) use script::{has_simplified_form, mark_of};
-use trie::{decode, Trie};
+use trie::{decode, Trie, TrieRef};
 
 use crate::chars::{skip_ascii_except, ByteSet};
 
@@ -312,7 +312,14 @@ impl Converter {
         let normalized = match self.inner.normalization {
             Some(trie) if may_hold_compatibility_ideograph(text) => {
                 let mut out = Lazy::new(text.len());
-                convert_span(&trie.view(), text, 0, text.len(), &mut out);
+                // A dictionary of single characters (OpenCC's is one) maps character by
+                // character where no description sequence keeps characters whole: only
+                // the ideographs are visited, not the whole text.
+                if trie.keys_are_single_chars() && !may_hold_description_character(text) {
+                    map_compatibility_ideographs(&trie.view(), text, &mut out);
+                } else {
+                    convert_span(&trie.view(), text, 0, text.len(), &mut out);
+                }
                 out.into_cow(text)
             }
             _ => Cow::Borrowed(text),
@@ -334,7 +341,18 @@ impl Converter {
         };
         let mut out = Lazy::new(text.len());
         let mut bufs = (String::new(), String::new());
+        // With one step and no segmentation, the characters the fixed-point check must
+        // look at are noted as they are written (most configs: t2s, s2t, …).
+        let one_step = match (inner.steps.as_slice(), inner.segmentation, &inner.user) {
+            ([step], None, None) if policy == Policy::FixedPoint => Some(step.view()),
+            _ => None,
+        };
+        let mut starters = Vec::new();
         match &inner.user {
+            None if one_step.is_some() => {
+                let step = one_step.as_ref().expect("one step");
+                convert_span_noting(step, text, 0, text.len(), &mut out, &mut starters);
+            }
             None => self.convert_range(text, 0, text.len(), &mut out, &mut bufs),
             Some(user) => {
                 segment(
@@ -364,7 +382,15 @@ impl Converter {
         // `八進制表示`, where `制表` can match next time), or, in segmented configs, from a
         // later step matching across old segment boundaries. Only lines where some step
         // could still change something are converted again.
-        let suspects = self.lines_that_may_change(&converted);
+        let suspects = match one_step {
+            // (The normalization pass joins the check where the output may need it.)
+            Some(step) if !may_hold_compatibility_ideograph(&converted) => {
+                let suspects = lines_starting_change(&step, &converted, &starters);
+                debug_assert_eq!(suspects, self.lines_that_may_change(&converted));
+                suspects
+            }
+            _ => self.lines_that_may_change(&converted),
+        };
         if suspects.is_empty() {
             return converted;
         }
@@ -553,14 +579,59 @@ fn lines_where(
     starts
 }
 
+/// Start offsets of the lines of `text` where `t` has a key that may change it at one of
+/// the offsets `starters` (ascending) notes: [`Converter::lines_that_may_change`] for a
+/// one-step chain, looking only where the conversion noted a starter.
+fn lines_starting_change(t: &TrieRef, text: &str, starters: &[usize]) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut starts: Vec<usize> = Vec::new();
+    let mut line_end = 0;
+    for &p in starters {
+        if p < line_end {
+            continue; // the line is a suspect already
+        }
+        let (c, clen) = decode(bytes, p);
+        if t.may_change_at(bytes, p, bytes.len(), c, clen) {
+            starts.push(memchr::memrchr(b'\n', &bytes[..p]).map_or(0, |i| i + 1));
+            line_end = memchr::memchr(b'\n', &bytes[p..]).map_or(bytes.len(), |i| p + i + 1);
+        }
+    }
+    starts
+}
+
 /// Whether `text` may hold a CJK compatibility ideograph (U+F900–U+FAFF or
 /// U+2F800–U+2FA1F), the only characters the normalization pass changes.
 fn may_hold_compatibility_ideograph(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    memchr::memchr2_iter(0xEF, 0xF0, bytes).any(|i| match bytes[i] {
+    compatibility_ideograph_leads(text.as_bytes())
+        .next()
+        .is_some()
+}
+
+/// Where the characters of `bytes` that may be compatibility ideographs start.
+fn compatibility_ideograph_leads(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    memchr::memchr2_iter(0xEF, 0xF0, bytes).filter(|&i| match bytes[i] {
         0xEF => matches!(bytes.get(i + 1), Some(0xA4..=0xAB)),
         _ => bytes.get(i + 1) == Some(&0xAF) && matches!(bytes.get(i + 2), Some(0xA0..=0xA8)),
     })
+}
+
+/// The normalization pass of a dictionary of single characters over `text`, which holds
+/// no description character: each compatibility ideograph alone, as `convert_span`
+/// would match it.
+fn map_compatibility_ideographs(t: &TrieRef, text: &str, out: &mut Lazy) {
+    let bytes = text.as_bytes();
+    for p in compatibility_ideograph_leads(bytes) {
+        let (c, clen) = decode(bytes, p);
+        let first = t.root(c);
+        if first == 0 {
+            continue;
+        }
+        if let Some(m) = t.longest(bytes, p, bytes.len(), first, clen) {
+            if !t.is_identity(m.node) {
+                out.replace(text, p, p + m.len, t.value(m.node));
+            }
+        }
+    }
 }
 
 /// The line around byte `at`, widened across line breaks that an ideographic description
@@ -645,6 +716,26 @@ mod tests {
         assert_eq!(c.convert("\u{F900}車"), "岂车");
         assert_eq!(c.convert("⿰\u{F900}車"), "⿰\u{F900}車");
         assert_eq!(c.convert("\u{2F800}"), "丽");
+    }
+
+    #[test]
+    fn the_normalization_map_equals_the_full_pass() {
+        // Every compatibility ideograph, alone, between Han and ASCII, and in a row: the
+        // character map gives what the max-match pass gives.
+        let trie = Converter::new(Config::T2S)
+            .inner
+            .normalization
+            .expect("t2s normalizes");
+        assert!(trie.keys_are_single_chars(), "the fast path is taken");
+        let t = trie.view();
+        let text: String = ('\u{F900}'..='\u{FAFF}')
+            .chain('\u{2F800}'..='\u{2FA1F}')
+            .flat_map(|c| [c, '車', c, c, 'a'])
+            .collect();
+        let (mut mapped, mut full) = (Lazy::new(text.len()), Lazy::new(text.len()));
+        map_compatibility_ideographs(&t, &text, &mut mapped);
+        convert_span(&t, &text, 0, text.len(), &mut full);
+        assert_eq!(mapped.into_cow(&text), full.into_cow(&text));
     }
 
     #[test]

@@ -32,6 +32,9 @@ pub struct Trie {
     /// Hashed bitset of the two-character prefixes of keys that may change text. With
     /// `changes_alone`, rules out most positions of real text without walking the trie.
     may_change_pairs: Vec<u64>,
+    /// One bit per node: its value holds a character that starts a key that may change
+    /// text (see [`TrieRef::starts_change`]).
+    value_starts_change: Vec<u64>,
 }
 
 /// log2 of the number of bits in the pair filter (128 KiB: a few percent full for
@@ -59,6 +62,7 @@ pub(crate) struct TrieRef<'a> {
     changes_alone: &'a [u64],
     starts_change: &'a [u64],
     may_change_pairs: &'a [u64],
+    value_starts_change: &'a [u64],
     pub ascii_stops: Option<&'a ByteSet>,
 }
 
@@ -110,6 +114,7 @@ impl Trie {
             starts_change: Vec::new(),
             ascii_stops: None,
             may_change_pairs: Vec::new(),
+            value_starts_change: Vec::new(),
         };
         trie.validate()?;
         (
@@ -121,6 +126,17 @@ impl Trie {
             .filter(|&b| trie.view().root(b) != 0)
             .fold(0, |mask, b| mask | 1 << b);
         trie.ascii_stops = (key_ascii != 0).then(|| ByteSet::non_ascii_and(key_ascii));
+        trie.value_starts_change = {
+            let v = trie.view();
+            let nodes = v.nodes.len() / NODE_WORDS;
+            let mut bits = vec![0u64; nodes.div_ceil(64)];
+            for node in 1..nodes as u32 {
+                if v.value(node).chars().any(|c| v.starts_change(c as u32)) {
+                    bits[node as usize / 64] |= 1 << (node % 64);
+                }
+            }
+            bits
+        };
         Ok(trie)
     }
 
@@ -129,6 +145,11 @@ impl Trie {
         let parts = trie_build::build(&[vec![entries]]).expect("one tier always fits");
         Trie::from_words(Cow::Owned(trie_build::to_words(&parts)))
             .expect("a freshly built trie is well formed")
+    }
+
+    /// Whether every key is one character (no node has children).
+    pub(crate) fn keys_are_single_chars(&self) -> bool {
+        self.sections[3].is_empty()
     }
 
     pub(crate) fn view(&self) -> TrieRef<'_> {
@@ -143,6 +164,7 @@ impl Trie {
             changes_alone: &self.changes_alone,
             starts_change: &self.starts_change,
             may_change_pairs: &self.may_change_pairs,
+            value_starts_change: &self.value_starts_change,
             ascii_stops: self.ascii_stops.as_ref(),
         }
     }
@@ -297,6 +319,19 @@ impl<'a> TrieRef<'a> {
             }
             q += len;
         }
+    }
+
+    /// Whether some key that may change text starts with `c`: where the fixed-point check
+    /// must look. (Beyond the bitset's range, every character is looked at.)
+    #[inline(always)]
+    pub fn starts_change(&self, c: u32) -> bool {
+        c >= STARTER_LIMIT || self.starts_change[c as usize / 64] & (1 << (c % 64)) != 0
+    }
+
+    /// Whether `node`'s value holds a character for which [`TrieRef::starts_change`] holds.
+    #[inline(always)]
+    pub fn value_starts_change(&self, node: u32) -> bool {
+        self.value_starts_change[node as usize / 64] & (1 << (node % 64)) != 0
     }
 
     /// Whether some key that is a prefix of `bytes[p..end]` has a value other than
