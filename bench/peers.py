@@ -85,10 +85,11 @@ def main():
             reference = [lib.convert(l) for l in lines]
             tools = {
                 # Conversion only, like the peers (the other stages would change punctuation).
-                "zhnorm --opencc-exact": ([str(ZHNORM), "--only", "convert", "--convert", config,
-                                           "--opencc-exact"], "zhnorm-exact"),
-                "zhnorm (default policy)": ([str(ZHNORM), "--only", "convert", "--convert", config],
-                                            "zhnorm"),
+                # One thread, like every peer (zhnorm's default is one per core).
+                "zhnorm --opencc-exact": ([str(ZHNORM), "-j", "1", "--only", "convert",
+                                           "--convert", config, "--opencc-exact"], "zhnorm-exact"),
+                "zhnorm (default policy)": ([str(ZHNORM), "-j", "1", "--only", "convert",
+                                             "--convert", config], "zhnorm"),
                 "zhconv 0.4.2": ([str(HARNESS), "cli", "zhconv", config, "/dev/stdin"], "zhconv"),
                 "opencc-fmmseg 0.13": ([str(HARNESS), "cli", "fmmseg", config, "/dev/stdin"], "fmmseg"),
                 "OpenCC 1.4.2 CLI": ([str(binary), "-c", str(share / f"{config}.json")], None),
@@ -107,7 +108,7 @@ def main():
                 print("\t".join(rows[-1]), file=sys.stderr)
 
     one_line = [
-        ("zhnorm (all stages)", [str(ZHNORM)]),
+        ("zhnorm (all stages)", [str(ZHNORM), "-j", "1"]),
         ("zhconv (harness)", [str(HARNESS), "cli", "zhconv", "t2s", "/dev/stdin"]),
         ("opencc-fmmseg (harness)", [str(HARNESS), "cli", "fmmseg", "t2s", "/dev/stdin"]),
         ("OpenCC 1.4.2 CLI", [str(binary), "-c", str(share / "t2s.json")]),
