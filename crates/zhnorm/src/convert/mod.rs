@@ -348,13 +348,12 @@ impl Converter {
             _ => None,
         };
         let mut starters = Vec::new();
-        match &inner.user {
-            None if one_step.is_some() => {
-                let step = one_step.as_ref().expect("one step");
-                convert_span_noting(step, text, 0, text.len(), &mut out, &mut starters);
+        match (&inner.user, &one_step) {
+            (None, Some(step)) => {
+                convert_span_noting(step, text, 0, text.len(), &mut out, &mut starters)
             }
-            None => self.convert_range(text, 0, text.len(), &mut out, &mut bufs),
-            Some(user) => {
+            (None, None) => self.convert_range(text, 0, text.len(), &mut out, &mut bufs),
+            (Some(user), _) => {
                 segment(
                     &user.view(),
                     text,

@@ -97,36 +97,13 @@ fn next_candidate(text: &str, from: usize) -> Option<usize> {
     None
 }
 
-/// Whether this stage may change `c` (a character outside ASCII), judged alone.
+/// Whether this stage may change `c` (a character outside ASCII), judged alone: invisible
+/// debris (a control or zero-width character; a ZWJ is judged in context), a character
+/// with another form, or one NFC may change.
 fn may_change(c: char) -> bool {
-    // Chinese punctuation, on every line of Chinese text: one form, not debris.
-    let common = matches!(
-        c,
-        '，' | '。'
-            | '、'
-            | '：'
-            | '；'
-            | '！'
-            | '？'
-            | '“'
-            | '”'
-            | '‘'
-            | '’'
-            | '（'
-            | '）'
-            | '《'
-            | '》'
-            | '「'
-            | '」'
-            | '…'
-            | '—'
-            | '·'
-    );
-    // Invisible debris: a control or zero-width character (a ZWJ is judged in context).
-    !common
-        && (is_debris_at(&[c], 0)
-            || one_form(c).is_some()
-            || is_nfc_quick(std::iter::once(c)) != IsNormalized::Yes)
+    is_debris_at(&[c], 0)
+        || one_form(c).is_some()
+        || is_nfc_quick(std::iter::once(c)) != IsNormalized::Yes
 }
 
 /// Whether the character at `at` (a lead byte) is one of the blocks of Chinese
