@@ -435,9 +435,6 @@ impl<'a> Line<'a> {
             };
             let Some((with, consumed)) = choice else {
                 i += 1;
-                if i == n {
-                    break;
-                }
                 continue;
             };
             let byte = kept.1 + self.shown_len(kept.0..i);
@@ -449,9 +446,6 @@ impl<'a> Line<'a> {
             kept = (i + consumed, byte + self.shown_len(i..i + consumed));
             i += consumed;
             changed = true;
-            if i == n {
-                break;
-            }
         }
         if changed {
             let byte = kept.1 + self.shown_len(kept.0..n);
