@@ -91,23 +91,12 @@ pub(crate) fn convert_span(t: &TrieRef, src: &str, start: usize, end: usize, out
     convert_span_with::<false>(t, src, start, end, out, &mut Vec::new());
 }
 
-/// Like [`convert_span`], also noting in `starters` the output offset of every character
-/// written for which [`TrieRef::starts_change`] holds: the only places where converting
-/// the output again with `t` could change it. The fixed-point check then looks there
-/// alone, without reading the output again.
-pub(crate) fn convert_span_noting(
-    t: &TrieRef,
-    src: &str,
-    start: usize,
-    end: usize,
-    out: &mut Lazy,
-    starters: &mut Vec<usize>,
-) {
-    convert_span_with::<true>(t, src, start, end, out, starters);
-}
-
+/// [`convert_span`], also noting in `starters`, when `NOTE`, the output offset of every
+/// character written for which [`TrieRef::starts_change`] holds: the only places where
+/// converting the output again with `t` could change it. The fixed-point check then looks
+/// there alone, without reading the output again.
 #[inline(always)]
-fn convert_span_with<const NOTE: bool>(
+pub(crate) fn convert_span_with<const NOTE: bool>(
     t: &TrieRef,
     src: &str,
     start: usize,

@@ -23,7 +23,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::{Arc, OnceLock};
 
-use engine::{convert_span, convert_span_noting, segment, Lazy};
+use engine::{convert_span, convert_span_with, segment, Lazy};
 pub use script::{classify, Script, ScriptReport};
 pub(crate) use script::{has_simplified_form, mark_of};
 use trie::{decode, Trie, TrieRef};
@@ -350,7 +350,7 @@ impl Converter {
         let mut starters = Vec::new();
         match (&inner.user, &one_step) {
             (None, Some(step)) => {
-                convert_span_noting(step, text, 0, text.len(), &mut out, &mut starters)
+                convert_span_with::<true>(step, text, 0, text.len(), &mut out, &mut starters)
             }
             (None, None) => self.convert_range(text, 0, text.len(), &mut out, &mut bufs),
             (Some(user), _) => {
