@@ -177,6 +177,35 @@ fn legacy_encodings_are_detected_or_forced() {
 }
 
 #[test]
+fn symbols_pasted_as_utf8_into_a_gbk_page_come_back() {
+    // A GBK page whose template wrote `&nbsp;`, `©` and `°` as UTF-8: read as GBK they
+    // are `聽`, `漏` and `掳`; the no-break spaces then become spaces.
+    let gbk = |text: &str| encoding_rs::GBK.encode(text).0.into_owned();
+    let mut page = gbk("\u{3000}据新华社北京电，");
+    page.extend("\u{A0}\u{A0}".as_bytes());
+    page.extend(gbk("国务院今天发布通知。版权所有 "));
+    page.extend("©".as_bytes());
+    page.extend(gbk(" 2020 新华网\n今天最高气温 25"));
+    page.extend("°".as_bytes());
+    page.extend(gbk("C。\n"));
+    let file = temp_file("pasted.txt", &page);
+    let o = zhnorm(&[file.to_str().unwrap()], "");
+    assert_eq!(
+        stdout(&o).lines().take(2).collect::<Vec<_>>(),
+        [
+            "\u{3000}据新华社北京电，  国务院今天发布通知。版权所有 © 2020 新华网",
+            "今天最高气温 25°C。"
+        ]
+    );
+    let decoded = zhnorm(&["--only", "decode", file.to_str().unwrap()], "");
+    assert!(
+        stdout(&decoded).contains("聽聽国务院"),
+        "{}",
+        stdout(&decoded)
+    );
+}
+
+#[test]
 fn only_decode_prints_the_decoded_text() {
     let bom = temp_file("bom.txt", "\u{FEFF}國家\n".as_bytes());
     let o = zhnorm(&["--only", "decode", bom.to_str().unwrap()], "");

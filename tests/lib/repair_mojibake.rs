@@ -233,6 +233,12 @@ fn clean_text_is_never_touched() {
         "ΑΒΓ αβγ АБВ абв",
         "한국어 텍스트입니다",
         "¿Qué? ¡Sí! «Bonjour» — “Hi”",
+        // No-break spaces indenting a headline (not GBK `牋`), quotes around a bullet
+        // (not GBK `憰` and `挄`).
+        "\u{A0}\u{A0}\u{A0}\u{A0}·王毅:美国成为南海军事化的最大推手",
+        "‘•0中中中’•",
+        // Legacy dashes between Han, bullets beside them (not cp437's reading of `哪`).
+        "他说──这是真的──我相信\n•中 ──中──中\n中 ──中──中",
     ];
     for line in lines().iter().map(String::as_str).chain(negatives) {
         let got = repair(line);
@@ -375,4 +381,93 @@ fn a_lost_byte_after_an_annotation_is_guessed_with_the_character_before_it() {
     let garbled = read_as(&utf8(line), GBK);
     assert!(garbled.ends_with('\u{FFFD}'), "{garbled}");
     assert_eq!(repair(&garbled), line);
+}
+
+/// `text` as a GBK page holds it when its template or editor wrote the characters of
+/// `pasted` as UTF-8 and the rest as GBK, read back as GBK.
+fn gbk_with_pasted_utf8(text: &str, pasted: &[char]) -> String {
+    let mut bytes = Vec::new();
+    for c in text.chars() {
+        let mut buf = [0; 4];
+        let c = c.encode_utf8(&mut buf);
+        if pasted.contains(&c.chars().next().unwrap()) {
+            bytes.extend(c.as_bytes());
+        } else {
+            bytes.extend(legacy(c, GBK).expect("GBK holds the text"));
+        }
+    }
+    read_as(&bytes, GBK)
+}
+
+#[test]
+fn symbols_pasted_as_utf8_into_gbk_text_are_restored() {
+    const SYMBOLS: [char; 8] = ['\u{A0}', '©', '®', '°', '±', '×', 'é', 'ü'];
+    // Real Simplified lines, with no-break spaces where pages put them: four to indent a
+    // paragraph, one for the first space of the line.
+    let mut cases: Vec<String> = Vec::new();
+    for line in lines() {
+        let report = zhnorm::classify(&line);
+        if report.simplified <= report.traditional || legacy(&line, GBK).is_none() {
+            continue;
+        }
+        cases.push(format!("\u{A0}\u{A0}\u{A0}\u{A0}{line}"));
+        if line.contains(' ') {
+            cases.push(line.replacen(' ', "\u{A0}", 1));
+        }
+    }
+    assert!(cases.len() > 300, "{} cases", cases.len());
+    cases.extend(
+        [
+            "Copyright © 2004-2020 新华网 版权所有",
+            "版权所有 © 2019 北京市人民政府",
+            "© 2021 腾讯公司 保留所有权利",
+            "Intel® Core i7 处理器，Windows® 11 家庭版",
+            "今天最高气温 25°C，最低气温 -3°C",
+            "北纬 39°54′，东经 116°23′",
+            "屏幕分辨率为 1920×1080，像素密度 3 × 3",
+            "测量误差为 ±0.5%，温度 ±2°C",
+            "宝可梦（Pokémon）是任天堂的游戏，café 是咖啡馆",
+            "德国球员 Müller 和葡萄牙教练 José 都来了",
+        ]
+        .map(String::from),
+    );
+    let mut wrong = Vec::new();
+    for case in &cases {
+        let garbled = gbk_with_pasted_utf8(case, &SYMBOLS);
+        assert_ne!(&garbled, case, "the case holds a pasted symbol");
+        let got = repair(&garbled);
+        if &got != case {
+            wrong.push(format!("{garbled:?}\n   got {got:?}\n  want {case:?}"));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of {} wrong:\n{}",
+        wrong.len(),
+        cases.len(),
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn readings_of_pasted_symbols_stay_where_chinese_puts_them() {
+    // The same characters where Chinese writes them: in Traditional text `聽` is to
+    // listen (these lines are from the Debian zh-TW manual pages), and the other readings
+    // are common words.
+    for line in [
+        "使得 \\fBsvnserve\\fP 在以守護程序方式執行時監聽 \\fIport\\fP 埠。",
+        "但是聲音質量會下降(至少使用11kHz 取樣率時會很難聽).",
+        "監聽 socket 單元",
+        " 聽起來不錯",
+        "我们都聽说了",
+        "繁体字“聽”的简体是“听”",
+        "遗漏 2010 年的数据，渗漏 3 处",
+        "iPhone没Android好用，Tom猫 很可爱",
+        "这样OK么？Linux每 3 天更新",
+        "去庐山旅游，2 脑袋",
+        "卤水 5 斤，漏洞 CVE-2020-1234",
+        "日本の聽覚",
+    ] {
+        assert_eq!(repair(line), line);
+    }
 }

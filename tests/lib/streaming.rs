@@ -125,6 +125,9 @@ fn streamable_text() -> impl Strategy<Value = String> {
         "ÃÂ¤",
         "涓枃",
         "新 闻",
+        "聽",
+        "漏 2010",
+        "Pok茅mon",
     ]);
     prop::collection::vec(pool, 0..120).prop_map(|parts| parts.concat())
 }

@@ -44,7 +44,8 @@ pub(crate) fn char_cost(c: char) -> u32 {
         0x21 | 0x22 | 0x27..=0x29 | 0x2C..=0x2F | 0x3A | 0x3B | 0x3F => 7,
         0x21..=0x7E => 9,                // `_\^~|{}[]<>@#$%&*+=`
         0x00..=0x1F | 0x7F..=0x9F => 30, // controls: C1 ones are cp1252/Latin-1 debris
-        0xB7 => 8,
+        // The no-break space of web pages (`&nbsp;`), and the middle dot.
+        0xA0 | 0xB7 => 8,
         0xA0..=0xBF | 0xD7 | 0xF7 => 15, // Latin-1 symbols
         0xC0..=0x24F => 11,              // Latin letters with diacritics, pinyin vowels
         0x201C | 0x201D | 0x2026 => 8,   // double quotes, ellipsis

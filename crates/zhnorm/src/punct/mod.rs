@@ -2,8 +2,8 @@
 //! `punct` and `space`.
 
 mod marks;
-mod space;
-mod unicode;
+pub(crate) mod space;
+pub(crate) mod unicode;
 
 use std::fmt;
 use std::str::FromStr;

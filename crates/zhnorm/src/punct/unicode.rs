@@ -53,7 +53,7 @@ fn one_form_line(line: &str) -> String {
 
 /// The character's preferred form, when it has another one.
 #[inline]
-fn one_form(c: char) -> Option<char> {
+pub(crate) fn one_form(c: char) -> Option<char> {
     let u = c as u32;
     match u {
         0xFF10..=0xFF19 | 0xFF21..=0xFF3A | 0xFF41..=0xFF5A => char::from_u32(u - 0xFEE0),

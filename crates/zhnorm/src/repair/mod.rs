@@ -2,18 +2,21 @@
 //!
 //! In order: HTML character references (not in markup, see `entities`); the byte
 //! patterns of lost text, `锟斤拷` and `烫烫烫` (see `sentinels`); mojibake, up to three
-//! layers deep (see `mojibake`, and `codecs` for the encodings involved). Clean text is
+//! layers deep (see `mojibake`, and `codecs` for the encodings involved); symbols
+//! pasted as UTF-8 into GBK text, `聽` for a no-break space (see `pasted`). Clean text is
 //! one scan: a text with no `&`, no sentinel and no character mojibake is made of comes
 //! back borrowed.
 
 mod codecs;
 mod entities;
 mod mojibake;
+mod pasted;
 mod sentinels;
 
 use std::borrow::Cow;
 
 use crate::pipeline::Stage;
+use mojibake::{PASTED, PASTED_BY_ASCII, SUSPECT};
 
 /// The `repair` stage.
 #[derive(Debug, Clone, Copy, Default)]
@@ -31,19 +34,49 @@ impl Stage for RepairStage {
                 text = Cow::Owned(replaced);
             }
         }
+        // Clean text is this one scan.
+        let Some(first) = first_held(&text, 0, SUSPECT | PASTED) else {
+            return text;
+        };
         // A repair can leave new runs behind (half a span undone, its neighbours joined),
         // which a second look judges afresh: look again until nothing changes, so that
         // the stage is idempotent. On garbage two layers can undo each other (`€` is the
         // GBK reading of byte 80, which Latin-1 shows as U+0080): a text seen before ends
         // the loop there, and that text, a member of the cycle, comes back the same.
+        // Symbols pasted as UTF-8 into GBK text are restored once mojibake is settled (a
+        // line garbled whole holds them garbled with the rest, and is read whole); what
+        // they restore (`°`, `é`) is mojibake's to look at again.
         let mut seen: Vec<String> = Vec::new();
         let fills = mojibake::Fills::default();
+        let mut from = first;
         for _ in 0..MAX_PASSES {
-            if !may_hold_mojibake(&text) {
-                break;
+            // Where the text holds the readings of pasted symbols, when the mojibake
+            // pass, which classes every character, has seen the text as it is.
+            let mut pasted_at: Option<Vec<usize>> = None;
+            let mut repaired = None;
+            if first_held(&text, from, SUSPECT).is_some() {
+                let at;
+                (repaired, at) = mojibake::repair(&text, &fills);
+                pasted_at = repaired.is_none().then_some(at);
             }
-            let Some(repaired) = mojibake::repair(&text, &fills) else {
-                break;
+            from = 0;
+            let repaired = match (repaired, &pasted_at) {
+                (Some(repaired), _) => repaired,
+                (None, Some(at)) if at.is_empty() => break,
+                (None, known) => {
+                    let mut k = 0;
+                    let restored = pasted::restore(&text, |text, from| match known {
+                        Some(at) => {
+                            k += at[k..].partition_point(|&p| p < from);
+                            at.get(k).copied()
+                        }
+                        None => first_held(text, from, PASTED),
+                    });
+                    match restored {
+                        Cow::Owned(restored) => restored,
+                        Cow::Borrowed(_) => break,
+                    }
+                }
             };
             if let Some(earlier) = seen.iter().position(|t| *t == repaired) {
                 return Cow::Owned(seen.swap_remove(earlier));
@@ -59,21 +92,35 @@ impl Stage for RepairStage {
 /// a fuzzer has needed five.
 const MAX_PASSES: usize = 16;
 
-/// Whether any character of `text` is one mojibake is made of.
-fn may_hold_mojibake(text: &str) -> bool {
+/// Where the first character of `text` at or after byte `from` of one of the classes
+/// `wanted` (of `mojibake::Classes`) starts. A character of class `PASTED_BY_ASCII` is of
+/// class `PASTED` beside ASCII (see [`is_beside_ascii`]).
+pub(crate) fn first_held(text: &str, from: usize, wanted: u8) -> Option<usize> {
     let bytes = text.as_bytes();
     let classes = mojibake::Classes::get();
-    let mut i = 0;
+    let mut i = from;
     while i < bytes.len() {
         if bytes[i] < 0x80 {
             i = crate::chars::skip_ascii(bytes, i, bytes.len());
             continue;
         }
         let (c, next) = crate::chars::decode_at(text, i);
-        if classes.of(c) & mojibake::SUSPECT != 0 {
-            return true;
+        let mut class = classes.of(c);
+        if class & PASTED_BY_ASCII != 0 && is_beside_ascii(text, i, next) {
+            class |= PASTED;
+        }
+        if class & wanted != 0 {
+            return Some(i);
         }
         i = next;
     }
-    false
+    None
+}
+
+/// Whether the character at `at..next` of `text` stands beside ASCII, as the rules for
+/// the readings of pasted symbols other than `聽` ask (see `pasted::counts_as_ascii`).
+fn is_beside_ascii(text: &str, at: usize, next: usize) -> bool {
+    let before = text[..at].chars().next_back();
+    let after = text[next..].chars().next();
+    before.is_some_and(pasted::counts_as_ascii) || after.is_some_and(pasted::counts_as_ascii)
 }

@@ -95,18 +95,29 @@ const DEBRIS: u8 = 8;
 /// May be followed in its run by an ASCII trail byte: a double-byte reading can lose the
 /// lead of a pair before such a character (non-ASCII below U+2E80, or U+FFFD).
 const BEFORE_TRAIL: u8 = 16;
+/// The GBK reading of a UTF-8 symbol pasted into a GBK page, which gives itself away
+/// anywhere: `聽` (see `pasted`).
+pub(crate) const PASTED: u8 = 32;
+/// One that gives itself away only beside ASCII text: `漏 2010`, `Pok茅mon`.
+pub(crate) const PASTED_BY_ASCII: u8 = 64;
 
 fn classes_of(c: char) -> u8 {
     let suspect = is_suspect(c);
     let han = is_han(c);
     let debris = (suspect && !han && c != '·') || ('\u{2500}'..='\u{25A0}').contains(&c);
     let before_trail = !c.is_ascii() && (c < '\u{2E80}' || c == '\u{FFFD}');
+    let pasted = super::pasted::place_of(c);
     [
         (suspect, SUSPECT),
         (han, HAN),
         (is_wordy(c), WORDY),
         (debris, DEBRIS),
         (before_trail, BEFORE_TRAIL),
+        (pasted == Some(super::pasted::Place::Space), PASTED),
+        (
+            pasted.is_some_and(|p| p != super::pasted::Place::Space),
+            PASTED_BY_ASCII,
+        ),
     ]
     .into_iter()
     .filter(|&(holds, _)| holds)
@@ -146,14 +157,15 @@ const RARE_HAN: u32 = 2 * 18;
 /// Indices into [`LAYERS`], outermost first: the layers one span was undone by.
 type Chain = Vec<usize>;
 
-/// `text` with every repairable span repaired, or `None` when there is none.
+/// `text` with every repairable span repaired, or `None` when there is none; and where
+/// `text` holds the readings of pasted symbols (seen on the way: see [`runs`]).
 ///
 /// Two passes. The first repairs spans that are garbled beyond doubt on their own. If
 /// any were, the text was garbled by that chain of layers, and the second pass tries the
 /// same chain on every other span with a small margin: that is what repairs a lone
 /// garbled character between digits (`2023Äê` → `2023年`) or in pinyin (`zhÇŽng`).
-pub(crate) fn repair(text: &str, fills: &Fills) -> Option<String> {
-    let runs = runs(text);
+pub(crate) fn repair(text: &str, fills: &Fills) -> (Option<String>, Vec<usize>) {
+    let (runs, pasted) = runs(text);
     let mut fixed: Vec<Option<String>> = vec![None; runs.len()];
     // The chain each run was repaired by in the first pass, when that left it clean.
     let mut clean_by: Vec<Option<usize>> = vec![None; runs.len()];
@@ -253,13 +265,13 @@ pub(crate) fn repair(text: &str, fills: &Fills) -> Option<String> {
         }
     }
     if fixed.iter().all(Option::is_none) {
-        return None;
+        return (None, pasted);
     }
     let edits = runs
         .iter()
         .zip(&fixed)
         .filter_map(|(run, repaired)| Some((run.start, run.end, repaired.as_deref()?)));
-    Some(crate::chars::replace_ranges(text, edits))
+    (Some(crate::chars::replace_ranges(text, edits)), pasted)
 }
 
 /// When no span is garbled beyond doubt alone, the one layer whose gains over all spans
@@ -347,9 +359,12 @@ const RARE_SHARE: usize = 8;
 /// single bytes leaves its trail byte there (`¤@` is Big5's `一`), and so does a pair a
 /// double-byte reading could not read (`�S` is GBK's `係` read as Big5). One pass, which also
 /// classifies each run's characters: every later question about a run is answered by it.
-fn runs(text: &str) -> Vec<Run> {
+/// Also where the text holds a pasted symbol's reading that may be restored (those the
+/// repair stage's scan for class [`PASTED`] would find).
+fn runs(text: &str) -> (Vec<Run>, Vec<usize>) {
     let bytes = text.as_bytes();
     let mut runs = Vec::new();
+    let mut pasted = Vec::new();
     let classes = Classes::get();
     let mut i = crate::chars::skip_ascii(bytes, 0, bytes.len());
     while i < bytes.len() {
@@ -365,6 +380,11 @@ fn runs(text: &str) -> Vec<Run> {
         loop {
             let (code, next) = crate::chars::decode_at(text, i);
             let class = classes.of(code);
+            if class & PASTED != 0
+                || (class & PASTED_BY_ASCII != 0 && super::is_beside_ascii(text, i, next))
+            {
+                pasted.push(i);
+            }
             let suspect = class & SUSPECT != 0;
             if class & HAN != 0 {
                 run.han += 1;
@@ -377,7 +397,10 @@ fn runs(text: &str) -> Vec<Run> {
             i = next;
             let Some(&b) = bytes.get(i) else { break };
             let trail = (b'@'..=b'~').contains(&b) && class & BEFORE_TRAIL != 0;
-            if b < 0x80 && !trail {
+            // A control the `space` stage removes joins what stands around it.
+            let removed = matches!(b, 0..=8 | 0x0B | 0x0C | 0x0E..=0x1F | 0x7F)
+                && bytes.get(i + 1).is_some_and(|&b| b >= 0x80);
+            if b < 0x80 && !trail && !removed {
                 break;
             }
         }
@@ -385,7 +408,7 @@ fn runs(text: &str) -> Vec<Run> {
         runs.push(run);
         i = crate::chars::skip_ascii(bytes, i, bytes.len());
     }
-    runs
+    (runs, pasted)
 }
 
 /// One run, on its own evidence. Every layer that gains its margin is followed by
@@ -1421,10 +1444,20 @@ fn undo_pieces(
                     && han(i.checked_sub(1))
                     || candidate.chars().next_back().is_some_and(is_foreign_letter) && han(Some(j)))
         };
+        // Nor does a legacy page read byte by byte (GBK as cp437, cp1252) leave real Han
+        // beside the debris: every character of it reads as debris. Between Han, `──` is
+        // a dash, not cp437's reading of `哪`.
+        let debris_against_han = || {
+            let han = |k: Option<usize>| k.and_then(|k| chars.get(k)).is_some_and(|&c| is_han(c));
+            original != Original::Utf8
+                && matches!(m.misread, Misread::Windows1252 | Misread::Cp437)
+                && (han(i.checked_sub(1)) || han(Some(j)))
+        };
         // The gain first: on clean text it is what fails, and it is the cheapest test.
         let kept = gain >= margin(evidence, strictness, size)
             && !ascii_made()
             && !foreign_against_han()
+            && !debris_against_han()
             && is_plausible(&candidate, m.misread, original);
         if kept {
             total += gain;
@@ -1517,14 +1550,14 @@ fn has_some_known_pair(candidate: &str) -> bool {
 }
 
 /// Han characters this costly (half bits) are too rare to be what GBK or Big5 held.
-const LEGACY_RARE_HAN: u32 = 2 * 22;
+const LEGACY_RARE_HAN: u32 = 2 * 20;
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn repair(text: &str) -> Option<String> {
-        super::repair(text, &Fills::default())
+        super::repair(text, &Fills::default()).0
     }
 
     #[test]
@@ -1632,7 +1665,10 @@ mod tests {
         // `裡` `眾`, learned from OpenCC's variant tables. Were they rare, every line of
         // Taiwan text would be weighed as mojibake.
         for word in ["為", "因為", "開啟", "裡面", "眾多"] {
-            assert!(runs(word).iter().all(|run| !run.looks_garbled()), "{word}");
+            assert!(
+                runs(word).0.iter().all(|run| !run.looks_garbled()),
+                "{word}"
+            );
         }
         for (standard, taiwan) in [('爲', '為'), ('啓', '啟'), ('裏', '裡'), ('衆', '眾')] {
             assert!(
