@@ -321,6 +321,16 @@ fn a_guessed_character_keeps_to_the_script_around_it() {
     assert_eq!(repair(&garbled), line);
 }
 
+#[test]
+fn a_lost_byte_is_guessed_as_the_text_wrote_the_word_before() {
+    // GBK lost the last byte of the second `毅`: the model alone prefers the commoner word
+    // `王母`, but the text wrote `王毅` a few runs before. (A seed page's headlines.)
+    let line = "·王毅:美国成为南海军事化的最大推手和损害南海和平的·王毅:疫苗不应被任何国家所垄断";
+    let garbled = read_as(&utf8(line), GBK);
+    assert!(garbled.contains("姣\u{FFFD}:"), "{garbled}");
+    assert_eq!(repair(&garbled), line);
+}
+
 /// Each line, read as GBK with bytes lost (as a browser reads UTF-8 so), comes back.
 fn repaired_from_lossy_gbk(lines: &[&str]) {
     for line in lines {
