@@ -393,3 +393,24 @@ fn a_single_file_to_standard_output_is_reported_with_its_script() {
     assert_eq!(stdout(&o), TRAD_NORMALIZED);
     assert!(stderr(&o).is_empty(), "{}", stderr(&o));
 }
+
+#[test]
+fn a_garbled_document_is_reported_in_the_script_it_is_written_in() {
+    // Simplified Chinese saved as UTF-8 and read as GBK: as it arrives, it reads as a mix
+    // of rare characters of both scripts; repaired, it is Simplified.
+    let dir = fresh_dir("garbled-report");
+    let (input, report) = (dir.join("a.txt"), dir.join("report.json"));
+    let simplified = "国务院关于进一步加强网络安全工作的通知\n各省、自治区、直辖市人民政府：\n";
+    let garbled = encoding_rs::GBK
+        .decode(simplified.as_bytes())
+        .0
+        .into_owned();
+    assert_eq!(zhnorm::classify(&garbled).script, zhnorm::Script::Mixed);
+    std::fs::write(&input, &garbled).unwrap();
+    let o = zhnorm(&["--report", arg(&report), arg(&input)], "");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), simplified);
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(report["files"][0]["script"], "simplified", "{report}");
+}

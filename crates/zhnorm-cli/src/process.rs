@@ -246,9 +246,14 @@ impl State<'_> {
 
 fn normalize(settings: &Settings, segment: &str, jsonl: bool) -> SegmentResult {
     // Read only where a summary or report will show it.
-    let script = settings.wants_scripts().then(|| classify(segment));
     let Some(fields) = settings.jsonl_fields.as_deref().filter(|_| jsonl) else {
-        let run = settings.pipeline.run(segment);
+        let (run, script) = match settings.wants_scripts() {
+            true => {
+                let (run, script) = settings.pipeline.run_and_classify(segment);
+                (run, Some(script))
+            }
+            false => (settings.pipeline.run(segment), None),
+        };
         return SegmentResult {
             text: match run.text {
                 Cow::Owned(s) => Some(s),
@@ -259,6 +264,7 @@ fn normalize(settings: &Settings, segment: &str, jsonl: bool) -> SegmentResult {
             malformed: Vec::new(),
         };
     };
+    let script = settings.wants_scripts().then(|| classify(segment));
     let mut out = String::new();
     let mut changed = false;
     let mut stages = Vec::new();

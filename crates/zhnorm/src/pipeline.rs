@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 
-use crate::convert::Converter;
+use crate::convert::{classify, Converter, ScriptReport};
 use crate::error::{Error, ErrorKind};
 use crate::pinyin::PinyinStage;
 use crate::punct::{PunctMode, PunctStage, SpaceStage, UnicodeStage};
@@ -163,9 +163,29 @@ impl Pipeline {
 
     /// Runs every stage over `text`.
     pub fn run<'a>(&self, text: &'a str) -> Normalized<'a> {
+        self.run_classifying(text, false).0
+    }
+
+    /// Like [`Pipeline::run`], and what the text is written in: classified (see
+    /// [`crate::classify`]) as it stands before `convert`, repaired and rid of annotations,
+    /// or at the end without `convert`. A garbled document is read for what it says.
+    pub fn run_and_classify<'a>(&self, text: &'a str) -> (Normalized<'a>, ScriptReport) {
+        let (run, script) = self.run_classifying(text, true);
+        (run, script.expect("classified"))
+    }
+
+    fn run_classifying<'a>(
+        &self,
+        text: &'a str,
+        classifying: bool,
+    ) -> (Normalized<'a>, Option<ScriptReport>) {
         let mut current = Cow::Borrowed(text);
         let mut changed_by = Vec::new();
+        let mut script = None;
         for stage in &self.stages {
+            if classifying && script.is_none() && stage.name() == "convert" {
+                script = Some(classify(&current));
+            }
             // A stage returns `Owned` only when it changed the text (the `Stage` contract),
             // so no comparison of whole texts is needed here.
             if let Cow::Owned(s) = stage.apply(&current) {
@@ -178,10 +198,14 @@ impl Pipeline {
                 current = Cow::Owned(s);
             }
         }
-        Normalized {
+        if classifying && script.is_none() {
+            script = Some(classify(&current));
+        }
+        let run = Normalized {
             text: current,
             changed_by,
-        }
+        };
+        (run, script)
     }
 }
 
