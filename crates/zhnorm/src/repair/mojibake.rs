@@ -1014,24 +1014,20 @@ pub(crate) struct Fills {
 
 /// Pairs of Han characters, and which characters (by their low 16 bits) begin and end
 /// one: a guess weighs dozens of characters, and most of them end no pair the text wrote.
+/// (Allocated on the first pair: most texts have none to learn.)
+#[derive(Default)]
 struct Words {
     pairs: HashSet<(char, char), BuildHasherDefault<PairHasher>>,
-    firsts: Box<[u64; 1024]>,
-    seconds: Box<[u64; 1024]>,
-}
-
-impl Default for Words {
-    fn default() -> Self {
-        Words {
-            pairs: HashSet::default(),
-            firsts: Box::new([0; 1024]),
-            seconds: Box::new([0; 1024]),
-        }
-    }
+    firsts: Vec<u64>,
+    seconds: Vec<u64>,
 }
 
 impl Words {
     fn insert(&mut self, a: char, b: char) {
+        if self.firsts.is_empty() {
+            self.firsts = vec![0; 1024];
+            self.seconds = vec![0; 1024];
+        }
         self.pairs.insert((a, b));
         set_bit(&mut self.firsts, a);
         set_bit(&mut self.seconds, b);
@@ -1042,14 +1038,14 @@ impl Words {
     }
 }
 
-fn set_bit(bits: &mut [u64; 1024], c: char) {
+fn set_bit(bits: &mut [u64], c: char) {
     let i = c as usize & 0xFFFF;
     bits[i / 64] |= 1 << (i % 64);
 }
 
-fn has_bit(bits: &[u64; 1024], c: char) -> bool {
+fn has_bit(bits: &[u64], c: char) -> bool {
     let i = c as usize & 0xFFFF;
-    bits[i / 64] >> (i % 64) & 1 == 1
+    bits.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 == 1)
 }
 
 /// A hasher for pairs of characters, one multiplication per character: the standard
