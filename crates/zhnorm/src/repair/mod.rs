@@ -48,18 +48,19 @@ impl Stage for RepairStage {
         // they restore (`°`, `é`) is mojibake's to look at again.
         let mut seen: Vec<String> = Vec::new();
         let fills = mojibake::Fills::default();
+        // Before `first`, the text as it came holds nothing to look at.
         let mut from = first;
         for _ in 0..MAX_PASSES {
             // Where the text holds the readings of pasted symbols, when the mojibake
             // pass, which classes every character, has seen the text as it is.
             let mut pasted_at: Option<Vec<usize>> = None;
             let mut repaired = None;
-            if first_held(&text, from, SUSPECT).is_some() {
+            let start = std::mem::take(&mut from);
+            if first_held(&text, start, SUSPECT).is_some() {
                 let at;
                 (repaired, at) = mojibake::repair(&text, &fills);
                 pasted_at = repaired.is_none().then_some(at);
             }
-            from = 0;
             let repaired = match (repaired, &pasted_at) {
                 (Some(repaired), _) => repaired,
                 (None, Some(at)) if at.is_empty() => break,
@@ -70,7 +71,7 @@ impl Stage for RepairStage {
                             k += at[k..].partition_point(|&p| p < from);
                             at.get(k).copied()
                         }
-                        None => first_held(text, from, PASTED),
+                        None => first_held(text, from.max(start), PASTED),
                     });
                     match restored {
                         Cow::Owned(restored) => restored,
