@@ -47,7 +47,7 @@ impl Stage for RepairStage {
         // line garbled whole holds them garbled with the rest, and is read whole); what
         // they restore (`°`, `é`) is mojibake's to look at again.
         let mut seen: Vec<String> = Vec::new();
-        let fills = mojibake::Fills::default();
+        let memory = mojibake::Memory::default();
         // Before `first`, the text as it came holds nothing to look at.
         let mut from = first;
         for _ in 0..MAX_PASSES {
@@ -58,7 +58,7 @@ impl Stage for RepairStage {
             let start = std::mem::take(&mut from);
             if first_held(&text, start, SUSPECT).is_some() {
                 let at;
-                (repaired, at) = mojibake::repair(&text, &fills);
+                (repaired, at) = mojibake::repair(&text, &memory);
                 pasted_at = repaired.is_none().then_some(at);
             }
             let repaired = match (repaired, &pasted_at) {

@@ -165,7 +165,7 @@ type Chain = Vec<usize>;
 /// any were, the text was garbled by that chain of layers, and the second pass tries the
 /// same chain on every other span with a small margin: that is what repairs a lone
 /// garbled character between digits (`2023Äê` → `2023年`) or in pinyin (`zhÇŽng`).
-pub(crate) fn repair(text: &str, fills: &Fills) -> (Option<String>, Vec<usize>) {
+pub(crate) fn repair(text: &str, memory: &Memory) -> (Option<String>, Vec<usize>) {
     let (runs, pasted) = runs(text);
     let mut fixed: Vec<Option<String>> = vec![None; runs.len()];
     // The chain each run was repaired by in the first pass, when that left it clean.
@@ -181,7 +181,7 @@ pub(crate) fn repair(text: &str, fills: &Fills) -> (Option<String>, Vec<usize>) 
         befores[k] = han_before.for_run(text, run);
         if run.looks_garbled() {
             let run_text = &text[run.start..run.end];
-            let cx = RunContext::of(text, run, fills)
+            let cx = RunContext::of(text, run, memory)
                 .after_han(befores[k])
                 .with_open(line_marks.before(text, &runs, &fixed, k));
             // A text garbled one way is garbled that way throughout: once a chain has
@@ -206,7 +206,7 @@ pub(crate) fn repair(text: &str, fills: &Fills) -> (Option<String>, Vec<usize>) 
                     clean_by[k] = Some(id);
                 }
                 if !run_text.contains('\u{FFFD}') {
-                    fills.learn(&repaired);
+                    memory.learn(&repaired);
                 }
                 fixed[k] = Some(repaired);
             }
@@ -220,7 +220,7 @@ pub(crate) fn repair(text: &str, fills: &Fills) -> (Option<String>, Vec<usize>) 
     let repaired = fixed.iter().filter(|f| f.is_some()).count();
     let mut document_chains = chains;
     if document_chains.is_empty() {
-        document_chains.extend(layer_of_the_whole(text, &runs, wordy, fills));
+        document_chains.extend(layer_of_the_whole(text, &runs, wordy, memory));
     } else if repaired * DOCUMENT_SHARE < wordy {
         document_chains.clear();
     }
@@ -239,7 +239,7 @@ pub(crate) fn repair(text: &str, fills: &Fills) -> (Option<String>, Vec<usize>) 
     };
     let mut line_marks = OpenMarks::default();
     for (k, run) in second_pass.iter().enumerate() {
-        let cx = RunContext::of(text, run, fills)
+        let cx = RunContext::of(text, run, memory)
             .after_han(befores[k])
             .with_open(line_marks.before(text, &runs, &fixed, k));
         for group in [&leading, &others] {
@@ -285,11 +285,11 @@ pub(crate) fn repair(text: &str, fills: &Fills) -> (Option<String>, Vec<usize>) 
 /// real misreading undoes all its debris, while a layer that makes
 /// words of two symbols among others (`‘—“中•:—•` read back as GBK gives `憲“中•:棔`) is
 /// finding words by chance.
-fn layer_of_the_whole(text: &str, runs: &[Run], wordy: usize, fills: &Fills) -> Option<Chain> {
+fn layer_of_the_whole(text: &str, runs: &[Run], wordy: usize, memory: &Memory) -> Option<Chain> {
     let suspect: Vec<(&str, RunContext)> = runs
         .iter()
         .filter(|run| run.debris)
-        .map(|run| (&text[run.start..run.end], RunContext::of(text, run, fills)))
+        .map(|run| (&text[run.start..run.end], RunContext::of(text, run, memory)))
         .collect();
     if suspect.len() < 2 || suspect.len() * DOCUMENT_SHARE < wordy {
         return None;
@@ -766,7 +766,7 @@ fn fill_lost_bytes(
         let (run_before, rest) = m.bytes.split_at_mut(from);
         let window = &mut rest[..to - from];
         if original == Original::Utf8 {
-            fill_continuations(window, at - from, candidates, around, run_before, cx.fills);
+            fill_continuations(window, at - from, candidates, around, run_before, cx.memory);
             continue;
         }
         window[at - from] = {
@@ -802,7 +802,7 @@ fn fill_continuations(
     candidates: &[u8],
     around: Around,
     run_before: &[u8],
-    fills: &Fills,
+    memory: &Memory,
 ) {
     let is_continuation = |b: u8| (0x80..=0xBF).contains(&b);
     debug_assert!(candidates.iter().all(|&b| is_continuation(b)));
@@ -865,7 +865,7 @@ fn fill_continuations(
         }
         _ => None,
     };
-    let words = fills.words.borrow();
+    let words = memory.words.borrow();
     // The neighbours of the guess.
     let (prev, next) = (before.last(), after.first().copied());
     let cost_with = |window: &[u8], best: u32| {
@@ -971,7 +971,7 @@ fn fill_lost_pair(
     // The same neighbours come back often (common characters, and every run is undone
     // several ways): each pair of them is weighed once per text.
     let fill = *cx
-        .fills
+        .memory
         .pairs
         .borrow_mut()
         .entry((prev, next))
@@ -1007,7 +1007,7 @@ fn best_lost_pair_read(prev: Option<char>, reading: Reading) -> Option<[u8; 2]> 
 /// runs it repaired with no byte lost. A byte lost in `王毅` is `毅` where the text wrote
 /// `王毅` before, not the `母` of the commoner word `王母`.
 #[derive(Default)]
-pub(crate) struct Fills {
+pub(crate) struct Memory {
     pairs: RefCell<HashMap<Neighbours, Option<[u8; 2]>>>,
     words: RefCell<Words>,
 }
@@ -1067,7 +1067,7 @@ impl Hasher for PairHasher {
     }
 }
 
-impl Fills {
+impl Memory {
     /// Remembers the pairs of Han characters of `repaired`.
     fn learn(&self, repaired: &str) {
         let words = &mut *self.words.borrow_mut();
@@ -1083,14 +1083,14 @@ impl Fills {
 }
 
 /// What a guess for a lost byte gains (half bits) for making, with a neighbour, a pair of
-/// Han characters the text itself wrote elsewhere (see [`Fills`]).
+/// Han characters the text itself wrote elsewhere (see [`Memory`]).
 const OWN_WORD_BONUS: i64 = 2 * 8;
 
-/// What undoing a run draws on besides the run: the fills found so far in its text, and
+/// What undoing a run draws on besides the run: what its text showed so far, and
 /// what stands next to it there.
 #[derive(Clone, Copy)]
 struct RunContext<'a> {
-    fills: &'a Fills,
+    memory: &'a Memory,
     edges: Edges,
 }
 
@@ -1303,7 +1303,7 @@ impl<'a> RunContext<'a> {
         self
     }
 
-    fn of(text: &str, run: &Run, fills: &'a Fills) -> RunContext<'a> {
+    fn of(text: &str, run: &Run, memory: &'a Memory) -> RunContext<'a> {
         let rest = &text[run.end..];
         let edges = Edges {
             before: text[..run.start].chars().next_back(),
@@ -1314,7 +1314,7 @@ impl<'a> RunContext<'a> {
                 .flatten(),
             open: None,
         };
-        RunContext { fills, edges }
+        RunContext { memory, edges }
     }
 }
 
@@ -1657,7 +1657,7 @@ mod tests {
     use super::*;
 
     fn repair(text: &str) -> Option<String> {
-        super::repair(text, &Fills::default()).0
+        super::repair(text, &Memory::default()).0
     }
 
     #[test]
@@ -1713,7 +1713,7 @@ mod tests {
                     &candidates,
                     around,
                     &[],
-                    &Fills::default(),
+                    &Memory::default(),
                 );
                 assert_eq!(
                     window[at - from],
