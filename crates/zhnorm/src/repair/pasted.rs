@@ -343,6 +343,8 @@ mod tests {
             PASTED.windows(2).all(|w| w[0].0 < w[1].0),
             "sorted by reading"
         );
+        // `lean_apart_from_spaces` takes each `聽` off the Traditional count.
+        assert_eq!(convert::mark_of('聽'), Some(Script::Traditional));
     }
 
     proptest! {
