@@ -414,3 +414,33 @@ fn a_garbled_document_is_reported_in_the_script_it_is_written_in() {
         serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
     assert_eq!(report["files"][0]["script"], "simplified", "{report}");
 }
+
+#[test]
+fn a_jsonl_file_is_reported_in_the_script_of_its_fields() {
+    // The field normalized holds Simplified text garbled through GBK; another field,
+    // left alone, holds Traditional. The report speaks of the field, repaired.
+    let dir = fresh_dir("jsonl-report");
+    let (input, report) = (dir.join("a.jsonl"), dir.join("report.json"));
+    let garbled = encoding_rs::GBK
+        .decode("国务院关于进一步加强网络安全工作的通知".as_bytes())
+        .0
+        .into_owned();
+    let line = serde_json::json!({"text": garbled, "source": "國語日報"}).to_string();
+    std::fs::write(&input, format!("{line}\n")).unwrap();
+    let o = zhnorm(
+        &[
+            "--jsonl",
+            "--field",
+            "text",
+            "--report",
+            arg(&report),
+            arg(&input),
+        ],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("国务院关于进一步加强网络安全工作的通知"));
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(report["files"][0]["script"], "simplified", "{report}");
+}

@@ -3,16 +3,18 @@
 use anyhow::{bail, Result};
 use indexmap::IndexMap;
 use serde_json::value::RawValue;
-use zhnorm::Pipeline;
+use zhnorm::{Pipeline, ScriptReport};
 
 /// Normalizes one JSONL line. `Ok(None)` when nothing changed (the caller writes the line
 /// as it was); an error when the line is not a JSON object.
-/// The stages that changed a field are added to `stages`.
+/// The stages that changed a field are added to `stages`; the script of the fields, as
+/// they read before conversion, to `script` when given.
 pub fn normalize_line(
     pipeline: &Pipeline,
     fields: &[String],
     line: &str,
     stages: &mut Vec<&'static str>,
+    mut script: Option<&mut ScriptReport>,
 ) -> Result<Option<String>> {
     if line.trim().is_empty() {
         return Ok(None);
@@ -30,7 +32,14 @@ pub fn normalize_line(
         let Ok(text) = serde_json::from_str::<String>(raw.get()) else {
             continue; // not a string: left alone
         };
-        let run = pipeline.run(&text);
+        let run = match script.as_deref_mut() {
+            Some(total) => {
+                let (run, field) = pipeline.run_and_classify(&text);
+                *total = total.combine(field);
+                run
+            }
+            None => pipeline.run(&text),
+        };
         if let std::borrow::Cow::Owned(new) = run.text {
             changed.push((index, serde_json::to_string(&new)?));
             for stage in run.changed_by {

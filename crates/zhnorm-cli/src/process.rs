@@ -264,7 +264,8 @@ fn normalize(settings: &Settings, segment: &str, jsonl: bool) -> SegmentResult {
             malformed: Vec::new(),
         };
     };
-    let script = settings.wants_scripts().then(|| classify(segment));
+    // The script of the fields normalized, as each reads after `repair`.
+    let mut script = settings.wants_scripts().then(|| classify(""));
     let mut out = String::new();
     let mut changed = false;
     let mut stages = Vec::new();
@@ -274,7 +275,13 @@ fn normalize(settings: &Settings, segment: &str, jsonl: bool) -> SegmentResult {
             Some(body) => (body, "\n"),
             None => (line, ""),
         };
-        match jsonl::normalize_line(&settings.pipeline, fields, body, &mut stages) {
+        match jsonl::normalize_line(
+            &settings.pipeline,
+            fields,
+            body,
+            &mut stages,
+            script.as_mut(),
+        ) {
             Ok(Some(new)) => {
                 changed = true;
                 out.push_str(&new);
