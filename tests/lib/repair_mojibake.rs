@@ -475,7 +475,7 @@ fn readings_of_pasted_symbols_stay_where_chinese_puts_them() {
         "iPhone没Android好用，Tom猫 很可爱",
         "这样OK么？Linux每 3 天更新",
         "去庐山旅游，2 脑袋",
-        "卤水 5 斤，漏洞 CVE-2020-1234",
+        "卤水 5 斤，漏洞 CVE-2020-1234，鸭卤3只",
         "日本の聽覚",
     ] {
         assert_eq!(repair(line), line);

@@ -23,7 +23,7 @@ pub(crate) enum Place {
     /// `漏` (©): before a year, or after the word "Copyright"; never after a Han character
     /// it makes a word with (`遗漏 2010 年的数据`).
     Copyright,
-    /// `卤` (±): right before a number, after no Han character it makes a word with.
+    /// `卤` (±): right before a number, after no Han character (`卤5%`; but `鸭卤3只`).
     BeforeNumber,
     /// `掳` (°): right after a digit (`25掳C`).
     AfterDigit,
@@ -295,7 +295,7 @@ fn stands_as_symbol(chars: &[char], i: usize, place: Place, symbol: char) -> boo
                 && no_word_before()
                 && (year || word.eq_ignore_ascii_case("copyright"))
         }
-        Place::BeforeNumber => digit(after) && no_word_before(),
+        Place::BeforeNumber => digit(after) && !before.is_some_and(is_han),
         Place::AfterDigit => digit(before),
         Place::BetweenNumbers => digit(before_spaces) && digit(after_spaces),
         Place::AfterWord => {
