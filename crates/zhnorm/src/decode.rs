@@ -346,13 +346,26 @@ const ERROR_COST: u64 = 2 * 40;
 /// The cost, in half bits, of reading `sample` as `encoding`.
 fn reading_cost(encoding: &'static Encoding, sample: &[u8]) -> u64 {
     let (text, had_errors) = encoding.decode_without_bom_handling(sample);
-    let errors = if had_errors {
-        text.chars().filter(|&c| c == '\u{FFFD}').count() as u64
-    } else {
-        0
-    };
+    let utf16 = encoding == UTF_16LE || encoding == UTF_16BE;
+    let errors = text
+        .chars()
+        .filter(|&c| (had_errors && c == '\u{FFFD}') || is_never_written(c, utf16))
+        .count() as u64;
     // A sample cut in the middle of a character costs one error for every reading alike.
     model::cost(&text) as u64 + errors * ERROR_COST
+}
+
+/// Whether `c` is a character no text is written in, read from bytes that were not meant
+/// so: the planes Unicode has not assigned (`在演` in GBK read as UTF-16 is U+C51D1) and,
+/// in a UTF-16 reading, whose code units any two bytes make, the scripts and forms
+/// Chinese text never holds (South and Central Asian scripts, Yi, Arabic presentation
+/// forms, Private Use). Each counts as an undecodable sequence.
+fn is_never_written(c: char, utf16: bool) -> bool {
+    let u = c as u32;
+    matches!(u, 0x32400..=0xDFFFF | 0xF0000..)
+        || utf16
+            && matches!(u, 0x0800..=0x0DFF | 0x0F00..=0x10FF | 0x1200..=0x1DFF
+                | 0xA000..=0xABFF | 0xE000..=0xF8FF | 0xFB50..=0xFDFF | 0xFE70..=0xFEFE)
 }
 
 #[cfg(test)]
@@ -424,6 +437,23 @@ mod tests {
             assert_eq!(detected(&le), ("UTF-16LE", title.to_string()));
             assert_eq!(detected(&be), ("UTF-16BE", title.to_string()));
         }
+    }
+
+    #[test]
+    fn readings_in_scripts_no_text_is_written_in_lose() {
+        // `在演` in GBK, read as UTF-16LE, is one character of an unassigned plane.
+        let (gbk, _, _) = GBK.encode("在演");
+        assert_eq!(detected(&gbk), ("GBK", "在演".to_string()));
+        // A GBK line with a UTF-8 quote pasted in reads as UTF-16LE in Arabic presentation
+        // forms, Gujarati and Hangul; as GBK it has one undecodable sequence.
+        let mut line = GBK.encode("他说：").0.into_owned();
+        line.extend("“".as_bytes());
+        line.extend(GBK.encode("我们会继续努力").0.iter());
+        line.extend("”".as_bytes());
+        line.extend(GBK.encode("。版权所有").0.iter());
+        line.extend("—".as_bytes());
+        line.extend(GBK.encode("新华社").0.iter());
+        assert_eq!(detected(&line).0, "GBK");
     }
 
     #[test]
