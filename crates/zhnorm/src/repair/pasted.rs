@@ -192,7 +192,8 @@ pub(crate) fn counts_as_ascii(c: char) -> bool {
 /// `c` as the `unicode` and `space` stages leave it (but for NFC, which changes no
 /// character the rules look at).
 fn as_left_by_later_stages(c: char) -> char {
-    if is_unicode_space(c) {
+    // (The ideographic space too, as `punct`'s search mode folds it.)
+    if is_unicode_space(c) || c == '\u{3000}' {
         return ' ';
     }
     if let Some(one) = one_form(c) {
@@ -306,16 +307,26 @@ fn stands_as_symbol(chars: &[char], i: usize, place: Place, symbol: char) -> boo
                 && after_letters.is_some_and(|c| {
                     c.is_ascii_lowercase() || (symbol.is_uppercase() && c.is_ascii_uppercase())
                 });
-            // `Jos茅`: two Latin letters before, the last lower-case, and neither a letter
-            // nor a Han character after.
+            // `Jos茅`: two Latin letters before, the last lower-case, and the line's end, a
+            // space or a mark after.
             let ending = place == Place::EndOfWord
                 && i >= 2
                 && chars[i - 2].is_ascii_alphabetic()
                 && chars[i - 1].is_ascii_lowercase()
-                && !after.is_some_and(|c| c.is_alphanumeric());
+                && after.is_none_or(ends_a_word);
             within || ending
         }
     }
+}
+
+/// Whether `c` may stand right after a word, whatever a later stage makes of it: a space
+/// or a punctuation mark, ASCII, CJK or full-width (not a kana sound mark, `ﾞ`, which
+/// `punct` may widen into `゛`).
+fn ends_a_word(c: char) -> bool {
+    c.is_whitespace()
+        || c.is_ascii_punctuation()
+        || matches!(c, '\u{3001}'..='\u{3003}' | '\u{3008}'..='\u{3011}' | '\u{FF01}'..='\u{FF0F}'
+            | '\u{FF1A}'..='\u{FF20}' | '…' | '—' | '“' | '”' | '‘' | '’')
 }
 
 fn is_letter_reading(c: char) -> bool {
