@@ -170,6 +170,7 @@ fn texts_once_found_not_idempotent_are() {
         "中中\u{200b}漏掳—\u{7}“",
         "\'•0中中中\'•",
         "aa茅\u{ff9e}",
+        "‘—👨,中─。`─·",
         "1\u{3000}脳\u{3000}2",
     ] {
         pipelines_settle(text).unwrap();

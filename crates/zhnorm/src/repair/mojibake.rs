@@ -298,16 +298,20 @@ fn layer_of_the_whole(text: &str, runs: &[Run], wordy: usize, memory: &Memory) -
         .iter()
         .enumerate()
         .filter_map(|(i, &layer)| {
-            let (mut gain, mut chars, mut left) = (0, 0, false);
+            let (mut gain, mut chars, mut left, mut spans) = (0, 0, false, 0);
             for &(run, cx) in &suspect {
                 if let Some((repaired, g)) = undo_layer(run, layer, Strictness::Confirmed, cx) {
                     gain += g;
                     chars += repaired.chars().filter(|c| !c.is_ascii()).count();
                     left |= suspects(&repaired).any(|c| run.contains(c));
+                    spans += 1;
                 }
             }
+            // Evidence as a whole is more than one span: a span alone was judged alone
+            // (`‘—` beside an emoji, read back as GBK, is `憲`).
             let enough = layer.2 == Evidence::Normal
                 && !left
+                && spans >= 2
                 && gain >= 2 * margin(layer.2, Strictness::Alone, chars);
             enough.then_some((gain, i))
         })
