@@ -59,6 +59,11 @@ fn build_tree(root: &Path) {
     std::os::unix::fs::symlink(root.join("missing.txt"), root.join("dangling.txt")).unwrap();
 }
 
+/// The JSON report a run wrote to `path`.
+fn read_report(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
 fn arg(p: &Path) -> &str {
     p.to_str().unwrap()
 }
@@ -107,8 +112,7 @@ fn a_tree_is_mirrored_with_everything_accounted_for() {
     assert!(err.contains("GBK 1"), "{err}");
     assert!(err.contains("traditional"), "{err}");
     // The report has one entry per input, with a status each.
-    let report: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let report = read_report(&report);
     let files = report["files"].as_array().unwrap();
     assert_eq!(files.len(), 10);
     let status = |name: &str| {
@@ -385,8 +389,7 @@ fn a_single_file_to_standard_output_is_reported_with_its_script() {
     let o = zhnorm(&["--report", arg(&report), arg(&input)], "");
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(stdout(&o), TRAD_NORMALIZED);
-    let report: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let report = read_report(&report);
     assert_eq!(report["files"][0]["script"], "traditional", "{report}");
     assert_eq!(report["summary"]["scripts"]["traditional"], 1, "{report}");
     let o = zhnorm(&[arg(&input)], "");
@@ -410,8 +413,7 @@ fn a_garbled_document_is_reported_in_the_script_it_is_written_in() {
     let o = zhnorm(&["--report", arg(&report), arg(&input)], "");
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(stdout(&o), simplified);
-    let report: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let report = read_report(&report);
     assert_eq!(report["files"][0]["script"], "simplified", "{report}");
 }
 
@@ -440,7 +442,6 @@ fn a_jsonl_file_is_reported_in_the_script_of_its_fields() {
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains("国务院关于进一步加强网络安全工作的通知"));
-    let report: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let report = read_report(&report);
     assert_eq!(report["files"][0]["script"], "simplified", "{report}");
 }

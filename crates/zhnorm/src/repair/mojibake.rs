@@ -907,8 +907,11 @@ fn fill_continuations(
         let mut cost = total as i64 + adjustment;
         // The pairs the guess makes that the text itself wrote elsewhere: they only take
         // off, so a guess that could not beat `best` with all of them is not looked up.
-        let pairs = guessed.chars().count() as i64 + 1;
-        if !words.pairs.is_empty() && cost - pairs * OWN_WORD_BONUS < best as i64 {
+        let could_win = || {
+            let pairs = guessed.chars().count() as i64 + 1;
+            cost - pairs * OWN_WORD_BONUS < best as i64
+        };
+        if !words.pairs.is_empty() && could_win() {
             let made = prev
                 .into_iter()
                 .chain(guessed.chars())
