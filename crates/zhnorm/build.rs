@@ -78,6 +78,7 @@ fn main() {
 
     verify_pins(&data);
     codec_pair_tables(&out);
+    read_pair_tables(&out);
 
     let mut dicts: BTreeMap<String, trie_build::Entries> = BTreeMap::new();
     let mut load = |file: &str| {
@@ -682,5 +683,45 @@ fn codec_pair_tables(out: &Path) {
             std::fs::write(out.join("codec_pairs_big5_astral.bin"), bytes).unwrap();
         }
         std::fs::write(out.join(format!("codec_pairs_{name}.bin")), table).unwrap();
+    }
+}
+
+/// Writes `read_pairs_gbk.bin` and `read_pairs_big5.bin`: a bit for each pair of bytes
+/// (lead × 256 + trail) that both a browser and Python read as one character that is not
+/// Private Use. Python's tables are the narrower: its `gbk` has no user-defined areas
+/// (the browser's Private Use characters), its `big5` only leads 0xA1–0xF9, without 0xC8
+/// and with rows A3, C7 and F9 ending early. The `repair` stage knows from them which
+/// bytes a reading can have lost before a given byte.
+fn read_pair_tables(out: &Path) {
+    let python_big5_has = |lead: u8, trail: u8| match lead {
+        0xA3 => trail <= 0xBF,
+        0xC7 => trail <= 0xFC,
+        0xF9 => trail <= 0xD5,
+        0xC8 => false,
+        _ => (0xA1..=0xF9).contains(&lead),
+    };
+    for (name, encoding) in [("gbk", encoding_rs::GBK), ("big5", encoding_rs::BIG5)] {
+        let mut bits = vec![0u8; 0x10000 / 8];
+        for lead in 0x80..=0xFFu8 {
+            for trail in 0x40..=0xFFu8 {
+                if encoding == encoding_rs::BIG5 && !python_big5_has(lead, trail) {
+                    continue;
+                }
+                let pair = [lead, trail];
+                let Some(text) =
+                    encoding.decode_without_bom_handling_and_without_replacement(&pair)
+                else {
+                    continue;
+                };
+                let mut chars = text.chars();
+                if let (Some(c), None) = (chars.next(), chars.next()) {
+                    if !('\u{E000}'..='\u{F8FF}').contains(&c) {
+                        let i = (lead as usize) << 8 | trail as usize;
+                        bits[i / 8] |= 1 << (i % 8);
+                    }
+                }
+            }
+        }
+        std::fs::write(out.join(format!("read_pairs_{name}.bin")), bits).unwrap();
     }
 }

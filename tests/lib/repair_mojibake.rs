@@ -55,6 +55,58 @@ fn cp1252_python(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// Bytes read as Python reads them with `errors="replace"`, as `requests` does for a
+/// page's `.text`: one U+FFFD for each byte it cannot read, and reading goes on at the
+/// next byte, where a browser takes a lead and a trail it has no character for as one
+/// loss. Python's `gbk` has no character for the user-defined areas (the browser's
+/// table gives Private Use characters there), nor its `big5` for the Hong Kong rows and
+/// the ends of rows A3, C7 and F9. (Where both tables have a character, they agree but
+/// for the kana of rows C6–C7: the browser's are taken, the losses are Python's.)
+fn read_as_python(bytes: &[u8], encoding: &'static Encoding) -> String {
+    let python_has = |lead: u8, trail: u8| {
+        if encoding == GBK {
+            return (0x81..=0xFE).contains(&lead);
+        }
+        match lead {
+            0xA3 => trail <= 0xBF,
+            0xC7 => trail <= 0xFC,
+            0xF9 => trail <= 0xD5,
+            0xC8 => false,
+            _ => (0xA1..=0xF9).contains(&lead),
+        }
+    };
+    let mut out = String::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            out.push(b as char);
+            i += 1;
+            continue;
+        }
+        let pair = bytes
+            .get(i..i + 2)
+            .filter(|pair| python_has(pair[0], pair[1]))
+            .and_then(|pair| encoding.decode_without_bom_handling_and_without_replacement(pair))
+            .and_then(|text| {
+                let mut chars = text.chars();
+                let c = chars.next()?;
+                (chars.next().is_none() && !('\u{E000}'..='\u{F8FF}').contains(&c)).then_some(c)
+            });
+        match pair {
+            Some(c) => {
+                out.push(c);
+                i += 2;
+            }
+            None => {
+                out.push('\u{FFFD}');
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
 /// A way to garble text: `None` when the text cannot go through it.
 type Garble = fn(&str) -> Option<String>;
 
@@ -90,7 +142,30 @@ fn classes() -> Vec<(&'static str, Garble)> {
         ("utf8 as cp1252, undefined bytes lost", |t| {
             Some(cp1252_python(&utf8(t)))
         }),
+        ("utf8 as gbk, read by Python", |t| {
+            Some(read_as_python(&utf8(t), GBK))
+        }),
+        ("utf8 as big5, read by Python", |t| {
+            Some(read_as_python(&utf8(t), BIG5))
+        }),
+        ("gbk as big5, read by Python", |t| {
+            legacy(t, GBK).map(|b| read_as_python(&b, BIG5))
+        }),
+        ("big5 as gbk, read by Python", |t| {
+            legacy(t, BIG5).map(|b| read_as_python(&b, GBK))
+        }),
     ]
+}
+
+/// Whether a class is one of Python's readings: they lose a byte where a browser loses
+/// none or a pair, and are scored apart.
+fn read_by_python(class: &str) -> bool {
+    class.ends_with("read by Python")
+}
+
+/// What share of the cases `(right, total)` is.
+fn share((right, total): (usize, usize)) -> f64 {
+    right as f64 / total.max(1) as f64
 }
 
 fn is_lossy(garbled: &str) -> bool {
@@ -104,7 +179,8 @@ fn repair(text: &str) -> String {
 #[test]
 fn real_lines_garbled_every_way_are_repaired() {
     let lines = lines();
-    let mut totals = [(0, 0); 2]; // lossless, lossy: (right, total)
+    // As a browser reads, then as Python does; lossless, lossy: (right, total).
+    let mut totals = [[(0, 0); 2]; 2];
     let mut report = Vec::new();
     let mut failures = Vec::new();
     // REPAIR_FAILURES=N shows N failures of each class instead of 2.
@@ -148,29 +224,44 @@ fn real_lines_garbled_every_way_are_repaired() {
                 ));
             }
         }
+        let totals = &mut totals[read_by_python(name) as usize];
         for k in 0..2 {
             totals[k].0 += counts[k].0;
             totals[k].1 += counts[k].1;
         }
     }
-    let share = |(right, total): (usize, usize)| right as f64 / total.max(1) as f64;
-    let (lossless, lossy) = (share(totals[0]), share(totals[1]));
     eprintln!("{}", report.join("\n"));
-    eprintln!(
-        "lossless {:.2}% of {}, lossy {:.2}% of {}",
-        100.0 * lossless,
-        totals[0].1,
-        100.0 * lossy,
-        totals[1].1
-    );
+    for (readers, [lossless, lossy]) in ["as browsers read", "as Python reads"].iter().zip(totals) {
+        eprintln!(
+            "{readers}: lossless {:.2}% of {}, lossy {:.2}% of {}",
+            100.0 * share(lossless),
+            lossless.1,
+            100.0 * share(lossy),
+            lossy.1
+        );
+    }
     eprintln!("{}", failures.join("\n"));
+    let [[lossless, lossy], [python_lossless, python_lossy]] = totals.map(|t| t.map(share));
+    // The aims, on the readings of browsers (and cp1252's five lost bytes).
+    assert!(lossless >= 0.98, "lossless {:.2}%", 100.0 * lossless);
+    assert!(lossy >= 0.50, "lossy {:.2}%", 100.0 * lossy);
+    // Python's readings: floors under what is reached, short of the aims (README).
     assert!(
-        lossless >= 0.98,
-        "lossless classes {:.2}%",
-        100.0 * lossless
+        python_lossless >= PYTHON_LOSSLESS,
+        "Python, lossless {:.2}%",
+        100.0 * python_lossless
     );
-    assert!(lossy >= 0.50, "lossy classes {:.2}%", 100.0 * lossy);
+    assert!(
+        python_lossy >= PYTHON_LOSSY,
+        "Python, lossy {:.2}%",
+        100.0 * python_lossy
+    );
 }
+
+/// The floors for Python's readings: what `repair` reaches less a point.
+const PYTHON_LOSSLESS: f64 = 0.85;
+const PYTHON_LOSSY: f64 = 0.23;
+const PYTHON_WHOLE_DOCUMENTS: f64 = 0.29;
 
 /// What users meet: a whole file garbled one way, repaired as a whole, where the spans
 /// garbled beyond doubt lend their evidence to the short ones. Lines holding Han that
@@ -178,7 +269,8 @@ fn real_lines_garbled_every_way_are_repaired() {
 #[test]
 fn whole_documents_garbled_every_way_are_repaired() {
     let mut report = Vec::new();
-    let (mut right, mut total) = (0, 0);
+    // As a browser reads, then as Python does: (right, total).
+    let mut totals = [(0, 0); 2];
     for (name, garble) in classes() {
         let (mut class_right, mut class_total) = (0, 0);
         for path in DOCUMENTS {
@@ -208,13 +300,22 @@ fn whole_documents_garbled_every_way_are_repaired() {
                 "{name:<38} {class_right:>5}/{class_total:<5} {share:>6.1}%"
             ));
         }
-        right += class_right;
-        total += class_total;
+        let totals = &mut totals[read_by_python(name) as usize];
+        totals.0 += class_right;
+        totals.1 += class_total;
     }
-    let share = right as f64 / total as f64;
     eprintln!("{}", report.join("\n"));
-    eprintln!("whole documents: {:.2}% of {total} lines", 100.0 * share);
-    assert!(share >= 0.82, "whole documents {:.2}%", 100.0 * share);
+    for (readers, lines) in ["as browsers read", "as Python reads"].iter().zip(totals) {
+        let (share, total) = (100.0 * share(lines), lines.1);
+        eprintln!("whole documents, {readers}: {share:.2}% of {total} lines");
+    }
+    let [browsers, python] = totals.map(share);
+    assert!(browsers >= 0.82, "whole documents {:.2}%", 100.0 * browsers);
+    assert!(
+        python >= PYTHON_WHOLE_DOCUMENTS,
+        "Python, whole documents {:.2}%",
+        100.0 * python
+    );
 }
 
 #[test]

@@ -26,11 +26,37 @@ pub(crate) fn lost_bytes(misread: Misread, original: Original) -> &'static [u8] 
         // a continuation byte.
         (Misread::Gbk | Misread::Big5, Original::Utf8) => &CONTINUATION_BYTES,
         // Big5 loses the lead of a GBK pair whose ASCII trail it has no pair for (and
-        // reads the trail on its own).
-        (Misread::Big5, Original::Gbk) => &LEAD_BYTES,
+        // reads the trail on its own); Python's GBK, byte by byte, the bytes of Big5
+        // pairs in its user-defined areas (`，` is `A1 41`).
+        (Misread::Big5, Original::Gbk) | (Misread::Gbk, Original::Big5) => &LEAD_BYTES,
         _ => &[],
     }
 }
+
+/// Whether this reading can have lost `byte` standing before `next` (`None`: not known).
+/// Readers lose a byte in two ways. A browser (WHATWG) loses a lead whose trail is not
+/// one (and Big5 takes a trail that is not ASCII with it); Python, reading with
+/// `errors="replace"` as `requests` does for a page's `.text`, loses every byte it cannot
+/// read one at a time, reads on from the next, and has narrower tables. Either way, a
+/// byte and the one after it that make a character both readers have (`READ_PAIRS`)
+/// were read together, not lost: in the middle of a UTF-8 run read as GBK, that leaves
+/// 0x80, the user-defined leads 0xAA–0xAF and a few more, not all sixty-four
+/// continuation bytes.
+pub(crate) fn may_have_lost(misread: Misread, byte: u8, next: Option<u8>) -> bool {
+    let table = match misread {
+        Misread::Gbk => READ_PAIRS_GBK,
+        Misread::Big5 => READ_PAIRS_BIG5,
+        Misread::Windows1252 | Misread::Cp437 => return true,
+    };
+    next.is_none_or(|next| {
+        let i = (byte as usize) << 8 | next as usize;
+        table[i / 8] >> (i % 8) & 1 == 0
+    })
+}
+
+/// A bit for each pair of bytes both readers read as one character (see `build.rs`).
+static READ_PAIRS_GBK: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/read_pairs_gbk.bin"));
+static READ_PAIRS_BIG5: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/read_pairs_big5.bin"));
 
 /// Whether this reading loses both bytes of a pair to one U+FFFD: Big5 does so for a GBK
 /// pair whose trail is not ASCII and that it has no character for (a trail in 0x80–0xA0:
@@ -65,7 +91,44 @@ pub(crate) static GBK_PAIRS_BIG5_LOSES: LazyLock<Vec<(char, [u8; 2])>> = LazyLoc
     pairs.into_iter().map(|(_, c, pair)| (c, pair)).collect()
 });
 
+/// Every character of GBK's or Big5's pairs (Private Use aside), with its bytes,
+/// cheapest first in the language model: what a pair lost byte by byte may have been.
+pub(crate) fn pairs_by_cost(original: Original) -> &'static [(char, [u8; 2])] {
+    static GBK_PAIRS: LazyLock<Vec<(char, [u8; 2])>> = LazyLock::new(|| pairs_of(GBK));
+    static BIG5_PAIRS: LazyLock<Vec<(char, [u8; 2])>> = LazyLock::new(|| pairs_of(BIG5));
+    match original {
+        Original::Gbk => &GBK_PAIRS,
+        Original::Big5 => &BIG5_PAIRS,
+        Original::Utf8 => &[],
+    }
+}
+
+fn pairs_of(encoding: &'static Encoding) -> Vec<(char, [u8; 2])> {
+    let mut pairs: Vec<(u32, char, [u8; 2])> = Vec::new();
+    for lead in 0x81..=0xFEu8 {
+        for trail in (0x40..=0x7Eu8).chain(0x80..=0xFE) {
+            let pair = [lead, trail];
+            let Some(text) = encoding.decode_without_bom_handling_and_without_replacement(&pair)
+            else {
+                continue;
+            };
+            let mut chars = text.chars();
+            if let (Some(c), None) = (chars.next(), chars.next()) {
+                if !('\u{E000}'..='\u{F8FF}').contains(&c) {
+                    pairs.push((crate::model::char_cost(c), c, pair));
+                }
+            }
+        }
+    }
+    pairs.sort_unstable();
+    pairs.into_iter().map(|(_, c, pair)| (c, pair)).collect()
+}
+
 static LEAD_BYTES: [u8; 126] = bytes_from(0x81);
+/// What a byte of GBK or Big5 that a reading lost one at a time may have been, before
+/// `may_have_lost` says which it can be where it stood. (Not 0x80: alone, GBK reads it
+/// as `€`, which a guess would make of a trail lost beside its lead.)
+pub(crate) static LOST_ONE_AT_A_TIME: [u8; 126] = bytes_from(0x81);
 static CONTINUATION_BYTES: [u8; 64] = bytes_from(0x80);
 
 /// The `N` byte values from `first` up.
@@ -232,7 +295,7 @@ fn encode_char(encoding: &'static Encoding, c: char, out: &mut Vec<u8>) -> bool 
 }
 
 /// The encoding bytes really were in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Original {
     Utf8,
     Gbk,
@@ -270,15 +333,13 @@ impl Original {
         }
     }
 
-    /// What the text `bytes` hold costs in the language model, bytes that do not decode
-    /// counting as U+FFFD.
-    pub(crate) fn lenient_cost(self, bytes: &[u8]) -> u32 {
-        let text = match self {
+    /// The text `bytes` hold, bytes that do not decode as U+FFFD.
+    pub(crate) fn lenient_decode(self, bytes: &[u8]) -> Cow<'_, str> {
+        match self {
             Original::Utf8 => String::from_utf8_lossy(bytes),
             Original::Gbk => GBK.decode_without_bom_handling(bytes).0,
             Original::Big5 => BIG5.decode_without_bom_handling(bytes).0,
-        };
-        crate::model::cost(&text)
+        }
     }
 
     /// The text `bytes` hold, when all of them decode.

@@ -16,7 +16,9 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use super::codecs::{loses_pairs, lost_bytes, Misread, Original, GBK_PAIRS_BIG5_LOSES};
+use super::codecs::{
+    self, loses_pairs, lost_bytes, Misread, Original, GBK_PAIRS_BIG5_LOSES, LOST_ONE_AT_A_TIME,
+};
 use crate::chars::is_han;
 use crate::convert::{self, Script};
 use crate::model;
@@ -217,7 +219,10 @@ pub(crate) fn repair(text: &str, memory: &Memory) -> (Option<String>, Vec<usize>
     // Document evidence counts only where mojibake is what the text is made of: in a
     // large clean text one garbled span says nothing about the others.
     let wordy = runs.iter().filter(|run| run.wordy).count();
-    let repaired = fixed.iter().filter(|f| f.is_some()).count();
+    // A run the reading lost bytes of is garbled too, repaired or not.
+    let repaired = (runs.iter().zip(&fixed))
+        .filter(|(run, f)| f.is_some() || run.lost)
+        .count();
     let mut document_chains = chains;
     if document_chains.is_empty() {
         document_chains.extend(layer_of_the_whole(text, &runs, wordy, memory));
@@ -342,6 +347,8 @@ struct Run {
     /// Han characters, and how many of them are rare.
     han: usize,
     rare_han: usize,
+    /// Holds U+FFFD.
+    lost: bool,
 }
 
 impl Run {
@@ -384,6 +391,7 @@ fn runs(text: &str) -> (Vec<Run>, Vec<usize>) {
             foreign: false,
             han: 0,
             rare_han: 0,
+            lost: false,
         };
         loop {
             let (code, next) = crate::chars::decode_at(text, i);
@@ -402,9 +410,13 @@ fn runs(text: &str) -> (Vec<Run>, Vec<usize>) {
             }
             run.wordy |= class & WORDY != 0;
             run.debris |= class & DEBRIS != 0;
+            run.lost |= code == 0xFFFD;
             i = next;
             let Some(&b) = bytes.get(i) else { break };
-            let trail = (b'@'..=b'~').contains(&b) && class & BEFORE_TRAIL != 0;
+            // After a byte lost one at a time, the reading is out of step with the pairs
+            // until an ASCII byte: a trail read alone follows any character then.
+            let trail = (b'@'..=b'~').contains(&b)
+                && (class & BEFORE_TRAIL != 0 || run.lost && class & HAN != 0);
             // A control the `space` stage removes joins what stands around it.
             let removed = matches!(b, 0..=8 | 0x0B | 0x0C | 0x0E..=0x1F | 0x7F)
                 && bytes.get(i + 1).is_some_and(|&b| b >= 0x80);
@@ -590,6 +602,7 @@ enum Unit {
 /// `bytes[starts[k]..starts[k + 1]]`.
 struct Misreading {
     misread: Misread,
+    losses: Losses,
     chars: Vec<char>,
     units: Vec<Unit>,
     bytes: Vec<u8>,
@@ -599,8 +612,18 @@ struct Misreading {
 /// What a lost byte is before it is filled: it decodes in no original encoding.
 const UNFILLED: u8 = 0xFF;
 
+/// How the reading that garbled a run lost the bytes it could not read (see
+/// `codecs::may_have_lost`). Which one it was shows only in how well the run comes back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Losses {
+    /// As a browser reads: Big5 takes a lost lead's trail with it when that is not ASCII.
+    Browser,
+    /// As Python reads: each U+FFFD is one byte, two in a row a character lost whole.
+    ByteByByte,
+}
+
 impl Misreading {
-    fn of(run: &str, misread: Misread, original: Original) -> Misreading {
+    fn of(run: &str, misread: Misread, original: Original, losses: Losses) -> Misreading {
         let chars: Vec<char> = run.chars().collect();
         let mut units = Vec::with_capacity(chars.len());
         let mut bytes = Vec::with_capacity(run.len());
@@ -616,7 +639,7 @@ impl Misreading {
                 // A whole pair was lost, unless what follows is the ASCII trail the
                 // reading gave back on its own.
                 let trail_follows = chars.get(k + 1).is_some_and(|n| ('@'..='~').contains(n));
-                if loses_pairs(misread, original) && !trail_follows {
+                if loses_pairs(misread, original) && losses == Losses::Browser && !trail_follows {
                     bytes.push(UNFILLED);
                 }
                 bytes.push(UNFILLED);
@@ -630,6 +653,7 @@ impl Misreading {
         starts.push(bytes.len());
         Misreading {
             misread,
+            losses,
             chars,
             units,
             bytes,
@@ -659,7 +683,36 @@ fn undo_layer(
     if !misread.may_have_made(run) {
         return None;
     }
-    let mut m = Misreading::of(run, misread, original);
+    let layer = (misread, original, evidence);
+    // Big5 reading GBK loses a pair a browser's way and a byte Python's way: where the
+    // two differ (a U+FFFD before anything but an ASCII trail), both are weighed. Python
+    // reading Big5 as GBK is the only reading that loses bytes.
+    let ambiguous = loses_pairs(misread, original)
+        && run
+            .chars()
+            .zip(run.chars().skip(1).chain(['\n']))
+            .any(|(c, next)| c == '\u{FFFD}' && !('@'..='~').contains(&next));
+    match (misread, original) {
+        _ if ambiguous => [Losses::Browser, Losses::ByteByByte]
+            .into_iter()
+            .filter_map(|losses| undo_layer_losing(run, layer, losses, strictness, cx))
+            .max_by_key(|(_, gain)| *gain),
+        (Misread::Gbk, Original::Big5) => {
+            undo_layer_losing(run, layer, Losses::ByteByByte, strictness, cx)
+        }
+        _ => undo_layer_losing(run, layer, Losses::Browser, strictness, cx),
+    }
+}
+
+/// [`undo_layer`], with bytes lost one way.
+fn undo_layer_losing(
+    run: &str,
+    (misread, original, evidence): (Misread, Original, Evidence),
+    losses: Losses,
+    strictness: Strictness,
+    cx: RunContext,
+) -> Option<(String, i64)> {
+    let mut m = Misreading::of(run, misread, original, losses);
     let len = m.chars.len();
     // Read as UTF-8, bytes with no multi-byte sequence in them give back only the ASCII
     // they are: nothing to gain, unless a lost byte, once filled, makes one.
@@ -721,7 +774,13 @@ fn fill_lost_bytes(
     }
     let units = &m.units[segment.clone()];
     let lost = units.iter().filter(|&&u| u == Unit::Lost).count();
-    if lost == 0 || lost > 2 + units.len() / MAX_LOST_SHARE {
+    // (Lost one at a time, a byte is a unit of its own, and what the byte after it
+    // allows makes a guess nearly sure: twice as many may be.)
+    let share = match m.losses {
+        Losses::ByteByByte if original != Original::Utf8 => MAX_LOST_SHARE / 2,
+        _ => MAX_LOST_SHARE,
+    };
+    if lost == 0 || lost > 2 + units.len() / share {
         return;
     }
     // Decoded once for the segment: the bytes still lost count as neither script.
@@ -731,9 +790,11 @@ fn fill_lost_bytes(
     } else {
         None
     };
+    let mut after_pair = None;
     for k in segment.clone() {
-        // (A byte may have been filled together with the one before it.)
-        if m.units[k] != Unit::Lost || m.bytes[m.starts[k]] != UNFILLED {
+        // (A byte may have been filled together with the one before it, or left lost
+        // with it.)
+        if m.units[k] != Unit::Lost || m.bytes[m.starts[k]] != UNFILLED || after_pair == Some(k) {
             continue;
         }
         let near = k.saturating_sub(1).max(segment.start)..(k + 2).min(segment.end);
@@ -741,10 +802,18 @@ fn fill_lost_bytes(
             continue;
         }
         if m.starts[k + 1] - m.starts[k] == 2 {
-            fill_lost_pair(m, k, segment.clone(), original, cx);
+            fill_lost_pair(m, k..k + 1, segment.clone(), original, cx);
             continue;
         }
-        if loses_pairs(misread, original) {
+        let byte_by_byte = m.losses == Losses::ByteByByte && original != Original::Utf8;
+        if byte_by_byte {
+            // Two bytes lost in a row: a character lost whole.
+            if k + 1 < segment.end && m.units[k + 1] == Unit::Lost {
+                fill_lost_pair(m, k..k + 2, segment.clone(), original, cx);
+                after_pair = Some(k + 1);
+                continue;
+            }
+        } else if loses_pairs(misread, original) {
             fill_lost_lead(m, k, segment.clone(), original);
             continue;
         }
@@ -770,14 +839,40 @@ fn fill_lost_bytes(
         let (run_before, rest) = m.bytes.split_at_mut(from);
         let window = &mut rest[..to - from];
         if original == Original::Utf8 {
-            fill_continuations(window, at - from, candidates, around, run_before, cx.memory);
+            let lost = (misread, candidates);
+            fill_continuations(window, at - from, lost, around, run_before, cx.memory);
             continue;
         }
+        // Lost one at a time, a byte is any the reading could not read before the next.
+        let next = window
+            .get(at - from + 1)
+            .copied()
+            .filter(|&b| b != UNFILLED);
+        let candidates = if byte_by_byte {
+            &LOST_ONE_AT_A_TIME[..]
+        } else {
+            candidates
+        };
+        // The window with what stands around it, where it reaches an end of the run
+        // (`2023�~` is `2023年`).
+        let cost = |window: &[u8]| {
+            let text = original.lenient_decode(window);
+            model::cost_of(
+                around
+                    .before
+                    .into_iter()
+                    .chain(text.chars())
+                    .chain(around.after),
+            )
+        };
         window[at - from] = {
-            let mut best = (original.lenient_cost(window), UNFILLED);
+            let mut best = (cost(window), UNFILLED);
             for &b in candidates {
+                if byte_by_byte && !codecs::may_have_lost(misread, b, next) {
+                    continue;
+                }
                 window[at - from] = b;
-                let cost = original.lenient_cost(window);
+                let cost = cost(window);
                 if cost < best.0 {
                     best = (cost, b);
                 }
@@ -803,7 +898,7 @@ fn fill_lost_bytes(
 fn fill_continuations(
     window: &mut [u8],
     at: usize,
-    candidates: &[u8],
+    (misread, candidates): (Misread, &[u8]),
     around: Around,
     run_before: &[u8],
     memory: &Memory,
@@ -821,10 +916,36 @@ fn fill_continuations(
     let mut holes: Vec<usize> = (at..end)
         .filter(|&i| i == at || window[i] == UNFILLED)
         .collect();
-    // Five bytes cp1252 lost make 25 guesses for two holes; sixty-four continuation bytes
-    // a double-byte reading lost would make 4,096: those are guessed one at a time.
-    if candidates.len().pow(holes.len() as u32) > MAX_GUESSES {
+    // The byte after a hole, where it is known: the reading lost the hole's byte before
+    // it (see `codecs::may_have_lost`).
+    let byte_after = |window: &[u8], hole: usize| match window.get(hole + 1) {
+        Some(&UNFILLED) => None,
+        Some(&b) => Some(b),
+        None => around.after.filter(char::is_ascii).map(|c| c as u8),
+    };
+    let choices = |holes: &[usize]| -> Vec<Vec<u8>> {
+        holes
+            .iter()
+            .map(|&hole| {
+                let next = byte_after(window, hole);
+                candidates
+                    .iter()
+                    .copied()
+                    .filter(|&b| codecs::may_have_lost(misread, b, next))
+                    .collect()
+            })
+            .collect()
+    };
+    // Five bytes cp1252 lost make 25 guesses for two holes; two continuation bytes a
+    // double-byte reading lost before ASCII make 4,096, of which the cheapest characters
+    // are weighed (below); three would make too many, and are guessed one at a time.
+    let mut choices = choices(&holes);
+    if choices.iter().map(Vec::len).product::<usize>() > MAX_COMBINATIONS {
         holes.truncate(1);
+        choices.truncate(1);
+    }
+    if choices.iter().any(Vec::is_empty) {
+        return;
     }
     let mut before = model::Costing::default();
     around
@@ -924,30 +1045,70 @@ fn fill_continuations(
     };
     // Every combination of candidates in the holes, counted like a number whose digits
     // are indices into `candidates`.
-    let mut best = (cost_with(window, u32::MAX), None);
+    // Every combination of choices in the holes, counted like a number whose digits are
+    // indices into them; a hole before another makes a pair the reading must have lost.
+    let mut combinations: Vec<[u8; 4]> = Vec::with_capacity(choices[0].len());
     let mut digits = vec![0; holes.len()];
     'combinations: loop {
-        for (&hole, &digit) in holes.iter().zip(&digits) {
-            window[hole] = candidates[digit];
+        for ((&hole, &digit), choices) in holes.iter().zip(&digits).zip(&choices) {
+            window[hole] = choices[digit];
         }
-        let cost = cost_with(window, best.0);
-        if cost < best.0 {
-            best = (cost, Some(digits.clone()));
+        let possible = holes.windows(2).all(|pair| {
+            pair[1] != pair[0] + 1
+                || codecs::may_have_lost(misread, window[pair[0]], Some(window[pair[1]]))
+        });
+        if possible {
+            let mut bytes = [UNFILLED; 4];
+            holes
+                .iter()
+                .zip(&mut bytes)
+                .for_each(|(&hole, b)| *b = window[hole]);
+            combinations.push(bytes);
         }
-        for digit in digits.iter_mut() {
+        for (digit, choices) in digits.iter_mut().zip(&choices) {
             *digit += 1;
-            if *digit < candidates.len() {
+            if *digit < choices.len() {
                 continue 'combinations;
             }
             *digit = 0;
         }
         break;
     }
+    // Too many to weigh in full: the ones whose characters cost least on their own, those
+    // that do not decode left out. (The context moves a character's cost by a few pair
+    // bonuses at most: the winner is among them.)
+    if combinations.len() > MAX_GUESSES {
+        let mut scored: Vec<(u32, [u8; 4])> = combinations
+            .into_iter()
+            .filter_map(|bytes| {
+                holes
+                    .iter()
+                    .zip(&bytes)
+                    .for_each(|(&hole, &b)| window[hole] = b);
+                let text = std::str::from_utf8(&window[start..end]).ok()?;
+                Some((model::cost(text), bytes))
+            })
+            .collect();
+        if scored.len() > MAX_GUESSES {
+            scored.select_nth_unstable_by_key(MAX_GUESSES, |(cost, _)| *cost);
+            scored.truncate(MAX_GUESSES);
+        }
+        combinations = scored.into_iter().map(|(_, bytes)| bytes).collect();
+    }
+    holes.iter().for_each(|&hole| window[hole] = UNFILLED);
+    let mut best = (cost_with(window, u32::MAX), None);
+    for (k, bytes) in combinations.iter().enumerate() {
+        holes
+            .iter()
+            .zip(bytes)
+            .for_each(|(&hole, &b)| window[hole] = b);
+        let cost = cost_with(window, best.0);
+        if cost < best.0 {
+            best = (cost, Some(k));
+        }
+    }
     for (k, &hole) in holes.iter().enumerate() {
-        window[hole] = best
-            .1
-            .as_ref()
-            .map_or(UNFILLED, |digits| candidates[digits[k]]);
+        window[hole] = best.1.map_or(UNFILLED, |i| combinations[i][k]);
     }
 }
 
@@ -958,41 +1119,71 @@ fn fill_continuations(
 /// first, so the search stops where even two pair bonuses could not come near the best.
 fn fill_lost_pair(
     m: &mut Misreading,
-    k: usize,
+    lost: Range<usize>,
     segment: Range<usize>,
     original: Original,
     cx: RunContext,
 ) {
+    let k = lost.start;
     let prev = k
         .checked_sub(1)
         .and_then(|j| m.char_in(j, &segment, original));
-    let next = m.char_in(k + 1, &segment, original);
+    let next = m.char_in(lost.end, &segment, original);
+    // Lost byte by byte, the pair is one the reading could not read, before a byte it
+    // could not read it with either (`codecs::may_have_lost`); a browser's Big5 loses
+    // the GBK pairs it has no character for.
+    let (misread, byte_by_byte) = (m.misread, m.losses == Losses::ByteByByte);
+    // (A zero-width character has no bytes: what follows it is the byte after.)
+    let byte_after = if byte_by_byte && lost.end < segment.end {
+        m.bytes
+            .get(m.starts[lost.end])
+            .copied()
+            .filter(|&b| b != UNFILLED)
+    } else {
+        None
+    };
+    let lost_there = |&&(_, [lead, trail]): &&(char, [u8; 2])| {
+        codecs::may_have_lost(misread, lead, Some(trail))
+            && codecs::may_have_lost(misread, trail, byte_after)
+    };
+    let candidates = || -> Box<dyn Iterator<Item = &(char, [u8; 2])>> {
+        if byte_by_byte {
+            Box::new(codecs::pairs_by_cost(original).iter().filter(lost_there))
+        } else {
+            Box::new(GBK_PAIRS_BIG5_LOSES.iter())
+        }
+    };
     // The last character of a run before a pinyin annotation is one it is a reading of.
-    let reading = cx.edges.reading.filter(|_| k + 1 == m.chars.len());
+    let reading = cx.edges.reading.filter(|_| lost.end == m.chars.len());
+    let at = m.starts[k];
     if let Some(reading) = reading {
-        if let Some(pair) = best_lost_pair_read(prev, reading) {
-            m.bytes[m.starts[k]..m.starts[k] + 2].copy_from_slice(&pair);
+        if let Some(pair) = best_lost_pair_read(prev, reading, candidates()) {
+            m.bytes[at..at + 2].copy_from_slice(&pair);
         }
         return;
     }
     // The same neighbours come back often (common characters, and every run is undone
     // several ways): each pair of them is weighed once per text.
+    let key = (prev, next, byte_by_byte.then_some((original, byte_after)));
     let fill = *cx
         .memory
         .pairs
         .borrow_mut()
-        .entry((prev, next))
-        .or_insert_with(|| best_lost_pair(prev, next));
+        .entry(key)
+        .or_insert_with(|| best_lost_pair(prev, next, candidates()));
     if let Some(pair) = fill {
-        m.bytes[m.starts[k]..m.starts[k] + 2].copy_from_slice(&pair);
+        m.bytes[at..at + 2].copy_from_slice(&pair);
     }
 }
 
 /// The GBK pair Big5 lost after `prev` and before an annotation that reads `reading`:
 /// the cheapest of the characters read so, when it is clearly the cheapest.
-fn best_lost_pair_read(prev: Option<char>, reading: Reading) -> Option<[u8; 2]> {
-    let mut costs: Vec<(u32, [u8; 2])> = GBK_PAIRS_BIG5_LOSES
-        .iter()
+fn best_lost_pair_read<'a>(
+    prev: Option<char>,
+    reading: Reading,
+    candidates: impl Iterator<Item = &'a (char, [u8; 2])>,
+) -> Option<[u8; 2]> {
+    let mut costs: Vec<(u32, [u8; 2])> = candidates
         .filter(|&&(c, _)| reading.fits(c))
         .map(|&(c, pair)| {
             let mut costing = model::Costing::default();
@@ -1325,11 +1516,16 @@ impl<'a> RunContext<'a> {
     }
 }
 
-/// The characters before and after a lost pair, where there are.
-type Neighbours = (Option<char>, Option<char>);
+/// The characters before and after a lost pair, where there are; for a pair lost byte
+/// by byte, what it was in and the byte after it.
+type Neighbours = (Option<char>, Option<char>, Option<(Original, Option<u8>)>);
 
 /// The GBK pair Big5 lost between `prev` and `next`, when one fits clearly best.
-fn best_lost_pair(prev: Option<char>, next: Option<char>) -> Option<[u8; 2]> {
+fn best_lost_pair<'a>(
+    prev: Option<char>,
+    next: Option<char>,
+    candidates: impl Iterator<Item = &'a (char, [u8; 2])>,
+) -> Option<[u8; 2]> {
     let context = prev.map_or(0, model::char_cost) + next.map_or(0, model::char_cost);
     let mut after_prev = model::Costing::default();
     prev.into_iter().for_each(|p| after_prev.push(p));
@@ -1338,7 +1534,7 @@ fn best_lost_pair(prev: Option<char>, next: Option<char>) -> Option<[u8; 2]> {
         model::char_cost(n).saturating_sub(model::MAX_PAIR_BONUS)
     });
     let (mut best, mut runner_up) = ((u32::MAX, [UNFILLED; 2]), u32::MAX);
-    for &(c, pair) in GBK_PAIRS_BIG5_LOSES.iter() {
+    for &(c, pair) in candidates {
         // Past a candidate that cannot come within the margin of the best, or below the
         // runner-up, neither can any costlier one.
         let floor = (context + model::char_cost(c)).saturating_sub(2 * model::MAX_PAIR_BONUS);
@@ -1369,7 +1565,9 @@ fn fill_lost_lead(m: &mut Misreading, k: usize, segment: Range<usize>, original:
     if k + 1 >= segment.end || m.units[k + 1] != Unit::Bytes {
         return;
     }
-    let trail = m.bytes[m.starts[k + 1]];
+    let Some(&trail) = m.bytes.get(m.starts[k + 1]) else {
+        return;
+    };
     let prev = k
         .checked_sub(1)
         .and_then(|j| m.char_in(j, &segment, original));
@@ -1454,8 +1652,12 @@ fn may_complete_utf8(bytes: &[u8], at: usize) -> bool {
     })
 }
 
-/// The most combinations of bytes tried together for the lost bytes of one character.
+/// The most combinations of bytes weighed in full for the lost bytes of one character.
 const MAX_GUESSES: usize = 125;
+
+/// The most combinations of bytes looked at for the lost bytes of one character, the
+/// cheapest [`MAX_GUESSES`] of them weighed in full: two lost continuation bytes.
+const MAX_COMBINATIONS: usize = 64 * 64;
 
 /// What a guess for a lost byte costs (half bits) when it makes a character that the
 /// pinyin annotation after it is no reading of.
@@ -1532,9 +1734,21 @@ fn undo_pieces(
         // Between GBK and Big5, ASCII bytes stand alone in both: a reading that makes
         // ASCII out of double-byte characters has cut them in the wrong places. (The
         // ASCII after a lost byte is the trail of the pair the reading could not read.)
+        // Lost one at a time, a byte leaves the reading out of step up to the first ASCII
+        // byte, which it took for a trail.
         let ascii_made = || {
+            let mut out_of_step = false;
             let standing_alone = (i..j)
-                .filter(|&k| chars[k].is_ascii() && !(k > 0 && is_lost_lead(m, k - 1)))
+                .filter(|&k| {
+                    if m.units[k] == Unit::Lost {
+                        out_of_step = m.losses == Losses::ByteByByte;
+                    }
+                    let trail = (k > 0 && is_lost_lead(m, k - 1)) || out_of_step;
+                    if chars[k].is_ascii() {
+                        out_of_step = false;
+                    }
+                    chars[k].is_ascii() && !trail
+                })
                 .count();
             original != Original::Utf8
                 && matches!(m.misread, Misread::Gbk | Misread::Big5)
@@ -1697,10 +1911,13 @@ mod tests {
                 if let Some(other) = (at - from + 5..window.len()).find(|&i| window[i] >= 0x80) {
                     window[other] = UNFILLED;
                 }
-                let mut brute = (Original::Utf8.lenient_cost(&window), UNFILLED);
+                let mut brute = (
+                    model::cost(&Original::Utf8.lenient_decode(&window)),
+                    UNFILLED,
+                );
                 for b in 0x80..=0xBF {
                     window[at - from] = b;
-                    let cost = Original::Utf8.lenient_cost(&window);
+                    let cost = model::cost(&Original::Utf8.lenient_decode(&window));
                     if cost < brute.0 {
                         brute = (cost, b);
                     }
@@ -1714,10 +1931,11 @@ mod tests {
                     lean: None,
                     open: None,
                 };
+                // (A single-byte reading: every candidate may have been lost anywhere.)
                 fill_continuations(
                     &mut window,
                     at - from,
-                    &candidates,
+                    (Misread::Windows1252, &candidates),
                     around,
                     &[],
                     &Memory::default(),
