@@ -212,6 +212,8 @@ fn main() {
     verify_pins(&context);
     context_table(&context, &out);
 
+    verify_pins(&manifest.join("../../data/codecs"));
+
     let unicode = manifest.join("../../data/unicode");
     verify_pins(&unicode);
     std::fs::write(out.join("unicode_tables.rs"), radical_table(&unicode)).unwrap();

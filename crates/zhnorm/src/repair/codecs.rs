@@ -189,6 +189,42 @@ impl Misread {
             .is_some()
     }
 
+    /// [`Misread::bytes_of`] for Python's reading, whose Big5 gives 261 pairs another
+    /// character than a browser's (`data/codecs/python-big5.tsv`).
+    pub(crate) fn bytes_of_as_python(self, c: char, out: &mut Vec<u8>) -> bool {
+        match self.python_pair(c) {
+            Some(pair) => {
+                out.extend_from_slice(&pair);
+                true
+            }
+            None => self.bytes_of(c, out),
+        }
+    }
+
+    /// The pair Python's reading, and not a browser's, turns into `c`.
+    pub(crate) fn python_pair(self, c: char) -> Option<[u8; 2]> {
+        static PYTHON_BIG5: LazyLock<Vec<(char, [u8; 2])>> = LazyLock::new(|| {
+            let table = include_str!("../../../../data/codecs/python-big5.tsv");
+            let mut pairs: Vec<(char, [u8; 2])> = table
+                .lines()
+                .filter(|line| !line.starts_with('#'))
+                .map(|line| {
+                    let mut fields = line.split('\t');
+                    let pair = u16::from_str_radix(fields.next().expect("bytes"), 16);
+                    let c = fields.next().and_then(|c| c.chars().next());
+                    (c.expect("a character"), pair.expect("hex").to_be_bytes())
+                })
+                .collect();
+            pairs.sort_unstable();
+            pairs
+        });
+        if self != Misread::Big5 || c < '\u{A0}' {
+            return None;
+        }
+        let i = PYTHON_BIG5.binary_search_by_key(&c, |e| e.0).ok()?;
+        Some(PYTHON_BIG5[i].1)
+    }
+
     /// Appends the bytes this reading turned into `c`; false when it never produces `c`.
     pub(crate) fn bytes_of(self, c: char, out: &mut Vec<u8>) -> bool {
         if c.is_ascii() {

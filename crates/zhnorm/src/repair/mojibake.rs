@@ -644,7 +644,10 @@ impl Misreading {
                 }
                 bytes.push(UNFILLED);
                 Unit::Lost
-            } else if misread.bytes_of(c, &mut bytes) {
+            } else if match losses {
+                Losses::Browser => misread.bytes_of(c, &mut bytes),
+                Losses::ByteByByte => misread.bytes_of_as_python(c, &mut bytes),
+            } {
                 Unit::Bytes
             } else {
                 Unit::Barrier
@@ -684,25 +687,38 @@ fn undo_layer(
         return None;
     }
     let layer = (misread, original, evidence);
-    // Big5 reading GBK loses a pair a browser's way and a byte Python's way: where the
-    // two differ (a U+FFFD before anything but an ASCII trail), both are weighed. Python
+    // Big5 reading GBK loses a pair a browser's way and a byte Python's way, and Python's
+    // Big5 has other characters for a few pairs: where the two differ (a U+FFFD before
+    // anything but an ASCII trail, or one of those characters), both are weighed. Python
     // reading Big5 as GBK is the only reading that loses bytes.
-    let ambiguous = loses_pairs(misread, original)
-        && run
-            .chars()
-            .zip(run.chars().skip(1).chain(['\n']))
-            .any(|(c, next)| c == '\u{FFFD}' && !('@'..='~').contains(&next));
+    let ambiguous = run
+        .chars()
+        .zip(run.chars().skip(1).chain(['\n']))
+        .any(|(c, next)| {
+            (loses_pairs(misread, original) && c == '\u{FFFD}' && !('@'..='~').contains(&next))
+                || misread.python_pair(c).is_some()
+        });
     match (misread, original) {
-        _ if ambiguous => [Losses::Browser, Losses::ByteByByte]
-            .into_iter()
-            .filter_map(|losses| undo_layer_losing(run, layer, losses, strictness, cx))
-            .max_by_key(|(_, gain)| *gain),
+        // (Browsers' readings first: Python's must gain more to be taken for them.)
+        _ if ambiguous => {
+            let browser = undo_layer_losing(run, layer, Losses::Browser, strictness, cx);
+            let python = undo_layer_losing(run, layer, Losses::ByteByByte, strictness, cx);
+            match (browser, python) {
+                (Some(b), Some(p)) if p.1 > b.1 + PYTHON_MARGIN => Some(p),
+                (Some(b), _) => Some(b),
+                (None, p) => p,
+            }
+        }
         (Misread::Gbk, Original::Big5) => {
             undo_layer_losing(run, layer, Losses::ByteByByte, strictness, cx)
         }
         _ => undo_layer_losing(run, layer, Losses::Browser, strictness, cx),
     }
 }
+
+/// What Python's reading of a run must gain beyond a browser's to be taken for it, in
+/// half bits.
+const PYTHON_MARGIN: i64 = 2 * 2;
 
 /// [`undo_layer`], with bytes lost one way.
 fn undo_layer_losing(
@@ -817,8 +833,15 @@ fn fill_lost_bytes(
             fill_lost_lead(m, k, segment.clone(), original);
             continue;
         }
-        let from = m.starts[k.saturating_sub(FILL_WINDOW).max(segment.start)];
-        let to = m.starts[(k + FILL_WINDOW + 1).min(segment.end)];
+        // (Double-byte text read out of step comes back in step within a few
+        // characters: a narrower window shows as much, and is decoded for every guess.)
+        let reach = if byte_by_byte {
+            FILL_WINDOW - 2
+        } else {
+            FILL_WINDOW
+        };
+        let from = m.starts[k.saturating_sub(reach).max(segment.start)];
+        let to = m.starts[(k + reach + 1).min(segment.end)];
         let at = m.starts[k];
         // No continuation byte makes a character here, or the bytes around are not
         // UTF-8 anyway: every guess is as bad.
@@ -1821,6 +1844,7 @@ fn is_plausible(candidate: &str, misread: Misread, original: Original) -> bool {
     let double_byte = matches!(misread, Misread::Gbk | Misread::Big5);
     (original == Original::Utf8 || has_some_known_pair(candidate))
         && !(double_byte && has_latin_touching_han(candidate))
+        && !has_mixed_script_word(candidate)
         && !candidate.chars().any(|c| {
             (c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r'))
                 || (original != Original::Utf8
@@ -1843,10 +1867,41 @@ fn has_latin_touching_han(candidate: &str) -> bool {
     })
 }
 
-/// Letters of Latin with diacritics, IPA, Greek and Cyrillic: Chinese text sets words
-/// of them apart from Han, with a space or a mark.
+/// Letters of Latin with diacritics, IPA, Greek, Cyrillic, Armenian, Hebrew, Arabic and
+/// the other scripts of two-byte UTF-8, and their combining marks: Chinese text sets
+/// words of them apart from Han, with a space or a mark. (GBK's bytes read as UTF-8
+/// give them: `扩չ`, `词֮`.)
 fn is_foreign_letter(c: char) -> bool {
-    matches!(c as u32, 0xC0..=0x2AF | 0x370..=0x52F) && c.is_alphabetic()
+    matches!(c as u32, 0xC0..=0x2AF | 0x300..=0x7FF)
+        && (c.is_alphabetic() || unicode_normalization::char::is_combining_mark(c))
+}
+
+/// The script of a letter of two-byte UTF-8, where words do not mix them.
+fn foreign_script(c: char) -> Option<u8> {
+    let script = match c as u32 {
+        0x41..=0x5A | 0x61..=0x7A | 0xC0..=0x2AF => 0,
+        0x370..=0x3FF => 1,
+        0x400..=0x52F => 2,
+        0x530..=0x58F => 3,
+        0x590..=0x5FF => 4,
+        0x600..=0x6FF | 0x750..=0x77F => 5,
+        0x700..=0x74F => 6,
+        0x780..=0x7FF => 7,
+        _ => return None,
+    };
+    (c.is_alphabetic() || unicode_normalization::char::is_combining_mark(c)).then_some(script)
+}
+
+/// Two letters of different scripts side by side (`һЩϵͳĿ`: Cyrillic, Greek, Latin): no
+/// word is written so, while the bytes of GBK or Big5 read as UTF-8 make them.
+fn has_mixed_script_word(candidate: &str) -> bool {
+    let mut prev = None;
+    candidate.chars().any(|c| {
+        let script = foreign_script(c);
+        let mixed = matches!((prev, script), (Some(a), Some(b)) if a != b);
+        prev = script;
+        mixed
+    })
 }
 
 /// Three Han characters or more in a row, none of whose pairs the word list knows, are
