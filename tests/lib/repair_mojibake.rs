@@ -426,6 +426,33 @@ fn lost_bytes_of_one_character_are_guessed_together() {
 }
 
 #[test]
+fn bytes_python_lost_one_at_a_time_come_back() {
+    // UTF-8 read by Python's GBK: `个` (E4 B8 AA) loses AA before the next character's
+    // lead, which only a user-defined pair makes; of the 64 continuation bytes, few can
+    // have been lost there, and `一` (E4 B8 80) is not taken for `个`. `。` (E3 80 82)
+    // loses both 80 and 82, guessed together.
+    let lines = [
+        "是指系统在第一个 IDE 硬盘上的第一个分区。",
+        "配合定义一个认可或拒绝上传的目录。",
+        "如下是处理可印刷数据的工具列表。",
+        "为添加的路由指定网络掩码。",
+    ];
+    for line in lines {
+        let garbled = read_as_python(&utf8(line), GBK);
+        assert!(garbled.contains('\u{FFFD}'), "{garbled}");
+        assert_eq!(repair(&garbled), line);
+    }
+    // Big5 read by Python's GBK: `的` (AA BA) loses AA, and the reading is out of step
+    // up to the ASCII byte it took for a trail (`�骇@猭` is `的作法`); GBK read by its Big5.
+    let lines = ["這已是較好的作法，除了", "此模組沒有可選項，不過"];
+    for line in lines {
+        let garbled = read_as_python(&legacy(line, BIG5).unwrap(), GBK);
+        assert!(garbled.contains('\u{FFFD}'), "{garbled}");
+        assert_eq!(repair(&garbled), line);
+    }
+}
+
+#[test]
 fn a_guessed_character_keeps_to_the_script_around_it() {
     // GBK lost the last byte of `情`; the likeliest character the two left can start is
     // `惡`, a Traditional one, among Simplified characters (`环`, `馈`, `问`).

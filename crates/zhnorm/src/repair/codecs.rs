@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use encoding_rs::{DecoderResult, Encoding, BIG5, GB18030, GBK, WINDOWS_1252};
 
 /// A codec bytes were wrongly read as; reversing it gives the bytes back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Misread {
     /// GBK or GB18030, with the browser table's Private Use characters.
     Gbk,
@@ -52,6 +52,18 @@ pub(crate) fn may_have_lost(misread: Misread, byte: u8, next: Option<u8>) -> boo
         let i = (byte as usize) << 8 | next as usize;
         table[i / 8] >> (i % 8) & 1 == 0
     })
+}
+
+/// Whether `pair` is a character of GBK or Big5 that both readers read (see
+/// [`may_have_lost`]).
+pub(crate) fn is_a_character(original: Original, [lead, trail]: [u8; 2]) -> bool {
+    let table = match original {
+        Original::Gbk => READ_PAIRS_GBK,
+        Original::Big5 => READ_PAIRS_BIG5,
+        Original::Utf8 => return false,
+    };
+    let i = (lead as usize) << 8 | trail as usize;
+    table[i / 8] >> (i % 8) & 1 == 1
 }
 
 /// A bit for each pair of bytes both readers read as one character (see `build.rs`).
@@ -409,6 +421,24 @@ mod tests {
         assert!(!Misread::Cp437.bytes_of('中', &mut out));
         assert_eq!(Original::Utf8.valid_up_to(b"ab\xE7\x9A"), 2);
         assert_eq!(Original::Gbk.decode(b"\xd6\xd0").as_deref(), Some("中"));
+    }
+
+    #[test]
+    fn a_byte_read_with_the_next_was_not_lost() {
+        // `B8 E4` is a GB2312 character: a reading did not lose B8 before E4.
+        assert!(!may_have_lost(Misread::Gbk, 0xB8, Some(0xE4)));
+        // `AA E4` is in GBK's user-defined area, which Python cannot read; 0x80 leads
+        // nothing; before a space every lead is lost; with nothing known, anything may be.
+        assert!(may_have_lost(Misread::Gbk, 0xAA, Some(0xE4)));
+        assert!(may_have_lost(Misread::Gbk, 0x80, Some(0xE4)));
+        assert!(may_have_lost(Misread::Gbk, 0xB8, Some(b' ')));
+        assert!(may_have_lost(Misread::Gbk, 0xB8, None));
+        // Python's Big5 has no row C8; `A4 40` (`一`) both read.
+        assert!(may_have_lost(Misread::Big5, 0xC8, Some(0xA4)));
+        assert!(!may_have_lost(Misread::Big5, 0xA4, Some(0x40)));
+        let mut out = Vec::new();
+        assert!(Misread::Big5.bytes_of_as_python('ヾ', &mut out));
+        assert_eq!(out, [0xC6, 0xA1]);
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! Work is span by span: a run of non-ASCII characters (mojibake never turns a UTF-8
 //! multibyte sequence into ASCII) is repaired where it reverses and left alone elsewhere.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
@@ -180,6 +180,7 @@ pub(crate) fn repair(text: &str, memory: &Memory) -> (Option<String>, Vec<usize>
     let mut befores: Vec<Option<char>> = vec![None; runs.len()];
     let mut line_marks = OpenMarks::default();
     for (k, run) in runs.iter().enumerate() {
+        memory.next_run();
         befores[k] = han_before.for_run(text, run);
         if run.looks_garbled() {
             let run_text = &text[run.start..run.end];
@@ -244,6 +245,7 @@ pub(crate) fn repair(text: &str, memory: &Memory) -> (Option<String>, Vec<usize>
     };
     let mut line_marks = OpenMarks::default();
     for (k, run) in second_pass.iter().enumerate() {
+        memory.next_run();
         let cx = RunContext::of(text, run, memory)
             .after_han(befores[k])
             .with_open(line_marks.before(text, &runs, &fixed, k));
@@ -305,6 +307,7 @@ fn layer_of_the_whole(text: &str, runs: &[Run], wordy: usize, memory: &Memory) -
         .filter_map(|(i, &layer)| {
             let (mut gain, mut chars, mut left, mut spans) = (0, 0, false, 0);
             for &(run, cx) in &suspect {
+                memory.next_run();
                 if let Some((repaired, g)) = undo_layer(run, layer, Strictness::Confirmed, cx) {
                     gain += g;
                     chars += repaired.chars().filter(|c| !c.is_ascii()).count();
@@ -439,6 +442,14 @@ fn runs(text: &str) -> (Vec<Run>, Vec<usize>) {
 /// and the paths the other layers open are not followed: following them is most of the
 /// work, and the misreadings they start from look garbled themselves.
 fn repair_run(run: &str, cx: RunContext) -> Option<(String, Chain)> {
+    cx.memory.keeping_fills.set(true);
+    let repaired = weigh_every_way(run, cx);
+    cx.memory.keeping_fills.set(false);
+    repaired
+}
+
+/// [`repair_run`], fills kept.
+fn weigh_every_way(run: &str, cx: RunContext) -> Option<(String, Chain)> {
     let firsts: Vec<(usize, String)> = LAYERS
         .iter()
         .enumerate()
@@ -614,7 +625,7 @@ const UNFILLED: u8 = 0xFF;
 
 /// How the reading that garbled a run lost the bytes it could not read (see
 /// `codecs::may_have_lost`). Which one it was shows only in how well the run comes back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Losses {
     /// As a browser reads: Big5 takes a lost lead's trail with it when that is not ASCII.
     Browser,
@@ -691,13 +702,14 @@ fn undo_layer(
     // Big5 has other characters for a few pairs: where the two differ (a U+FFFD before
     // anything but an ASCII trail, or one of those characters), both are weighed. Python
     // reading Big5 as GBK is the only reading that loses bytes.
-    let ambiguous = run
-        .chars()
-        .zip(run.chars().skip(1).chain(['\n']))
-        .any(|(c, next)| {
-            (loses_pairs(misread, original) && c == '\u{FFFD}' && !('@'..='~').contains(&next))
-                || misread.python_pair(c).is_some()
-        });
+    let ambiguous = misread == Misread::Big5
+        && run
+            .chars()
+            .zip(run.chars().skip(1).chain(['\n']))
+            .any(|(c, next)| {
+                (loses_pairs(misread, original) && c == '\u{FFFD}' && !('@'..='~').contains(&next))
+                    || misread.python_pair(c).is_some()
+            });
     match (misread, original) {
         // (Browsers' readings first: Python's must gain more to be taken for them.)
         _ if ambiguous => {
@@ -736,21 +748,52 @@ fn undo_layer_losing(
     {
         return None;
     }
-    let mut out = String::with_capacity(run.len());
-    let mut total = 0;
+    // Segments run between barriers. Each is filled first (filling reads only the bytes
+    // before it and its own), then undone.
+    let mut segments = Vec::new();
     let mut i = 0;
     while i < len {
         let end = (i..len)
             .find(|&k| m.units[k] == Unit::Barrier)
             .unwrap_or(len);
-        if end == i {
-            out.push(m.chars[i]);
-            i += 1;
+        segments.push(i..end.max(i + 1));
+        i = end.max(i + 1);
+    }
+    if !cx.memory.keeping_fills.get() {
+        for segment in &segments {
+            if m.units[segment.start] != Unit::Barrier {
+                fill_lost_bytes(&mut m, segment.clone(), (misread, original), cx);
+            }
+        }
+    } else if m.units.contains(&Unit::Lost) {
+        let key = (run.to_owned(), misread, original, losses);
+        let cached = cx.memory.fills.borrow().get(&key).cloned();
+        match cached {
+            Some(bytes) => m.bytes = bytes,
+            None => {
+                for segment in &segments {
+                    if m.units[segment.start] != Unit::Barrier {
+                        fill_lost_bytes(&mut m, segment.clone(), (misread, original), cx);
+                    }
+                }
+                cx.memory.fills.borrow_mut().insert(key, m.bytes.clone());
+            }
+        }
+    }
+    let mut out = String::with_capacity(run.len());
+    let mut total = 0;
+    for segment in segments {
+        if m.units[segment.start] == Unit::Barrier {
+            out.push(m.chars[segment.start]);
             continue;
         }
-        fill_lost_bytes(&mut m, i..end, (misread, original), cx);
-        total += undo_pieces(&m, i..end, original, (evidence, strictness), Some(&mut out));
-        i = end;
+        total += undo_pieces(
+            &m,
+            segment,
+            original,
+            (evidence, strictness),
+            Some(&mut out),
+        );
     }
     (total > 0 && out != run).then_some((out, total))
 }
@@ -890,8 +933,17 @@ fn fill_lost_bytes(
         };
         window[at - from] = {
             let mut best = (cost(window), UNFILLED);
+            let prev = (at > from).then(|| window[at - from - 1]);
             for &b in candidates {
-                if byte_by_byte && !codecs::may_have_lost(misread, b, next) {
+                // A byte that makes a character with neither neighbour is no better than
+                // the loss (and each guess decodes the window).
+                let makes_one = |pair: Option<[u8; 2]>| {
+                    pair.is_some_and(|pair| codecs::is_a_character(original, pair))
+                };
+                if byte_by_byte
+                    && !(codecs::may_have_lost(misread, b, next)
+                        && (makes_one(prev.map(|p| [p, b])) || makes_one(next.map(|n| [b, n]))))
+                {
                     continue;
                 }
                 window[at - from] = b;
@@ -1231,7 +1283,18 @@ fn best_lost_pair_read<'a>(
 pub(crate) struct Memory {
     pairs: RefCell<HashMap<Neighbours, Option<[u8; 2]>>>,
     words: RefCell<Words>,
+    /// The bytes of a run with its lost bytes filled, by run and reading, while one run is
+    /// weighed: its layers are undone again and again on the way to an answer (alone,
+    /// confirmed, along paths), and filling is most of the work.
+    fills: RefCell<HashMap<FillKey, Vec<u8>, PairHashing>>,
+    /// Whether fills are kept: only while a run is weighed every way (`repair_run`).
+    keeping_fills: Cell<bool>,
 }
+
+type PairHashing = BuildHasherDefault<PairHasher>;
+
+/// A run, and the reading whose lost bytes were filled in it.
+type FillKey = (String, Misread, Original, Losses);
 
 /// Pairs of Han characters, and which characters (by their low 16 bits) begin and end
 /// one: a guess weighs dozens of characters, and most of them end no pair the text wrote.
@@ -1289,6 +1352,14 @@ impl Hasher for PairHasher {
 }
 
 impl Memory {
+    /// Forgets the fills of the run weighed last: the next one stands in another context.
+    fn next_run(&self) {
+        let mut fills = self.fills.borrow_mut();
+        if !fills.is_empty() {
+            fills.clear();
+        }
+    }
+
     /// Remembers the pairs of Han characters of `repaired`.
     fn learn(&self, repaired: &str) {
         let words = &mut *self.words.borrow_mut();
