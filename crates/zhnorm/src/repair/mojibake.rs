@@ -1895,11 +1895,12 @@ fn undo_pieces(
 /// which GBK's tables hold and a misreading of UTF-8 produces, and the scripts and
 /// symbols that the bytes of rare Han give when read as UTF-8 (`獽獾` → `K⵫`): those of
 /// South and Central Asia, Africa and the Americas from U+0800, supplemental
-/// mathematics, Tifinagh, Glagolitic.
+/// mathematics, Tifinagh, Glagolitic; and the planes Unicode has not assigned or left
+/// private (`駭吹佴` read back from Big5 as UTF-8 is U+D4D35 and an Arabic digit).
 fn is_only_on_the_way(c: char) -> bool {
     matches!(c as u32, 0x80..=0x9F | 0xE000..=0xF8FF | 0x0800..=0x1DFF | 0x2A00..=0x2DFF
         | 0x2E80..=0x2FDF | 0x3100..=0x318F | 0x31A0..=0x31EF | 0xA000..=0xABFF
-        | 0xAC00..=0xD7FF)
+        | 0xAC00..=0xD7FF | 0x32400..=0xDFFFF | 0xF0000..)
 }
 
 fn is_invisible(c: char) -> bool {
