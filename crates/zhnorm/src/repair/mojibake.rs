@@ -712,15 +712,26 @@ fn undo_layer(
             });
     match (misread, original) {
         // (Browsers' readings first: Python's must gain more to be taken for them.)
-        _ if ambiguous => {
-            let browser = undo_layer_losing(run, layer, Losses::Browser, strictness, cx);
-            let python = undo_layer_losing(run, layer, Losses::ByteByByte, strictness, cx);
-            match (browser, python) {
-                (Some(b), Some(p)) if p.1 > b.1 + PYTHON_MARGIN => Some(p),
-                (Some(b), _) => Some(b),
-                (None, p) => p,
+        // Once one reader has clearly won on runs of the text, it is the text's reader.
+        _ if ambiguous => match cx.memory.reader() {
+            Some(losses) => undo_layer_losing(run, layer, losses, strictness, cx),
+            None => {
+                let browser = undo_layer_losing(run, layer, Losses::Browser, strictness, cx);
+                let python = undo_layer_losing(run, layer, Losses::ByteByByte, strictness, cx);
+                match (browser, python) {
+                    (Some(b), Some(p)) if p.1 > b.1 + PYTHON_MARGIN => {
+                        cx.memory.vote(Losses::ByteByByte);
+                        Some(p)
+                    }
+                    (Some(b), Some(p)) if b.1 > p.1 + PYTHON_MARGIN => {
+                        cx.memory.vote(Losses::Browser);
+                        Some(b)
+                    }
+                    (Some(b), _) => Some(b),
+                    (None, p) => p,
+                }
             }
-        }
+        },
         (Misread::Gbk, Original::Big5) => {
             undo_layer_losing(run, layer, Losses::ByteByByte, strictness, cx)
         }
@@ -731,6 +742,9 @@ fn undo_layer(
 /// What Python's reading of a run must gain beyond a browser's to be taken for it, in
 /// half bits.
 const PYTHON_MARGIN: i64 = 2 * 2;
+
+/// Runs one reader must have won, and the other none, to be the text's.
+const READER_SETTLED: usize = 3;
 
 /// [`undo_layer`], with bytes lost one way.
 fn undo_layer_losing(
@@ -1289,6 +1303,9 @@ pub(crate) struct Memory {
     fills: RefCell<HashMap<FillKey, Vec<u8>, PairHashing>>,
     /// Whether fills are kept: only while a run is weighed every way (`repair_run`).
     keeping_fills: Cell<bool>,
+    /// How often each reader's losses undid a run clearly better than the other's:
+    /// a browser's, then Python's.
+    readers: Cell<[usize; 2]>,
 }
 
 type PairHashing = BuildHasherDefault<PairHasher>;
@@ -1352,6 +1369,22 @@ impl Hasher for PairHasher {
 }
 
 impl Memory {
+    /// The reader of the text, once one has won [`READER_SETTLED`] times and the other
+    /// never.
+    fn reader(&self) -> Option<Losses> {
+        match self.readers.get() {
+            [n, 0] if n >= READER_SETTLED => Some(Losses::Browser),
+            [0, n] if n >= READER_SETTLED => Some(Losses::ByteByByte),
+            _ => None,
+        }
+    }
+
+    fn vote(&self, losses: Losses) {
+        let mut readers = self.readers.get();
+        readers[(losses == Losses::ByteByByte) as usize] += 1;
+        self.readers.set(readers);
+    }
+
     /// Forgets the fills of the run weighed last: the next one stands in another context.
     fn next_run(&self) {
         let mut fills = self.fills.borrow_mut();
