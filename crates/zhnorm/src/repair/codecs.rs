@@ -48,27 +48,27 @@ pub(crate) fn may_have_lost(misread: Misread, byte: u8, next: Option<u8>) -> boo
         Misread::Big5 => READ_PAIRS_BIG5,
         Misread::Windows1252 | Misread::Cp437 => return true,
     };
-    next.is_none_or(|next| {
-        let i = (byte as usize) << 8 | next as usize;
-        table[i / 8] >> (i % 8) & 1 == 0
-    })
+    next.is_none_or(|next| !both_read(table, [byte, next]))
 }
 
 /// Whether `pair` is a character of GBK or Big5 that both readers read (see
 /// [`may_have_lost`]).
-pub(crate) fn is_a_character(original: Original, [lead, trail]: [u8; 2]) -> bool {
-    let table = match original {
-        Original::Gbk => READ_PAIRS_GBK,
-        Original::Big5 => READ_PAIRS_BIG5,
-        Original::Utf8 => return false,
-    };
-    let i = (lead as usize) << 8 | trail as usize;
-    table[i / 8] >> (i % 8) & 1 == 1
+pub(crate) fn is_a_character(original: Original, pair: [u8; 2]) -> bool {
+    match original {
+        Original::Gbk => both_read(READ_PAIRS_GBK, pair),
+        Original::Big5 => both_read(READ_PAIRS_BIG5, pair),
+        Original::Utf8 => false,
+    }
 }
 
 /// A bit for each pair of bytes both readers read as one character (see `build.rs`).
 static READ_PAIRS_GBK: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/read_pairs_gbk.bin"));
 static READ_PAIRS_BIG5: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/read_pairs_big5.bin"));
+
+fn both_read(table: &[u8], pair: [u8; 2]) -> bool {
+    let i = pair_index(pair);
+    table[i / 8] >> (i % 8) & 1 == 1
+}
 
 /// Whether this reading loses both bytes of a pair to one U+FFFD: Big5 does so for a GBK
 /// pair whose trail is not ASCII and that it has no character for (a trail in 0x80–0xA0:
@@ -84,16 +84,11 @@ pub(crate) static GBK_PAIRS_BIG5_LOSES: LazyLock<Vec<(char, [u8; 2])>> = LazyLoc
     for (pair, _, lost) in decode_pairs(BIG5) {
         big5_reads[pair_index(pair)] = !lost;
     }
-    let mut pairs: Vec<(u32, char, [u8; 2])> = characters_of(GBK)
-        .filter(|&(c, pair)| {
-            pair[1] >= 0x80
-                && !('\u{E000}'..='\u{F8FF}').contains(&c)
-                && !big5_reads[pair_index(pair)]
-        })
-        .map(|(c, pair)| (crate::model::char_cost(c), c, pair))
-        .collect();
-    pairs.sort_unstable();
-    pairs.into_iter().map(|(_, c, pair)| (c, pair)).collect()
+    pairs_by_cost(Original::Gbk)
+        .iter()
+        .filter(|&&(_, pair)| pair[1] >= 0x80 && !big5_reads[pair_index(pair)])
+        .copied()
+        .collect()
 });
 
 /// Every character of GBK's or Big5's pairs (Private Use aside), with its bytes,

@@ -773,23 +773,20 @@ fn undo_layer_losing(
         segments.push(i..end.max(i + 1));
         i = end.max(i + 1);
     }
-    if !cx.memory.keeping_fills.get() {
-        for segment in &segments {
-            if m.units[segment.start] != Unit::Barrier {
-                fill_lost_bytes(&mut m, segment.clone(), (misread, original), cx);
-            }
-        }
-    } else if m.units.contains(&Unit::Lost) {
-        let key = (run.to_owned(), misread, original, losses);
-        let cached = cx.memory.fills.borrow().get(&key).cloned();
-        match cached {
-            Some(bytes) => m.bytes = bytes,
-            None => {
-                for segment in &segments {
-                    if m.units[segment.start] != Unit::Barrier {
-                        fill_lost_bytes(&mut m, segment.clone(), (misread, original), cx);
-                    }
+    let kept = cx.memory.keeping_fills.get() && m.units.contains(&Unit::Lost);
+    let key = kept.then(|| (run.to_owned(), misread, original, losses));
+    let cached = key
+        .as_ref()
+        .and_then(|key| cx.memory.fills.borrow().get(key).cloned());
+    match cached {
+        Some(bytes) => m.bytes = bytes,
+        None => {
+            for segment in &segments {
+                if m.units[segment.start] != Unit::Barrier {
+                    fill_lost_bytes(&mut m, segment.clone(), (misread, original), cx);
                 }
+            }
+            if let Some(key) = key {
                 cx.memory.fills.borrow_mut().insert(key, m.bytes.clone());
             }
         }
@@ -948,12 +945,12 @@ fn fill_lost_bytes(
         window[at - from] = {
             let mut best = (cost(window), UNFILLED);
             let prev = (at > from).then(|| window[at - from - 1]);
+            // A byte that makes a character with neither neighbour is no better than the
+            // loss (and each guess decodes the window).
+            let makes_one = |pair: Option<[u8; 2]>| {
+                pair.is_some_and(|pair| codecs::is_a_character(original, pair))
+            };
             for &b in candidates {
-                // A byte that makes a character with neither neighbour is no better than
-                // the loss (and each guess decodes the window).
-                let makes_one = |pair: Option<[u8; 2]>| {
-                    pair.is_some_and(|pair| codecs::is_a_character(original, pair))
-                };
                 if byte_by_byte
                     && !(codecs::may_have_lost(misread, b, next)
                         && (makes_one(prev.map(|p| [p, b])) || makes_one(next.map(|n| [b, n]))))
