@@ -656,13 +656,7 @@ fn codec_pair_tables(out: &Path) {
             for lead in 0x81..=0xFEu8 {
                 for trail in (0x40..=0x7Eu8).chain(0xA1..=0xFE) {
                     let pair = [lead, trail];
-                    let Some(text) =
-                        encoding.decode_without_bom_handling_and_without_replacement(&pair)
-                    else {
-                        continue;
-                    };
-                    let mut chars = text.chars();
-                    let (Some(c), None) = (chars.next(), chars.next()) else {
+                    let Some(c) = one_character(encoding, pair) else {
                         continue;
                     };
                     let u = c as usize;
@@ -709,21 +703,23 @@ fn read_pair_tables(out: &Path) {
                 if encoding == encoding_rs::BIG5 && !python_big5_has(lead, trail) {
                     continue;
                 }
-                let pair = [lead, trail];
-                let Some(text) =
-                    encoding.decode_without_bom_handling_and_without_replacement(&pair)
-                else {
-                    continue;
-                };
-                let mut chars = text.chars();
-                if let (Some(c), None) = (chars.next(), chars.next()) {
-                    if !('\u{E000}'..='\u{F8FF}').contains(&c) {
-                        let i = (lead as usize) << 8 | trail as usize;
-                        bits[i / 8] |= 1 << (i % 8);
-                    }
+                let c = one_character(encoding, [lead, trail]);
+                if c.is_some_and(|c| !('\u{E000}'..='\u{F8FF}').contains(&c)) {
+                    let i = (lead as usize) << 8 | trail as usize;
+                    bits[i / 8] |= 1 << (i % 8);
                 }
             }
         }
         std::fs::write(out.join(format!("read_pairs_{name}.bin")), bits).unwrap();
+    }
+}
+
+/// The one character `encoding` reads `pair` as, if it reads it as one.
+fn one_character(encoding: &'static encoding_rs::Encoding, pair: [u8; 2]) -> Option<char> {
+    let text = encoding.decode_without_bom_handling_and_without_replacement(&pair)?;
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => Some(c),
+        _ => None,
     }
 }
