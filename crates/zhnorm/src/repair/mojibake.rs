@@ -224,10 +224,21 @@ pub(crate) fn repair(text: &str, memory: &Memory) -> (Option<String>, Vec<usize>
     let repaired = (runs.iter().zip(&fixed))
         .filter(|(run, f)| f.is_some() || run.lost)
         .count();
+    // (Weighed by characters: one long span garbled beyond doubt among short ones is the
+    // text's state, `2023爛03堎21゜ 20:00 郔摽載陔`.)
+    let wordy_chars: usize = runs
+        .iter()
+        .filter(|run| run.wordy)
+        .map(|run| run.chars)
+        .sum();
+    let repaired_chars: usize = (runs.iter().zip(&fixed))
+        .filter(|(run, f)| f.is_some() || run.lost)
+        .map(|(run, _)| run.chars)
+        .sum();
     let mut document_chains = chains;
     if document_chains.is_empty() {
         document_chains.extend(layer_of_the_whole(text, &runs, wordy, memory));
-    } else if repaired * DOCUMENT_SHARE < wordy {
+    } else if repaired * DOCUMENT_SHARE < wordy && repaired_chars * DOCUMENT_SHARE < wordy_chars {
         document_chains.clear();
     }
     // The chains that repaired most runs are the text's: on each run the cheapest of
@@ -352,6 +363,8 @@ struct Run {
     rare_han: usize,
     /// Holds U+FFFD.
     lost: bool,
+    /// How many characters it holds.
+    chars: usize,
 }
 
 impl Run {
@@ -395,6 +408,7 @@ fn runs(text: &str) -> (Vec<Run>, Vec<usize>) {
             han: 0,
             rare_han: 0,
             lost: false,
+            chars: 0,
         };
         loop {
             let (code, next) = crate::chars::decode_at(text, i);
@@ -414,6 +428,7 @@ fn runs(text: &str) -> (Vec<Run>, Vec<usize>) {
             run.wordy |= class & WORDY != 0;
             run.debris |= class & DEBRIS != 0;
             run.lost |= code == 0xFFFD;
+            run.chars += 1;
             i = next;
             let Some(&b) = bytes.get(i) else { break };
             // After a byte lost one at a time, the reading is out of step with the pairs
