@@ -84,11 +84,9 @@ pub(crate) static GBK_PAIRS_BIG5_LOSES: LazyLock<Vec<(char, [u8; 2])>> = LazyLoc
     for (pair, _, lost) in decode_pairs(BIG5) {
         big5_reads[pair_index(pair)] = !lost;
     }
-    pairs_by_cost(Original::Gbk)
-        .iter()
-        .filter(|&&(_, pair)| pair[1] >= 0x80 && !big5_reads[pair_index(pair)])
-        .copied()
-        .collect()
+    by_cost(
+        characters_of(GBK).filter(|&(_, pair)| pair[1] >= 0x80 && !big5_reads[pair_index(pair)]),
+    )
 });
 
 /// Every character of GBK's or Big5's pairs (Private Use aside), with its bytes,
@@ -104,7 +102,12 @@ pub(crate) fn pairs_by_cost(original: Original) -> &'static [(char, [u8; 2])] {
 }
 
 fn pairs_of(encoding: &'static Encoding) -> Vec<(char, [u8; 2])> {
-    let mut pairs: Vec<(u32, char, [u8; 2])> = characters_of(encoding)
+    by_cost(characters_of(encoding))
+}
+
+/// The characters of `pairs` but Private Use, cheapest first.
+fn by_cost(pairs: impl Iterator<Item = (char, [u8; 2])>) -> Vec<(char, [u8; 2])> {
+    let mut pairs: Vec<(u32, char, [u8; 2])> = pairs
         .filter(|&(c, _)| !('\u{E000}'..='\u{F8FF}').contains(&c))
         .map(|(c, pair)| (crate::model::char_cost(c), c, pair))
         .collect();

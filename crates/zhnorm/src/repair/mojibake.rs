@@ -714,15 +714,17 @@ fn undo_layer(
     }
     let layer = (misread, original, evidence);
     // Big5 reading GBK loses a pair a browser's way and a byte Python's way, and Python's
-    // Big5 has other characters for a few pairs: where the two differ (a U+FFFD before
-    // anything but an ASCII trail, or one of those characters), both are weighed. Python
-    // reading Big5 as GBK is the only reading that loses bytes.
+    // Big5 has other characters for a few pairs: where the two differ (a U+FFFD before a
+    // character that is not ASCII, or one of those characters), both are weighed. (Before
+    // ASCII, a lead Python lost would have had its trail after it, and a U+FFFD before a
+    // mark or a space is mostly UTF-8 read as GBK, `浜�:`.) Python reading Big5 as GBK is
+    // the only reading that loses bytes.
     let ambiguous = misread == Misread::Big5
         && run
             .chars()
             .zip(run.chars().skip(1).chain(['\n']))
             .any(|(c, next)| {
-                (loses_pairs(misread, original) && c == '\u{FFFD}' && !('@'..='~').contains(&next))
+                (loses_pairs(misread, original) && c == '\u{FFFD}' && !next.is_ascii())
                     || misread.python_pair(c).is_some()
             });
     match (misread, original) {
@@ -747,8 +749,17 @@ fn undo_layer(
                 }
             }
         },
+        // Python's GBK loses a byte of Big5 before a trail it then reads alone (`�A` is
+        // `，`) or before the next character, out of step; a U+FFFD before a space, a
+        // digit or a mark (`浜�:`) is UTF-8 read as GBK, and weighing every Big5 byte for
+        // it was a tenth of the time spent on such text.
         (Misread::Gbk, Original::Big5) => {
-            undo_layer_losing(run, layer, Losses::ByteByByte, strictness, cx)
+            let mut lost = run.chars().zip(run.chars().skip(1).chain(['\n']));
+            let python_lost = lost.clone().any(|(c, next)| c == '\u{FFFD}' && next >= '@');
+            let other_lost = lost.any(|(c, next)| c == '\u{FFFD}' && next < '@');
+            (python_lost || !other_lost)
+                .then(|| undo_layer_losing(run, layer, Losses::ByteByByte, strictness, cx))
+                .flatten()
         }
         _ => undo_layer_losing(run, layer, Losses::Browser, strictness, cx),
     }
@@ -770,7 +781,6 @@ fn undo_layer_losing(
     cx: RunContext,
 ) -> Option<(String, i64)> {
     let mut m = Misreading::of(run, misread, original, losses);
-    let len = m.chars.len();
     // Read as UTF-8, bytes with no multi-byte sequence in them give back only the ASCII
     // they are: nothing to gain, unless a lost byte, once filled, makes one.
     if original == Original::Utf8 && !m.units.contains(&Unit::Lost) && !has_utf8_sequence(&m.bytes)
@@ -779,15 +789,6 @@ fn undo_layer_losing(
     }
     // Segments run between barriers. Each is filled first (filling reads only the bytes
     // before it and its own), then undone.
-    let mut segments = Vec::new();
-    let mut i = 0;
-    while i < len {
-        let end = (i..len)
-            .find(|&k| m.units[k] == Unit::Barrier)
-            .unwrap_or(len);
-        segments.push(i..end.max(i + 1));
-        i = end.max(i + 1);
-    }
     let kept = cx.memory.keeping_fills.get() && m.units.contains(&Unit::Lost);
     let key = kept.then(|| (run.to_owned(), misread, original, losses));
     let cached = key
@@ -796,9 +797,11 @@ fn undo_layer_losing(
     match cached {
         Some(bytes) => m.bytes = bytes,
         None => {
-            for segment in &segments {
+            let mut i = 0;
+            while let Some(segment) = segment_from(&m.units, i) {
+                i = segment.end;
                 if m.units[segment.start] != Unit::Barrier {
-                    fill_lost_bytes(&mut m, segment.clone(), (misread, original), cx);
+                    fill_lost_bytes(&mut m, segment, (misread, original), cx);
                 }
             }
             if let Some(key) = key {
@@ -808,7 +811,9 @@ fn undo_layer_losing(
     }
     let mut out = String::with_capacity(run.len());
     let mut total = 0;
-    for segment in segments {
+    let mut i = 0;
+    while let Some(segment) = segment_from(&m.units, i) {
+        i = segment.end;
         if m.units[segment.start] == Unit::Barrier {
             out.push(m.chars[segment.start]);
             continue;
@@ -822,6 +827,18 @@ fn undo_layer_losing(
         );
     }
     (total > 0 && out != run).then_some((out, total))
+}
+
+/// The segment of a misreading that starts at unit `i`: a barrier alone, or the units up
+/// to the next one.
+fn segment_from(units: &[Unit], i: usize) -> Option<Range<usize>> {
+    if i >= units.len() {
+        return None;
+    }
+    let end = (i..units.len())
+        .find(|&k| units[k] == Unit::Barrier)
+        .unwrap_or(units.len());
+    Some(i..end.max(i + 1))
 }
 
 /// Whether `bytes` hold a well-formed multi-byte UTF-8 sequence anywhere.
