@@ -1,6 +1,9 @@
 //! The `repair` stage on real text garbled in code through every class of mojibake the
 //! stage claims, and on clean text of every kind it must leave alone.
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 use encoding_rs::{Encoding, BIG5, GBK, WINDOWS_1252};
 use zhnorm::{RepairStage, Stage};
 
@@ -63,15 +66,19 @@ fn cp1252_python(bytes: &[u8]) -> String {
 /// the ends of rows A3, C7 and F9; where its `big5` has another character than a
 /// browser's (`data/codecs/python-big5.tsv`), that one is read.
 fn read_as_python(bytes: &[u8], encoding: &'static Encoding) -> String {
-    let python_big5: std::collections::HashMap<[u8; 2], char> = read("data/codecs/python-big5.tsv")
-        .lines()
-        .filter(|line| line.ends_with("\tbig5"))
-        .map(|line| {
-            let fields: Vec<&str> = line.split('\t').collect();
-            let pair = u16::from_str_radix(fields[0], 16).unwrap().to_be_bytes();
-            (pair, fields[1].chars().next().unwrap())
-        })
-        .collect();
+    // (Read once: every line of every Python class is read so.)
+    static PYTHON_BIG5: LazyLock<HashMap<[u8; 2], char>> = LazyLock::new(|| {
+        read("data/codecs/python-big5.tsv")
+            .lines()
+            .filter(|line| line.ends_with("\tbig5"))
+            .map(|line| {
+                let fields: Vec<&str> = line.split('\t').collect();
+                let pair = u16::from_str_radix(fields[0], 16).unwrap().to_be_bytes();
+                (pair, fields[1].chars().next().unwrap())
+            })
+            .collect()
+    });
+    let python_big5 = &*PYTHON_BIG5;
     let python_has = |lead: u8, trail: u8| {
         if encoding == GBK {
             return (0x81..=0xFE).contains(&lead);

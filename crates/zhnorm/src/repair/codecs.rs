@@ -156,10 +156,6 @@ fn characters_of(encoding: &'static Encoding) -> impl Iterator<Item = (char, [u8
 }
 
 static LEAD_BYTES: [u8; 126] = bytes_from(0x81);
-/// What a byte of GBK or Big5 that a reading lost one at a time may have been, before
-/// `may_have_lost` says which it can be where it stood. (Not 0x80: alone, GBK reads it
-/// as `€`, which a guess would make of a trail lost beside its lead.)
-pub(crate) static LOST_ONE_AT_A_TIME: [u8; 126] = bytes_from(0x81);
 static CONTINUATION_BYTES: [u8; 64] = bytes_from(0x80);
 
 /// The `N` byte values from `first` up.

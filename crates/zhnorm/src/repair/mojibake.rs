@@ -16,9 +16,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use super::codecs::{
-    self, loses_pairs, lost_bytes, Misread, Original, GBK_PAIRS_BIG5_LOSES, LOST_ONE_AT_A_TIME,
-};
+use super::codecs::{self, loses_pairs, lost_bytes, Misread, Original, GBK_PAIRS_BIG5_LOSES};
 use crate::chars::is_han;
 use crate::convert::{self, Script};
 use crate::model;
@@ -220,21 +218,17 @@ pub(crate) fn repair(text: &str, memory: &Memory) -> (Option<String>, Vec<usize>
     // Document evidence counts only where mojibake is what the text is made of: in a
     // large clean text one garbled span says nothing about the others.
     let wordy = runs.iter().filter(|run| run.wordy).count();
-    // A run the reading lost bytes of is garbled too, repaired or not.
-    let repaired = (runs.iter().zip(&fixed))
-        .filter(|(run, f)| f.is_some() || run.lost)
-        .count();
-    // (Weighed by characters: one long span garbled beyond doubt among short ones is the
-    // text's state, `2023爛03堎21゜ 20:00 郔摽載陔`.)
+    // A run the reading lost bytes of is garbled too, repaired or not. (Also weighed by
+    // characters: one long span garbled beyond doubt among short ones is the text's
+    // state, `2023爛03堎21゜ 20:00 郔摽載陔`.)
     let wordy_chars: usize = runs
         .iter()
         .filter(|run| run.wordy)
         .map(|run| run.chars)
         .sum();
-    let repaired_chars: usize = (runs.iter().zip(&fixed))
+    let (repaired, repaired_chars) = (runs.iter().zip(&fixed))
         .filter(|(run, f)| f.is_some() || run.lost)
-        .map(|(run, _)| run.chars)
-        .sum();
+        .fold((0, 0), |(n, chars), (run, _)| (n + 1, chars + run.chars));
     let mut document_chains = chains;
     if document_chains.is_empty() {
         document_chains.extend(layer_of_the_whole(text, &runs, wordy, memory));
@@ -957,11 +951,6 @@ fn fill_lost_bytes(
             .get(at - from + 1)
             .copied()
             .filter(|&b| b != UNFILLED);
-        let candidates = if byte_by_byte {
-            &LOST_ONE_AT_A_TIME[..]
-        } else {
-            candidates
-        };
         // The window with what stands around it, where it reaches an end of the run
         // (`2023�~` is `2023年`).
         let cost = |window: &[u8]| {
@@ -1161,8 +1150,6 @@ fn fill_continuations(
         }
         cost.max(0) as u32
     };
-    // Every combination of candidates in the holes, counted like a number whose digits
-    // are indices into `candidates`.
     // Every combination of choices in the holes, counted like a number whose digits are
     // indices into them; a hole before another makes a pair the reading must have lost.
     let mut combinations: Vec<[u8; 4]> = Vec::with_capacity(choices[0].len());
