@@ -5,6 +5,7 @@
 //! bytes to text happens before the pipeline (see [`crate::decode`]) and is not a stage.
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use crate::convert::{classify, Converter, ScriptReport};
 use crate::error::{Error, ErrorKind};
@@ -21,6 +22,21 @@ pub trait Stage: Send + Sync {
     fn name(&self) -> &'static str;
     /// The text with this stage applied; `Cow::Borrowed` exactly when nothing changed.
     fn apply<'a>(&self, text: &'a str) -> Cow<'a, str>;
+
+    /// [`Stage::apply`], and the byte ranges of its result that the stage left as they are
+    /// on doubt (`repair`: what looks like mojibake but read no better any other way).
+    /// The pipeline hides such a span from the later stages when what they would make of
+    /// it is something this stage would change: a second run must give the text back, and
+    /// a garbled span keeps its evidence. Most stages leave nothing on doubt.
+    fn apply_protecting<'a>(&self, text: &'a str) -> (Cow<'a, str>, Vec<Range<usize>>) {
+        (self.apply(text), Vec::new())
+    }
+
+    /// Whether the stage would leave what it leaves on doubt in `text` as it is (see
+    /// [`Stage::apply_protecting`]).
+    fn settles(&self, text: &str) -> bool {
+        matches!(self.apply(text), Cow::Borrowed(_))
+    }
 }
 
 /// The `convert` stage: script conversion with a [`Converter`].
@@ -179,16 +195,36 @@ impl Pipeline {
         text: &'a str,
         classifying: bool,
     ) -> (Normalized<'a>, Option<ScriptReport>) {
+        self.run_protecting(text, classifying, true)
+            .unwrap_or_else(|| self.run_protecting(text, classifying, false).expect("run"))
+    }
+
+    /// The pipeline over `text`, with the spans a stage protects hidden from the stages
+    /// after it (when `protecting`); `None` when a stage lost or doubled a hidden span's
+    /// placeholder, which no stage of this crate does.
+    fn run_protecting<'a>(
+        &self,
+        text: &'a str,
+        classifying: bool,
+        protecting: bool,
+    ) -> Option<(Normalized<'a>, Option<ScriptReport>)> {
         let mut current = Cow::Borrowed(text);
         let mut changed_by = Vec::new();
         let mut script = None;
-        for stage in &self.stages {
+        let mut hidden = Vec::new();
+        for (k, stage) in self.stages.iter().enumerate() {
             if classifying && script.is_none() && stage.name() == "convert" {
                 script = Some(classify(&current));
             }
+            let later = &self.stages[k + 1..];
+            let (out, doubtful) = if protecting && !later.is_empty() && hidden.is_empty() {
+                stage.apply_protecting(&current)
+            } else {
+                (stage.apply(&current), Vec::new())
+            };
             // A stage returns `Owned` only when it changed the text (the `Stage` contract),
             // so no comparison of whole texts is needed here.
-            if let Cow::Owned(s) = stage.apply(&current) {
+            if let Cow::Owned(s) = out {
                 debug_assert!(
                     s != *current,
                     "{} returned an unchanged text owned",
@@ -197,6 +233,20 @@ impl Pipeline {
                 changed_by.push(stage.name());
                 current = Cow::Owned(s);
             }
+            let protected = unsettled_spans(later, stage.as_ref(), &current, &doubtful);
+            if !protected.is_empty() && !current.contains(PLACEHOLDER) {
+                let (shown, spans) = hide(&current, &protected);
+                current = Cow::Owned(shown);
+                hidden = spans;
+            }
+        }
+        if !hidden.is_empty() {
+            let restored = restore(&current, &hidden)?;
+            // (Hiding is no change: a text no stage changed comes back borrowed.)
+            current = match changed_by.is_empty() {
+                true => Cow::Borrowed(text),
+                false => Cow::Owned(restored),
+            };
         }
         if classifying && script.is_none() {
             script = Some(classify(&current));
@@ -205,8 +255,112 @@ impl Pipeline {
             text: current,
             changed_by,
         };
-        (run, script)
+        Some((run, script))
     }
+}
+
+/// The spans of `doubtful` to hide from the `later` stages: those of each line that the
+/// later stages make into something `stage` would change (`�@猭儔猭骇`, left garbled, is
+/// other mojibake once t2s makes `儔` `俦`), each with the ASCII marks beside it (made
+/// full-width, a mark joins the span to what stands there: `涓氬:涓` becomes `涓氬：涓`).
+fn unsettled_spans(
+    later: &[Box<dyn Stage>],
+    stage: &dyn Stage,
+    text: &str,
+    doubtful: &[Range<usize>],
+) -> Vec<Range<usize>> {
+    let run_later = |text: &str| {
+        let mut made = Cow::Borrowed(text);
+        for s in later {
+            if let Cow::Owned(changed) = s.apply(&made) {
+                made = Cow::Owned(changed);
+            }
+        }
+        made.into_owned()
+    };
+    let is_mark = |c: Option<char>| c.is_some_and(|c| c.is_ascii_punctuation());
+    let with_marks = |span: &Range<usize>| {
+        let before = is_mark(text[..span.start].chars().next_back()) as usize;
+        let after = is_mark(text[span.end..].chars().next()) as usize;
+        span.start - before..span.end + after
+    };
+    let mut hidden = Vec::new();
+    let mut rest = doubtful;
+    while let Some(first) = rest.first() {
+        let start = text[..first.start].rfind('\n').map_or(0, |i| i + 1);
+        let end = text[first.end..]
+            .find('\n')
+            .map_or(text.len(), |i| first.end + i);
+        let (on_line, after) = rest.split_at(rest.partition_point(|span| span.start < end));
+        rest = after;
+        // Only a line whose spans the later stages change can read differently for
+        // them (a span alone, with its marks and the characters beyond them, is a quick
+        // look: the line is read again only then).
+        let touched = on_line.iter().any(|span| {
+            let marked = with_marks(span);
+            let before = text[..marked.start].chars().next_back();
+            let after = text[marked.end..].chars().next();
+            let piece = &text[marked.start - before.map_or(0, char::len_utf8)
+                ..marked.end + after.map_or(0, char::len_utf8)];
+            run_later(piece) != piece
+        });
+        if !touched {
+            continue;
+        }
+        let line = &text[start..end];
+        let made = run_later(line);
+        // (Taken out of its text, a line may read differently whatever the later stages
+        // do: only what they change counts.)
+        if made != line && !stage.settles(&made) && stage.settles(line) {
+            hidden.extend(on_line.iter().map(with_marks));
+        }
+    }
+    hidden
+}
+
+/// What stands for a protected span while the later stages run: a character that no
+/// stage changes, removes or takes for Chinese (so a mark after a garbled span is not
+/// made full-width as after Han).
+const PLACEHOLDER: char = '\u{FFFC}';
+
+/// `text` with each of `spans` (in order; two that share a mark are one) replaced by
+/// [`PLACEHOLDER`], and the spans' text.
+fn hide(text: &str, spans: &[Range<usize>]) -> (String, Vec<String>) {
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(spans.len());
+    for span in spans {
+        match merged.last_mut() {
+            Some(last) if span.start < last.end => last.end = last.end.max(span.end),
+            _ => merged.push(span.clone()),
+        }
+    }
+    let mut shown = String::with_capacity(text.len());
+    let mut at = 0;
+    for span in &merged {
+        shown.push_str(&text[at..span.start]);
+        shown.push(PLACEHOLDER);
+        at = span.end;
+    }
+    shown.push_str(&text[at..]);
+    let hidden = merged
+        .into_iter()
+        .map(|span| text[span].to_string())
+        .collect();
+    (shown, hidden)
+}
+
+/// `text` with its placeholders given back the spans they stand for; `None` when there
+/// are not as many placeholders as spans.
+fn restore(text: &str, hidden: &[String]) -> Option<String> {
+    let mut pieces = text.split(PLACEHOLDER);
+    let mut restored =
+        String::with_capacity(text.len() + hidden.iter().map(String::len).sum::<usize>());
+    restored.push_str(pieces.next()?);
+    let mut spans = hidden.iter();
+    for piece in pieces {
+        restored.push_str(spans.next()?);
+        restored.push_str(piece);
+    }
+    spans.next().is_none().then_some(restored)
 }
 
 impl std::fmt::Debug for Pipeline {
@@ -236,6 +390,42 @@ mod tests {
             "{err}"
         );
         assert!(StageSelection::default().skip("decode").is_err());
+    }
+
+    #[test]
+    fn garbled_text_repair_left_is_hidden_from_later_stages_only_where_it_must_be() {
+        let pipeline = |config: Option<Config>| {
+            Pipeline::with_selection(config.map(Converter::new), &StageSelection::default())
+        };
+        let t2s = pipeline(Some(Config::T2S));
+        // What a second run would read as mojibake: t2s would make `儔` `俦`; s2twp `绗`
+        // `絎`; `punct` would make the colon full-width, joining two runs.
+        for (p, garbled) in [
+            (&t2s, "\u{FFFD}@猭儔猭骇"),
+            (&pipeline(Some(Config::S2TWP)), "鏄ㄊ绗"),
+            (&pipeline(None), "涓氬:涓"),
+        ] {
+            let once = p.run(garbled);
+            assert_eq!(once.text, garbled);
+            assert!(matches!(once.text, Cow::Borrowed(_)));
+        }
+        // Clean text with rare characters or a U+FFFD is converted as any other.
+        assert_eq!(t2s.run("出資料佇列;").text, "出资料伫列；");
+        assert_eq!(t2s.run("國家\u{FFFD}說明").text, "国家\u{FFFD}说明");
+        // Beside a garbled span the rest of the line goes through every stage; here the
+        // span, converted too, reads no differently (so nothing is hidden).
+        let once = t2s.run("關係:\u{FFFD}@猭儔猭骇 國家,說明").text;
+        assert_eq!(once, "关系：\u{FFFD}@猭俦猭骇 国家，说明");
+        assert_eq!(t2s.run(&once).text, once);
+    }
+
+    #[test]
+    fn hidden_spans_come_back_in_order() {
+        let text = "ab:cd,ef";
+        let (shown, hidden) = hide(text, &[0..3, 2..4, 6..7]);
+        assert_eq!(shown, "\u{FFFC}d,\u{FFFC}f");
+        assert_eq!(restore(&shown, &hidden).as_deref(), Some(text));
+        assert_eq!(restore("\u{FFFC}", &hidden), None);
     }
 
     #[test]

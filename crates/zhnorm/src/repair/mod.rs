@@ -14,6 +14,7 @@ mod pasted;
 mod sentinels;
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use crate::pipeline::Stage;
 use mojibake::{PASTED, PASTED_BY_ASCII, SUSPECT};
@@ -28,6 +29,17 @@ impl Stage for RepairStage {
     }
 
     fn apply<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        self.apply_protecting(text).0
+    }
+
+    /// Mojibake is what it leaves on doubt.
+    fn settles(&self, text: &str) -> bool {
+        holds_no_mojibake(text)
+    }
+
+    /// Also the spans that look garbled but read no better any other way (see
+    /// `mojibake::is_left_garbled`).
+    fn apply_protecting<'a>(&self, text: &'a str) -> (Cow<'a, str>, Vec<Range<usize>>) {
         let mut text = entities::decode(text);
         if sentinels::may_hold(&text) {
             if let Some((replaced, _)) = sentinels::replace(&text) {
@@ -36,7 +48,7 @@ impl Stage for RepairStage {
         }
         // Clean text is this one scan.
         let Some(first) = first_held(&text, 0, SUSPECT | PASTED) else {
-            return text;
+            return (text, Vec::new());
         };
         // A repair can leave new runs behind (half a span undone, its neighbours joined),
         // which a second look judges afresh: look again until nothing changes, so that
@@ -55,15 +67,18 @@ impl Stage for RepairStage {
             // pass, which classes every character, has seen the text as it is.
             let mut pasted_at: Option<Vec<usize>> = None;
             let mut repaired = None;
+            // Spans left garbled, when the pass leaves the text as it is.
+            let mut left = Vec::new();
             let start = std::mem::take(&mut from);
             if first_held(&text, start, SUSPECT).is_some() {
-                let at;
-                (repaired, at) = mojibake::repair(&text, &memory);
-                pasted_at = repaired.is_none().then_some(at);
+                let pass = mojibake::repair(&text, &memory);
+                repaired = pass.repaired;
+                left = pass.left;
+                pasted_at = repaired.is_none().then_some(pass.pasted);
             }
             let repaired = match (repaired, &pasted_at) {
                 (Some(repaired), _) => repaired,
-                (None, Some(at)) if at.is_empty() => break,
+                (None, Some(at)) if at.is_empty() => return (text, left),
                 (None, known) => {
                     let mut k = 0;
                     let restored = pasted::restore(&text, |text, from| match known {
@@ -75,18 +90,30 @@ impl Stage for RepairStage {
                     });
                     match restored {
                         Cow::Owned(restored) => restored,
-                        Cow::Borrowed(_) => break,
+                        Cow::Borrowed(_) => return (text, left),
                     }
                 }
             };
             if let Some(earlier) = seen.iter().position(|t| *t == repaired) {
-                return Cow::Owned(seen.swap_remove(earlier));
+                let text = seen.swap_remove(earlier);
+                let left = mojibake::left_garbled(&text);
+                return (Cow::Owned(text), left);
             }
             seen.push(repaired.clone());
             text = Cow::Owned(repaired);
         }
-        text
+        let left = mojibake::left_garbled(&text);
+        (text, left)
     }
+}
+
+/// Whether `text` holds no mojibake that one pass would undo: what the pipeline asks of
+/// a line the later stages changed (see `Stage::apply_protecting`).
+fn holds_no_mojibake(text: &str) -> bool {
+    first_held(text, 0, SUSPECT).is_none()
+        || mojibake::repair(text, &mojibake::Memory::default())
+            .repaired
+            .is_none()
 }
 
 /// Passes of mojibake repair at most; real text settles in one or two, garbage built by

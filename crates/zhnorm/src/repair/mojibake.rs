@@ -158,14 +158,44 @@ const RARE_HAN: u32 = 2 * 18;
 /// Indices into [`LAYERS`], outermost first: the layers one span was undone by.
 type Chain = Vec<usize>;
 
-/// `text` with every repairable span repaired, or `None` when there is none; and where
-/// `text` holds the readings of pasted symbols (seen on the way: see [`runs`]).
+/// What one pass of [`repair`] found.
+pub(crate) struct Pass {
+    /// The text with every repairable span repaired, or `None` when there is none.
+    pub(crate) repaired: Option<String>,
+    /// Where the text holds the readings of pasted symbols (seen on the way: see
+    /// [`runs`]).
+    pub(crate) pasted: Vec<usize>,
+    /// When nothing was repaired, the spans that look garbled (see [`is_left_garbled`]).
+    pub(crate) left: Vec<Range<usize>>,
+}
+
+/// Whether a run nothing repaired looks garbled (see [`looks_garbled`]): the stages after
+/// `repair` may make it other mojibake, which a second run would read differently (see
+/// `Stage::apply_protecting`).
+fn is_left_garbled(run: &Run) -> bool {
+    run.looks_garbled()
+}
+
+/// The spans of `text` that look garbled (see [`is_left_garbled`]), for a text `repair`
+/// is done with.
+pub(crate) fn left_garbled(text: &str) -> Vec<Range<usize>> {
+    spans_left_garbled(&runs(text).0)
+}
+
+fn spans_left_garbled(runs: &[Run]) -> Vec<Range<usize>> {
+    runs.iter()
+        .filter(|run| is_left_garbled(run))
+        .map(|run| run.start..run.end)
+        .collect()
+}
+
+/// One pass over `text` (see [`Pass`]).
 ///
 /// Two passes. The first repairs spans that are garbled beyond doubt on their own. If
 /// any were, the text was garbled by that chain of layers, and the second pass tries the
 /// same chain on every other span with a small margin: that is what repairs a lone
 /// garbled character between digits (`2023Äê` → `2023年`) or in pinyin (`zhÇŽng`).
-pub(crate) fn repair(text: &str, memory: &Memory) -> (Option<String>, Vec<usize>) {
+pub(crate) fn repair(text: &str, memory: &Memory) -> Pass {
     let (runs, pasted) = runs(text);
     let mut fixed: Vec<Option<String>> = vec![None; runs.len()];
     // The chain each run was repaired by in the first pass, when that left it clean.
@@ -281,13 +311,21 @@ pub(crate) fn repair(text: &str, memory: &Memory) -> (Option<String>, Vec<usize>
         }
     }
     if fixed.iter().all(Option::is_none) {
-        return (None, pasted);
+        return Pass {
+            repaired: None,
+            left: spans_left_garbled(&runs),
+            pasted,
+        };
     }
     let edits = runs
         .iter()
         .zip(&fixed)
         .filter_map(|(run, repaired)| Some((run.start, run.end, repaired.as_deref()?)));
-    (Some(crate::chars::replace_ranges(text, edits)), pasted)
+    Pass {
+        repaired: Some(crate::chars::replace_ranges(text, edits)),
+        pasted,
+        left: Vec::new(),
+    }
 }
 
 /// When no span is garbled beyond doubt alone, the one layer whose gains over all spans
@@ -2054,7 +2092,7 @@ mod tests {
     use super::*;
 
     fn repair(text: &str) -> Option<String> {
-        super::repair(text, &Memory::default()).0
+        super::repair(text, &Memory::default()).repaired
     }
 
     #[test]
