@@ -59,7 +59,13 @@ impl Stage for RepairStage {
         // line garbled whole holds them garbled with the rest, and is read whole); what
         // they restore (`°`, `é`) is mojibake's to look at again.
         let mut seen: Vec<String> = Vec::new();
-        let memory = mojibake::Memory::default();
+        // What a pass learns of the text (its reader, its words) helps the passes after
+        // it; but the text the stage gives back must be one a pass that learned nothing
+        // leaves as it is, since a second run of the stage begins so. Once a pass finds
+        // nothing, every pass after it learns afresh.
+        let mut memory = mojibake::Memory::default();
+        let mut changed = false;
+        let mut confirming = false;
         // Before `first`, the text as it came holds nothing to look at.
         let mut from = first;
         for _ in 0..MAX_PASSES {
@@ -71,7 +77,16 @@ impl Stage for RepairStage {
             let mut left = Vec::new();
             let start = std::mem::take(&mut from);
             if first_held(&text, start, SUSPECT).is_some() {
-                let pass = mojibake::repair(&text, &memory);
+                if confirming {
+                    memory = mojibake::Memory::default();
+                }
+                let mut pass = mojibake::repair(&text, &memory);
+                if pass.repaired.is_none() && changed && !confirming {
+                    confirming = true;
+                    memory = mojibake::Memory::default();
+                    pass = mojibake::repair(&text, &memory);
+                }
+                changed |= pass.repaired.is_some();
                 repaired = pass.repaired;
                 left = pass.left;
                 pasted_at = repaired.is_none().then_some(pass.pasted);
