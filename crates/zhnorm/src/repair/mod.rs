@@ -141,10 +141,17 @@ const MAX_PASSES: usize = 16;
 pub(crate) fn first_held(text: &str, from: usize, wanted: u8) -> Option<usize> {
     let bytes = text.as_bytes();
     let classes = mojibake::Classes::get();
+    let quiet = mojibake::Classes::quiet();
     let mut i = from;
     while i < bytes.len() {
         if bytes[i] < 0x80 {
             i = crate::chars::skip_ascii(bytes, i, bytes.len());
+            continue;
+        }
+        // Three-byte characters (nearly all of Chinese text) that no scan looks for.
+        let passed = mojibake::Classes::count_three_byte(&bytes[i..], quiet);
+        if passed > 0 {
+            i += 3 * passed;
             continue;
         }
         let (c, next) = crate::chars::decode_at(text, i);

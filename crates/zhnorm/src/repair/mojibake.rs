@@ -135,6 +135,49 @@ impl Classes {
         Classes(&BMP)
     }
 
+    /// A bit per BMP character, set for those of no class a scan of clean text looks for
+    /// ([`SUSPECT`], [`PASTED`], [`PASTED_BY_ASCII`]): 8 KB, which stays in the nearest
+    /// cache where the byte table would not.
+    pub(crate) fn quiet() -> &'static [u64] {
+        static QUIET: LazyLock<Vec<u64>> =
+            LazyLock::new(|| Classes::bits(|c| c & (SUSPECT | PASTED | PASTED_BY_ASCII) == 0));
+        &QUIET
+    }
+
+    /// A bit per BMP character, set for plain Han: of classes [`HAN`] and [`WORDY`] and
+    /// no other, most of the characters of a run of Chinese.
+    fn plain_han() -> &'static [u64] {
+        static PLAIN: LazyLock<Vec<u64>> = LazyLock::new(|| Classes::bits(|c| c == HAN | WORDY));
+        &PLAIN
+    }
+
+    fn bits(wanted: impl Fn(u8) -> bool) -> Vec<u64> {
+        let classes = Classes::get();
+        let mut bits = vec![0u64; 0x10000 / 64];
+        for u in 0..0x10000u32 {
+            if wanted(classes.of(u)) {
+                bits[u as usize / 64] |= 1 << (u % 64);
+            }
+        }
+        bits
+    }
+
+    /// How many three-byte characters at the start of `bytes` (a character boundary)
+    /// have their bit set in `bits`: a loop of its own, a bit each, with no bounds
+    /// checked byte by byte.
+    #[inline(always)]
+    pub(crate) fn count_three_byte(bytes: &[u8], bits: &[u64]) -> usize {
+        bytes
+            .chunks_exact(3)
+            .take_while(|ch| {
+                let c = (ch[0] as usize & 0x0F) << 12
+                    | (ch[1] as usize & 0x3F) << 6
+                    | (ch[2] as usize & 0x3F);
+                ch[0] & 0xF0 == 0xE0 && bits[c / 64] >> (c % 64) & 1 == 1
+            })
+            .count()
+    }
+
     /// The classes of a code point.
     #[inline]
     pub(crate) fn of(self, c: u32) -> u8 {
@@ -429,6 +472,7 @@ fn runs(text: &str) -> (Vec<Run>, Vec<usize>) {
     let mut runs = Vec::new();
     let mut pasted = Vec::new();
     let classes = Classes::get();
+    let plain_han = Classes::plain_han();
     let mut i = crate::chars::skip_ascii(bytes, 0, bytes.len());
     while i < bytes.len() {
         let mut run = Run {
@@ -443,6 +487,19 @@ fn runs(text: &str) -> (Vec<Run>, Vec<usize>) {
             chars: 0,
         };
         loop {
+            // Plain Han, in a loop of their own (what the loop below makes of each).
+            let plain = match run.lost {
+                false => Classes::count_three_byte(&bytes[i..], plain_han),
+                true => 0,
+            };
+            if plain > 0 {
+                (run.han, run.chars, run.wordy) = (run.han + plain, run.chars + plain, true);
+                i += 3 * plain;
+                match goes_on(bytes, i, false) {
+                    Some(true) => continue,
+                    _ => break,
+                }
+            }
             let (code, next) = crate::chars::decode_at(text, i);
             let class = classes.of(code);
             if class & PASTED != 0
@@ -462,15 +519,10 @@ fn runs(text: &str) -> (Vec<Run>, Vec<usize>) {
             run.lost |= code == 0xFFFD;
             run.chars += 1;
             i = next;
-            let Some(&b) = bytes.get(i) else { break };
             // After a byte lost one at a time, the reading is out of step with the pairs
             // until an ASCII byte: a trail read alone follows any character then.
-            let trail = (b'@'..=b'~').contains(&b)
-                && (class & BEFORE_TRAIL != 0 || run.lost && class & HAN != 0);
-            // A control the `space` stage removes joins what stands around it.
-            let removed = matches!(b, 0..=8 | 0x0B | 0x0C | 0x0E..=0x1F | 0x7F)
-                && bytes.get(i + 1).is_some_and(|&b| b >= 0x80);
-            if b < 0x80 && !trail && !removed {
+            let trail_may_follow = class & BEFORE_TRAIL != 0 || run.lost && class & HAN != 0;
+            if goes_on(bytes, i, trail_may_follow) != Some(true) {
                 break;
             }
         }
@@ -479,6 +531,18 @@ fn runs(text: &str) -> (Vec<Run>, Vec<usize>) {
         i = crate::chars::skip_ascii(bytes, i, bytes.len());
     }
     (runs, pasted)
+}
+
+/// Whether a run goes on at byte `i` (`None` at the end of the text): at a byte that is
+/// not ASCII, at an ASCII trail byte where one may follow, and at a control the `space`
+/// stage removes (which joins what stands around it).
+#[inline(always)]
+fn goes_on(bytes: &[u8], i: usize, trail_may_follow: bool) -> Option<bool> {
+    let b = *bytes.get(i)?;
+    let trail = trail_may_follow && (b'@'..=b'~').contains(&b);
+    let removed = matches!(b, 0..=8 | 0x0B | 0x0C | 0x0E..=0x1F | 0x7F)
+        && bytes.get(i + 1).is_some_and(|&b| b >= 0x80);
+    Some(b >= 0x80 || trail || removed)
 }
 
 /// One run, on its own evidence. Every layer that gains its margin is followed by
