@@ -135,7 +135,8 @@ fn trigger_in(text: &str, from: usize, end: usize) -> Option<usize> {
             return Some(at);
         }
         if bytes[at] >= 0x80 {
-            i = at + 1;
+            // (A lead byte of the set begins a three-byte character.)
+            i = at + 3;
             continue;
         }
         // A mark inside ASCII text (markup is full of `"`) triggers only where blanks
