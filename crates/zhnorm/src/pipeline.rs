@@ -195,6 +195,40 @@ impl Pipeline {
         text: &'a str,
         classifying: bool,
     ) -> (Normalized<'a>, Option<ScriptReport>) {
+        let (mut run, script, mut unsettled) = self.run_once(text, classifying);
+        // A text a stage changed but left partly as it was on doubt (`repair`, on a page
+        // that stays partly garbled) can read differently once the later stages have
+        // changed the rest of it (t2s makes the page around a garbled run Simplified). The
+        // stages after it leave their own output as it is: when that stage leaves the
+        // result as it is too, so does a second run; otherwise the text goes through
+        // again.
+        for _ in 0..MAX_RERUNS {
+            let Some(k) = unsettled else { break };
+            if let Cow::Borrowed(_) = self.stages[k].apply(&run.text) {
+                break;
+            }
+            let (again, _, still) = self.run_once(&run.text, false);
+            let (Cow::Owned(again), changed_by) = (again.text, again.changed_by) else {
+                break;
+            };
+            for name in changed_by {
+                if !run.changed_by.contains(&name) {
+                    run.changed_by.push(name);
+                }
+            }
+            run.text = Cow::Owned(again);
+            unsettled = still;
+        }
+        (run, script)
+    }
+
+    /// One run of the pipeline (see [`Pipeline::run_protecting`]), and the stage, if any,
+    /// that changed the text and left some of it on doubt.
+    fn run_once<'a>(
+        &self,
+        text: &'a str,
+        classifying: bool,
+    ) -> (Normalized<'a>, Option<ScriptReport>, Option<usize>) {
         self.run_protecting(text, classifying, true)
             .unwrap_or_else(|| self.run_protecting(text, classifying, false).expect("run"))
     }
@@ -207,11 +241,12 @@ impl Pipeline {
         text: &'a str,
         classifying: bool,
         protecting: bool,
-    ) -> Option<(Normalized<'a>, Option<ScriptReport>)> {
+    ) -> Option<(Normalized<'a>, Option<ScriptReport>, Option<usize>)> {
         let mut current = Cow::Borrowed(text);
         let mut changed_by = Vec::new();
         let mut script = None;
         let mut hidden = Vec::new();
+        let mut unsettled = None;
         for (k, stage) in self.stages.iter().enumerate() {
             if classifying && script.is_none() && stage.name() == "convert" {
                 script = Some(classify(&current));
@@ -232,6 +267,9 @@ impl Pipeline {
                 );
                 changed_by.push(stage.name());
                 current = Cow::Owned(s);
+            }
+            if changed_by.last() == Some(&stage.name()) && !doubtful.is_empty() {
+                unsettled = unsettled.or(Some(k));
             }
             let protected = unsettled_spans(later, stage.as_ref(), &current, &doubtful);
             if !protected.is_empty() && !current.contains(PLACEHOLDER) {
@@ -255,9 +293,13 @@ impl Pipeline {
             text: current,
             changed_by,
         };
-        Some((run, script))
+        Some((run, script, unsettled))
     }
 }
+
+/// Runs of the pipeline after the first, at most, over a text left partly on doubt (see
+/// [`Pipeline::run_classifying`]); garbled pages have settled in one.
+const MAX_RERUNS: usize = 3;
 
 /// The spans of `doubtful` to hide from the `later` stages: those of each line that the
 /// later stages make into something `stage` would change (`�@猭儔猭骇`, left garbled, is
