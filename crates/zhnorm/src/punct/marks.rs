@@ -19,7 +19,7 @@ use std::cell::{Cell, OnceCell};
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::space::{is_debris_at, is_unicode_space};
+use super::space::{is_debris_at, is_invisible_debris, is_unicode_space};
 use super::PunctMode;
 use crate::chars::{is_cjk_closing, is_han, is_kana, skip_ascii, ByteSet};
 use crate::pipeline::Stage;
@@ -272,9 +272,12 @@ fn is_chinese_line(line: &str) -> bool {
         || line.chars().any(|c| is_han(c) || matches!(c, '：' | '．'))
 }
 
-/// A line that opens or closes a fenced code block.
+/// A line that opens or closes a fenced code block: blanks, and the invisible debris a
+/// rewritten line loses (so that a second run, which no longer sees it, agrees), then
+/// three backticks or tildes.
 fn is_fence_line(line: &str) -> bool {
-    let trimmed = line.trim_start();
+    let blank = |c: char| c != '\n' && c != '\r' && (c.is_whitespace() || is_invisible_debris(c));
+    let trimmed = line.trim_start_matches(blank);
     trimmed.starts_with("```") || trimmed.starts_with("~~~")
 }
 
@@ -284,25 +287,17 @@ fn count_fence_lines(text: &str) -> usize {
     if memchr::memchr2(b'`', b'~', bytes).is_none() {
         return 0;
     }
-    let at_line_start = |i: usize| {
-        bytes[..i]
-            .iter()
-            .rev()
-            .take_while(|&&b| b != b'\n' && b != b'\r')
-            .all(|&b| b == b' ' || b == b'\t')
-    };
-    let mut fences = 0;
-    for pattern in ["```", "~~~"] {
-        let mut last_line = usize::MAX;
-        for i in memchr::memmem::find_iter(bytes, pattern) {
-            let line = memchr::memrchr2(b'\n', b'\r', &bytes[..i]).map_or(0, |j| j + 1);
-            if line != last_line && at_line_start(i) {
-                fences += 1;
-                last_line = line;
-            }
-        }
-    }
-    fences
+    let mut lines: Vec<usize> = ["```", "~~~"]
+        .iter()
+        .flat_map(|pattern| memchr::memmem::find_iter(bytes, pattern))
+        .map(|i| memchr::memrchr2(b'\n', b'\r', &bytes[..i]).map_or(0, |j| j + 1))
+        .collect();
+    lines.sort_unstable();
+    lines.dedup();
+    lines
+        .into_iter()
+        .filter(|&line| is_fence_line(&text[line..]))
+        .count()
 }
 
 /// The buffers a line's analysis fills, kept from one line to the next: a document has
@@ -1170,6 +1165,21 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_fence_behind_invisible_debris_is_a_fence() {
+        // Found by fuzzing: rewriting the line with the control dropped it, and on a second
+        // run the line was a fence, the lines after it code, and the last `(` stayed.
+        assert!(is_fence_line("\u{1}\u{1}```rust\n"));
+        assert_eq!(
+            count_fence_lines("a\n\u{1}```\n\u{200B} ~~~\n```x```\nb```\n"),
+            3
+        );
+        let text = "\u{1}```,中\n代码(x)\n```\n他说(好)";
+        let once = cjk(text);
+        assert_eq!(cjk(&once), once);
+        assert!(once.ends_with("他说（好）"), "{once:?}");
     }
 
     #[test]

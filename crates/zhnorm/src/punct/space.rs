@@ -137,7 +137,7 @@ fn space_class(c: char) -> Class {
 }
 
 /// Controls and zero-width characters that this stage removes wherever they are.
-fn is_invisible_debris(c: char) -> bool {
+pub(crate) fn is_invisible_debris(c: char) -> bool {
     space_class(c) == Class::Remove && !matches!(c, '\r')
 }
 
