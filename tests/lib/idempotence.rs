@@ -29,19 +29,26 @@ fn every_seed_and_real_document_settles_in_one_run() {
     let pipelines = pipelines();
     let mut lines = 0;
     for path in SEED_DOCUMENTS.iter().chain(&REAL_DOCUMENTS) {
-        let text = read(path);
-        for (name, pipeline) in &pipelines {
-            let once = pipeline.run(&text).text;
-            let twice = pipeline.run(&once).text;
-            assert!(
-                once == twice,
-                "{path}, {name}: a second run changes {}",
-                first_difference(&once, &twice)
-            );
-            lines += once.lines().count();
-        }
+        lines += settles(path, &read(path), &pipelines);
     }
     assert!(lines > 10_000, "only {lines} lines checked");
+}
+
+/// Runs `text` (`what`) through each pipeline twice and checks the second run changes
+/// nothing; the lines checked.
+fn settles(what: &str, text: &str, pipelines: &[(String, Pipeline)]) -> usize {
+    let mut lines = 0;
+    for (name, pipeline) in pipelines {
+        let once = pipeline.run(text).text;
+        let twice = pipeline.run(&once).text;
+        assert!(
+            once == twice,
+            "{what}, {name}: a second run changes {}",
+            first_difference(&once, &twice)
+        );
+        lines += once.lines().count();
+    }
+    lines
 }
 
 /// Real pages garbled in ways `repair` undoes only in part (GBK read as Big5 loses a
@@ -59,15 +66,7 @@ fn pages_left_partly_garbled_settle_in_one_run() {
         let text = read(path);
         let gbk = encoding_rs::GBK.encode(&text).0;
         let garbled = encoding_rs::BIG5.decode_without_bom_handling(&gbk).0;
-        for (name, pipeline) in &pipelines {
-            let once = pipeline.run(&garbled).text;
-            let twice = pipeline.run(&once).text;
-            assert!(
-                once == twice,
-                "{path} in GBK read as Big5, {name}: a second run changes {}",
-                first_difference(&once, &twice)
-            );
-        }
+        settles(&format!("{path} in GBK read as Big5"), &garbled, &pipelines);
     }
 }
 
