@@ -38,7 +38,7 @@ impl Stage for RepairStage {
     }
 
     /// Also the spans that look garbled but read no better any other way (see
-    /// `mojibake::is_left_garbled`).
+    /// `mojibake::left_garbled`).
     fn apply_protecting<'a>(&self, text: &'a str) -> (Cow<'a, str>, Vec<Range<usize>>) {
         let mut text = entities::decode(text);
         if sentinels::may_hold(&text) {

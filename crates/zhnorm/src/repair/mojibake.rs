@@ -208,36 +208,29 @@ pub(crate) struct Pass {
     /// Where the text holds the readings of pasted symbols (seen on the way: see
     /// [`runs`]).
     pub(crate) pasted: Vec<usize>,
-    /// When nothing was repaired, the spans that look garbled (see [`is_left_garbled`]).
+    /// When nothing was repaired, the spans left garbled (see [`left_garbled`]).
     pub(crate) left: Vec<Range<usize>>,
 }
 
-/// Whether a run nothing repaired looks garbled (see [`looks_garbled`]): the stages after
-/// `repair` may make it other mojibake, which a second run would read differently (see
-/// `Stage::apply_protecting`).
-fn is_left_garbled(run: &Run) -> bool {
-    run.looks_garbled()
-}
-
-/// The spans of `text` that look garbled (see [`is_left_garbled`]), for a text `repair`
-/// is done with.
+/// The spans of `text`, a text `repair` is done with, that look garbled (see
+/// [`looks_garbled`]): the stages after `repair` may make them other mojibake, which a
+/// second run would read differently (see `Stage::apply_protecting`).
 pub(crate) fn left_garbled(text: &str) -> Vec<Range<usize>> {
     spans_left_garbled(&runs(text).0)
 }
 
 fn spans_left_garbled(runs: &[Run]) -> Vec<Range<usize>> {
     runs.iter()
-        .filter(|run| is_left_garbled(run))
+        .filter(|run| run.looks_garbled())
         .map(|run| run.start..run.end)
         .collect()
 }
 
-/// One pass over `text` (see [`Pass`]).
-///
-/// Two passes. The first repairs spans that are garbled beyond doubt on their own. If
-/// any were, the text was garbled by that chain of layers, and the second pass tries the
-/// same chain on every other span with a small margin: that is what repairs a lone
-/// garbled character between digits (`2023Äê` → `2023年`) or in pinyin (`zhÇŽng`).
+/// One pass of the stage over `text` (see [`Pass`]), in two rounds. The first repairs
+/// spans that are garbled beyond doubt on their own. If any were, the text was garbled by
+/// that chain of layers, and the second round tries the same chain on every other span
+/// with a small margin: that is what repairs a lone garbled character between digits
+/// (`2023Äê` → `2023年`) or in pinyin (`zhÇŽng`).
 pub(crate) fn repair(text: &str, memory: &Memory) -> Pass {
     let (runs, pasted) = runs(text);
     let mut fixed: Vec<Option<String>> = vec![None; runs.len()];
