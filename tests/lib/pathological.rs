@@ -100,14 +100,20 @@ fn nested_mojibake_is_undone_to_three_layers_and_settles_deeper() {
 #[test]
 fn every_code_point_of_the_bmp() {
     let all: String = ('\0'..='\u{FFFF}').collect();
-    // Every stage settles on its own, and the pipeline but `repair` does. (With `repair`,
-    // runs of rare Han that conversion to Simplified makes can read as mojibake of
-    // UTF-8 on a second pass: `绀紻绋紽` is the GBK reading of the bytes of `礽D稽F`.)
+    // Every stage settles on its own, and so does the pipeline, with `repair` and without.
+    // (Runs of rare Han that conversion to Simplified makes can read as mojibake of UTF-8:
+    // `绀紻绋紽` is the GBK reading of the bytes of `礽D稽F`. The whole pipeline settled
+    // only once it ran a text `repair` left partly on doubt again.)
     let no_repair = Pipeline::with_selection(
         Some(Converter::new(Config::T2S)),
         &StageSelection::default().skip("repair").unwrap(),
     );
+    let whole = Pipeline::with_selection(
+        Some(Converter::new(Config::T2S)),
+        &StageSelection::default(),
+    );
     settled_by(&all, |t| no_repair.run(t).text);
+    settled_by(&all, |t| whole.run(t).text);
     settled_by(&all, |t| RepairStage.apply(t));
     normalize(&all);
     // In lines of 64, so that line-wide analyses see every neighbourhood too.
@@ -118,6 +124,7 @@ fn every_code_point_of_the_bmp() {
         .map(|chunk| chunk.iter().collect::<String>() + "\n")
         .collect();
     settled_by(&lines, |t| no_repair.run(t).text);
+    settled_by(&lines, |t| whole.run(t).text);
     settled_by(&lines, |t| RepairStage.apply(t));
     // Bytes: valid UTF-8 decodes to itself, BOM or not.
     let decoded = decode(all.as_bytes(), &DecodeOptions::default()).expect("valid UTF-8");
