@@ -195,7 +195,7 @@ impl Pipeline {
         text: &'a str,
         classifying: bool,
     ) -> (Normalized<'a>, Option<ScriptReport>) {
-        let (mut run, script, mut unsettled) = self.run_once(text, classifying);
+        let (mut run, script, mut unsettled) = self.run_once(text, classifying, None);
         // A text a stage changed but left partly as it was on doubt (`repair`, on a page
         // that stays partly garbled) can read differently once the later stages have
         // changed the rest of it (t2s makes the page around a garbled run Simplified). The
@@ -204,10 +204,13 @@ impl Pipeline {
         // again.
         for _ in 0..MAX_RERUNS {
             let Some(k) = unsettled else { break };
-            if let Cow::Borrowed(_) = self.stages[k].apply(&run.text) {
+            let asked = self.stages[k].apply_protecting(&run.text);
+            if let Cow::Borrowed(_) = asked.0 {
                 break;
             }
-            let (again, _, still) = self.run_once(&run.text, false);
+            // (What the first stage made of the text is where the run again starts.)
+            let first = (k == 0).then_some(asked);
+            let (again, _, still) = self.run_once(&run.text, false, first);
             let (Cow::Owned(again), changed_by) = (again.text, again.changed_by) else {
                 break;
             };
@@ -228,19 +231,25 @@ impl Pipeline {
         &self,
         text: &'a str,
         classifying: bool,
+        first: Option<Applied<'a>>,
     ) -> (Normalized<'a>, Option<ScriptReport>, Option<usize>) {
-        self.run_protecting(text, classifying, true)
-            .unwrap_or_else(|| self.run_protecting(text, classifying, false).expect("run"))
+        self.run_protecting(text, classifying, true, first)
+            .unwrap_or_else(|| {
+                self.run_protecting(text, classifying, false, None)
+                    .expect("run")
+            })
     }
 
     /// The pipeline over `text`, with the spans a stage protects hidden from the stages
-    /// after it (when `protecting`); `None` when a stage lost or doubled a hidden span's
+    /// after it (when `protecting`), starting from `first` when it is what the first stage
+    /// already made of `text`; `None` when a stage lost or doubled a hidden span's
     /// placeholder, which no stage of this crate does.
     fn run_protecting<'a>(
         &self,
         text: &'a str,
         classifying: bool,
         protecting: bool,
+        mut first: Option<Applied<'a>>,
     ) -> Option<(Normalized<'a>, Option<ScriptReport>, Option<usize>)> {
         let mut current = Cow::Borrowed(text);
         let mut changed_by = Vec::new();
@@ -252,7 +261,9 @@ impl Pipeline {
                 script = Some(classify(&current));
             }
             let later = &self.stages[k + 1..];
-            let (out, doubtful) = if protecting && !later.is_empty() && hidden.is_empty() {
+            let (out, doubtful) = if let Some(applied) = first.take() {
+                applied
+            } else if protecting && !later.is_empty() && hidden.is_empty() {
                 stage.apply_protecting(&current)
             } else {
                 (stage.apply(&current), Vec::new())
@@ -296,6 +307,10 @@ impl Pipeline {
         Some((run, script, unsettled))
     }
 }
+
+/// What a stage made of a text, and what it left on doubt there (see
+/// [`Stage::apply_protecting`]).
+type Applied<'a> = (Cow<'a, str>, Vec<Range<usize>>);
 
 /// Runs of the pipeline after the first, at most, over a text left partly on doubt (see
 /// [`Pipeline::run_classifying`]); garbled pages have settled in one.
