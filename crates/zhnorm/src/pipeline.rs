@@ -326,15 +326,6 @@ fn unsettled_spans(
     text: &str,
     doubtful: &[Range<usize>],
 ) -> Vec<Range<usize>> {
-    let run_later = |text: &str| {
-        let mut made = Cow::Borrowed(text);
-        for s in later {
-            if let Cow::Owned(changed) = s.apply(&made) {
-                made = Cow::Owned(changed);
-            }
-        }
-        made.into_owned()
-    };
     let is_mark = |c: Option<char>| c.is_some_and(|c| c.is_ascii_punctuation());
     let with_marks = |span: &Range<usize>| {
         let before = is_mark(text[..span.start].chars().next_back()) as usize;
@@ -359,13 +350,13 @@ fn unsettled_spans(
             let after = text[marked.end..].chars().next();
             let piece = &text[marked.start - before.map_or(0, char::len_utf8)
                 ..marked.end + after.map_or(0, char::len_utf8)];
-            run_later(piece) != piece
+            run_stages(later, piece) != piece
         });
         if !touched {
             continue;
         }
         let line = &text[start..end];
-        let made = run_later(line);
+        let made = run_stages(later, line);
         // (Taken out of its text, a line may read differently whatever the later stages
         // do: only what they change counts.)
         if made != line && !stage.settles(&made) && stage.settles(line) {
@@ -373,6 +364,17 @@ fn unsettled_spans(
         }
     }
     hidden
+}
+
+/// `text` through `stages`, borrowed when none changes it.
+fn run_stages<'t>(stages: &[Box<dyn Stage>], text: &'t str) -> Cow<'t, str> {
+    let mut made = Cow::Borrowed(text);
+    for stage in stages {
+        if let Cow::Owned(changed) = stage.apply(&made) {
+            made = Cow::Owned(changed);
+        }
+    }
+    made
 }
 
 /// What stands for a protected span while the later stages run: a character that no
