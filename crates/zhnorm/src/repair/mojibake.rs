@@ -54,6 +54,13 @@ enum Strictness {
     Alone,
     /// A span in a text where other spans were garbled the same way, with this layer.
     Confirmed,
+    /// A span in a text made of such spans: most of its wordy characters were repaired by
+    /// this layer. The text's bytes went through one wrong codec together, so a span
+    /// between them that reads as plain text in the wrong codec is a misreading as much
+    /// as they are, and only needs to read better undone (`CD-ROM睿USB`). With the script
+    /// the repaired text leans to, if it does: a character of the other script is then
+    /// less likely (`由 VNC 麼 RDP` in Simplified text is `或`).
+    Established(Option<Script>),
 }
 
 /// What a repair must gain, in half bits, for a candidate of `chars` non-ASCII characters.
@@ -62,8 +69,9 @@ fn margin(evidence: Evidence, strictness: Strictness, chars: usize) -> i64 {
     match (evidence, strictness) {
         (Evidence::Normal, Strictness::Alone) => 2 * 6 + 2 * 16 / chars,
         (Evidence::Strong, Strictness::Alone) => 2 * 4 * chars + 2 * 24 + 2 * 40 / chars,
-        (Evidence::Normal, Strictness::Confirmed) => 2,
+        (Evidence::Normal, Strictness::Confirmed | Strictness::Established(_)) => 2,
         (Evidence::Strong, Strictness::Confirmed) => 2 * 8,
+        (Evidence::Strong, Strictness::Established(_)) => 1,
     }
 }
 
@@ -295,6 +303,8 @@ pub(crate) fn repair(text: &str, memory: &Memory) -> Pass {
     let (repaired, repaired_chars) = (runs.iter().zip(&fixed))
         .filter(|(run, f)| f.is_some() || run.lost)
         .fold((0, 0), |(n, chars), (run, _)| (n + 1, chars + run.chars));
+    // Most of the text's wordy characters repaired: the text is made of this mojibake.
+    let made_of_it = repaired_chars * MADE_OF_SHARE >= wordy_chars;
     let mut document_chains = chains;
     if document_chains.is_empty() {
         document_chains.extend(layer_of_the_whole(text, &runs, wordy, memory));
@@ -309,6 +319,13 @@ pub(crate) fn repair(text: &str, memory: &Memory) -> Pass {
     let (leading, others): (Vec<usize>, Vec<usize>) =
         (0..document_chains.len()).partition(|&id| votes.get(id).copied().unwrap_or(0) == most);
     // (Without a chain there is nothing to try, and no run's context to gather.)
+    let strictness = match made_of_it {
+        true => {
+            let repaired: String = fixed.iter().flatten().map(String::as_str).collect();
+            Strictness::Established(script_lean(&repaired))
+        }
+        false => Strictness::Confirmed,
+    };
     let second_pass = if document_chains.is_empty() {
         &runs[..0]
     } else {
@@ -320,7 +337,7 @@ pub(crate) fn repair(text: &str, memory: &Memory) -> Pass {
         let cx = RunContext::of(text, run, memory)
             .after_han(befores[k])
             .with_open(line_marks.before(text, &runs, &fixed, k));
-        for group in [&leading, &others] {
+        for (group, strictness) in [(&leading, strictness), (&others, Strictness::Confirmed)] {
             let mut applied = false;
             for &id in group {
                 // Nothing is left for the chain that already made this run clean.
@@ -329,7 +346,8 @@ pub(crate) fn repair(text: &str, memory: &Memory) -> Pass {
                     continue;
                 }
                 let chain = &document_chains[id];
-                let Some(repaired) = apply_chain(&text[run.start..run.end], chain, cx) else {
+                let Some(repaired) = apply_chain(&text[run.start..run.end], chain, strictness, cx)
+                else {
                     continue;
                 };
                 applied = true;
@@ -408,6 +426,10 @@ fn layer_of_the_whole(text: &str, runs: &[Run], wordy: usize, memory: &Memory) -
 
 /// A text is garbled as a whole when at least one in this many of its wordy runs is.
 const DOCUMENT_SHARE: usize = 3;
+
+/// A text is made of mojibake when at least one in this many of its wordy characters
+/// stood in runs repaired (or that lost bytes) on their own evidence.
+const MADE_OF_SHARE: usize = 2;
 
 /// A character that carries words, not punctuation: wordy runs are where mojibake would
 /// show.
@@ -689,11 +711,11 @@ fn still_garbled(text: &str) -> bool {
 }
 
 /// A run undone by the text's chain of layers, as far as each layer gains anything.
-fn apply_chain(run: &str, chain: &Chain, cx: RunContext) -> Option<String> {
+fn apply_chain(run: &str, chain: &Chain, strictness: Strictness, cx: RunContext) -> Option<String> {
     let mut text: Option<String> = None;
     for &i in chain {
         let current = text.as_deref().unwrap_or(run);
-        match undo_layer(current, LAYERS[i], Strictness::Confirmed, cx) {
+        match undo_layer(current, LAYERS[i], strictness, cx) {
             Some((next, _)) => text = Some(next),
             None => break,
         }
@@ -912,6 +934,7 @@ fn undo_layer_losing(
             segment,
             original,
             (evidence, strictness),
+            [cx.edges.before, Some(cx.edges.after)],
             Some(&mut out),
         );
     }
@@ -1939,6 +1962,7 @@ fn undo_pieces(
     range: Range<usize>,
     original: Original,
     (evidence, strictness): (Evidence, Strictness),
+    [before_run, after_run]: [Option<char>; 2],
     mut out: Option<&mut String>,
 ) -> i64 {
     let (chars, starts) = (&m.chars, &m.starts);
@@ -1966,8 +1990,28 @@ fn undo_pieces(
             i += 1;
             continue;
         };
-        let gain =
-            model::cost_of(chars[i..j].iter().copied()) as i64 - model::cost(&candidate) as i64;
+        // In a text made of this mojibake, a piece at an end of its run is weighed with
+        // what stands beside the run: `(t角i)` is `(tài)` between the letters of its syllable.
+        let (before, after, lean) = match strictness {
+            Strictness::Established(lean) => (
+                before_run.filter(|_| i == 0),
+                after_run.filter(|_| j == chars.len()),
+                lean,
+            ),
+            _ => (None, None, None),
+        };
+        let cost = |text: &mut dyn Iterator<Item = char>| {
+            let mut costing = model::Costing::default();
+            let mut other_script = 0;
+            before.into_iter().chain(text).chain(after).for_each(|c| {
+                costing.push(c);
+                if lean.is_some_and(|lean| convert::mark_of(c).is_some_and(|mark| mark != lean)) {
+                    other_script += OTHER_SCRIPT;
+                }
+            });
+            (costing.total + other_script) as i64
+        };
+        let gain = cost(&mut chars[i..j].iter().copied()) - cost(&mut candidate.chars());
         let size = candidate.chars().filter(|c| !c.is_ascii()).count();
         // Between GBK and Big5, ASCII bytes stand alone in both: a reading that makes
         // ASCII out of double-byte characters has cut them in the wrong places. (The
