@@ -581,7 +581,7 @@ impl<'a> Line<'a> {
         let unpaired = (doubles.len() % 2 == 1).then(|| doubles.pop()).flatten();
         for pair in doubles.chunks_exact(2) {
             let (open, close) = (pair[0], pair[1]);
-            if self.quote_is_chinese(open, close, &content) {
+            if self.quote_is_chinese(open, close, &content, &out) {
                 out[open] = Some(quotes[0][0]);
                 out[close] = Some(quotes[0][1]);
             }
@@ -598,7 +598,7 @@ impl<'a> Line<'a> {
         if singles.len() % 2 == 0 {
             for pair in singles.chunks(2) {
                 let (open, close) = (pair[0], pair[1]);
-                if self.quote_is_chinese(open, close, &content) {
+                if self.quote_is_chinese(open, close, &content, &out) {
                     out[open] = Some(quotes[1][0]);
                     out[close] = Some(quotes[1][1]);
                 }
@@ -774,13 +774,21 @@ impl<'a> Line<'a> {
         self.chinese_before(open, false, &[]) || han_after
     }
 
-    fn quote_is_chinese(&self, open: usize, close: usize, content: &Contents) -> bool {
+    /// `decided` holds the pairs chosen so far: a quote after one made Chinese follows
+    /// Chinese text (`为 "-eq","-ne"` curls both in one pass, as a second run would).
+    fn quote_is_chinese(
+        &self,
+        open: usize,
+        close: usize,
+        content: &Contents,
+        decided: &[Option<char>],
+    ) -> bool {
         let inside = open + 1..close;
         if inside.is_empty() || content.looks_like_code(inside.clone()) {
             return false;
         }
         content.any(Kind::Han, inside)
-            || self.chinese_before(open, true, &[])
+            || self.chinese_before(open, true, decided)
             || self.chinese_after(close)
     }
 }
@@ -1165,6 +1173,16 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn quoted_items_in_a_row_are_curled_in_one_run() {
+        // Each pair follows the one before it: judged before it, a pair after the third
+        // was left straight, and curled only by a second run (Debian's bash guide, folded).
+        let folded = "算术整数的比较在条件表达式中为 \"-eq\",\"-ne\",\"-lt\",\"-le\",\"-gt\"";
+        let curled = "算术整数的比较在条件表达式中为 “-eq”，“-ne”，“-lt”，“-le”，“-gt”";
+        assert_eq!(cjk(folded), curled);
+        assert_eq!(cjk(curled), curled);
     }
 
     #[test]
