@@ -54,8 +54,8 @@ enum Strictness {
     Alone,
     /// A span in a text where other spans were garbled the same way, with this layer.
     Confirmed,
-    /// A span in a text made of such spans: most of its wordy characters were repaired by
-    /// this layer. The text's bytes went through one wrong codec together, so a span
+    /// A span in a text made of such spans: half its wordy characters or more stood in
+    /// spans repaired on their own evidence. The text's bytes went through one wrong codec together, so a span
     /// between them that reads as plain text in the wrong codec is a misreading as much
     /// as they are, and only needs to read better undone (`CD-ROM睿USB`). With the script
     /// the repaired text leans to, if it does: a character of the other script is then
@@ -306,8 +306,8 @@ pub(crate) fn repair(text: &str, memory: &Memory) -> Pass {
     let (repaired, repaired_chars) = (runs.iter().zip(&fixed))
         .filter(|(run, f)| f.is_some() || run.lost)
         .fold((0, 0), |(n, chars), (run, _)| (n + 1, chars + run.chars));
-    // Most of the text's wordy characters repaired: the text is made of this mojibake.
-    let made_of_it = repaired_chars * MADE_OF_SHARE >= wordy_chars;
+    // Half the text's wordy characters or more repaired: the text is made of mojibake.
+    let made_of_it = repaired_chars > 0 && repaired_chars * MADE_OF_SHARE >= wordy_chars;
     let mut document_chains = chains;
     if document_chains.is_empty() {
         document_chains.extend(layer_of_the_whole(text, &runs, wordy, memory));
@@ -321,7 +321,6 @@ pub(crate) fn repair(text: &str, memory: &Memory) -> Pass {
     let most = votes.iter().copied().max().unwrap_or(0);
     let (leading, others): (Vec<usize>, Vec<usize>) =
         (0..document_chains.len()).partition(|&id| votes.get(id).copied().unwrap_or(0) == most);
-    // (Without a chain there is nothing to try, and no run's context to gather.)
     let strictness = match made_of_it {
         true => {
             let repaired: String = fixed.iter().flatten().map(String::as_str).collect();
@@ -329,6 +328,7 @@ pub(crate) fn repair(text: &str, memory: &Memory) -> Pass {
         }
         false => Strictness::Confirmed,
     };
+    // (Without a chain there is nothing to try, and no run's context to gather.)
     let second_pass = if document_chains.is_empty() {
         &runs[..0]
     } else {
