@@ -486,6 +486,11 @@ fn a_line_made_of_big5_mojibake_repairs_its_lone_characters_too() {
         assert!(!garbled.contains('\u{FFFD}'), "{garbled}");
         assert_eq!(repair(&garbled), line, "{garbled}");
     }
+    // Big5 read as GBK: `左` reads as the kana `オ`, which Chinese text does not use.
+    let line = "習近平(右)和在人民大會堂會見美國國務卿布林肯(左)。AP圖片";
+    let garbled = read_as(&legacy(line, BIG5).unwrap(), GBK);
+    assert!(garbled.contains("(オ)"), "{garbled}");
+    assert_eq!(repair(&garbled), line);
     // A text of Traditional Chinese with one such character in it stays as it is.
     for line in ["什麼是 RDP 或 VNC", "使用 Unicode 的蔚藍"] {
         assert_eq!(repair(line), line);

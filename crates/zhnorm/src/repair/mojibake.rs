@@ -1931,6 +1931,14 @@ const NOT_THE_READING: u32 = 2 * 16;
 /// other script than the characters around it.
 const OTHER_SCRIPT: u32 = 2 * 8;
 
+/// Characters a double-byte codec holds that Chinese text does not use, which a text made
+/// of Big5 read as GBK is full of: kana, bopomofo, Hangul, box drawing, and the browser's
+/// Private Use characters (`布林肯(オ)` is `(左)`, `termcap┪terminfo` is `或`).
+fn is_foreign_to_chinese(c: char) -> bool {
+    matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3100}'..='\u{318F}' | '\u{AC00}'..='\u{D7AF}'
+        | '\u{2500}'..='\u{257F}' | '\u{E000}'..='\u{F8FF}')
+}
+
 /// The script most of the characters of `text` that mark one or the other are in, if
 /// either.
 fn script_lean(text: &str) -> Option<Script> {
@@ -2003,12 +2011,15 @@ fn undo_pieces(
             ),
             _ => (None, None, None),
         };
+        let established = matches!(strictness, Strictness::Established(_));
         let cost = |text: &mut dyn Iterator<Item = char>| {
             let mut costing = model::Costing::default();
             let mut other_script = 0;
             before.into_iter().chain(text).chain(after).for_each(|c| {
                 costing.push(c);
-                if lean.is_some_and(|lean| convert::mark_of(c).is_some_and(|mark| mark != lean)) {
+                if lean.is_some_and(|lean| convert::mark_of(c).is_some_and(|mark| mark != lean))
+                    || established && is_foreign_to_chinese(c)
+                {
                     other_script += OTHER_SCRIPT;
                 }
             });
