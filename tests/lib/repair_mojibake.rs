@@ -491,6 +491,16 @@ fn a_line_made_of_big5_mojibake_repairs_its_lone_characters_too() {
     let garbled = read_as(&legacy(line, BIG5).unwrap(), GBK);
     assert!(garbled.contains("(オ)"), "{garbled}");
     assert_eq!(repair(&garbled), line);
+    // GBK read as Latin-1: a name (`勞榮枝`) holds no pair of the word list, which a span
+    // of three or more Han characters out of a legacy codec must alone; the rest of the
+    // line, repaired in the second round, shows the line to be made of this mojibake.
+    let line = "檢方:勞榮枝當(dāng)庭拒不認(rèn)罪,主觀惡性極深";
+    let garbled: String = legacy(line, GBK)
+        .unwrap()
+        .iter()
+        .map(|&b| b as char)
+        .collect();
+    assert_eq!(repair(&garbled), line, "{garbled}");
     // A text of Traditional Chinese with one such character in it stays as it is.
     for line in ["什麼是 RDP 或 VNC", "使用 Unicode 的蔚藍"] {
         assert_eq!(repair(line), line);

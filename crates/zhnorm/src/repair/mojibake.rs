@@ -321,11 +321,12 @@ pub(crate) fn repair(text: &str, memory: &Memory) -> Pass {
     let most = votes.iter().copied().max().unwrap_or(0);
     let (leading, others): (Vec<usize>, Vec<usize>) =
         (0..document_chains.len()).partition(|&id| votes.get(id).copied().unwrap_or(0) == most);
-    let strictness = match made_of_it {
-        true => {
-            let repaired: String = fixed.iter().flatten().map(String::as_str).collect();
-            Strictness::Established(script_lean(&repaired))
-        }
+    let established = |fixed: &[Option<String>]| {
+        let repaired: String = fixed.iter().flatten().map(String::as_str).collect();
+        Strictness::Established(script_lean(&repaired))
+    };
+    let mut strictness = match made_of_it {
+        true => established(&fixed),
         false => Strictness::Confirmed,
     };
     // (Without a chain there is nothing to try, and no run's context to gather.)
@@ -334,38 +335,55 @@ pub(crate) fn repair(text: &str, memory: &Memory) -> Pass {
     } else {
         &runs[..]
     };
-    let mut line_marks = OpenMarks::default();
-    for (k, run) in second_pass.iter().enumerate() {
-        memory.next_run();
-        let cx = RunContext::of(text, run, memory)
-            .after_han(befores[k])
-            .with_open(line_marks.before(text, &runs, &fixed, k));
-        for (group, strictness) in [(&leading, strictness), (&others, Strictness::Confirmed)] {
-            let mut applied = false;
-            for &id in group {
-                // Nothing is left for the chain that already made this run clean.
-                if clean_by[k] == Some(id) {
-                    applied = true;
-                    continue;
-                }
-                let chain = &document_chains[id];
-                let Some(repaired) = apply_chain(&text[run.start..run.end], chain, strictness, cx)
-                else {
-                    continue;
-                };
-                applied = true;
-                let better = match &fixed[k] {
-                    None => true,
-                    Some(so_far) => model::cost(&repaired) < model::cost(so_far),
-                };
-                if better {
-                    fixed[k] = Some(repaired);
-                }
+    // A second round that leaves the text made of mojibake, counting what it repaired, is
+    // followed by a third on the runs still left, as in a text made of it from the start.
+    for round in 0..2 {
+        let mut line_marks = OpenMarks::default();
+        for (k, run) in second_pass.iter().enumerate() {
+            memory.next_run();
+            let cx = RunContext::of(text, run, memory)
+                .after_han(befores[k])
+                .with_open(line_marks.before(text, &runs, &fixed, k));
+            if round > 0 && fixed[k].is_some() {
+                continue;
             }
-            if applied {
-                break;
+            for (group, strictness) in [(&leading, strictness), (&others, Strictness::Confirmed)] {
+                let mut applied = false;
+                for &id in group {
+                    // Nothing is left for the chain that already made this run clean.
+                    if clean_by[k] == Some(id) {
+                        applied = true;
+                        continue;
+                    }
+                    let chain = &document_chains[id];
+                    let Some(repaired) =
+                        apply_chain(&text[run.start..run.end], chain, strictness, cx)
+                    else {
+                        continue;
+                    };
+                    applied = true;
+                    let better = match &fixed[k] {
+                        None => true,
+                        Some(so_far) => model::cost(&repaired) < model::cost(so_far),
+                    };
+                    if better {
+                        fixed[k] = Some(repaired);
+                    }
+                }
+                if applied {
+                    break;
+                }
             }
         }
+        let repaired_chars: usize = (runs.iter().zip(&fixed))
+            .filter(|(run, f)| f.is_some() || run.lost)
+            .map(|(run, _)| run.chars)
+            .sum();
+        let now_made_of_it = repaired_chars * MADE_OF_SHARE >= wordy_chars;
+        if second_pass.is_empty() || made_of_it || !now_made_of_it {
+            break;
+        }
+        strictness = established(&fixed);
     }
     if fixed.iter().all(Option::is_none) {
         return Pass {
@@ -2075,7 +2093,7 @@ fn undo_pieces(
             && !ascii_made()
             && !foreign_against_han()
             && !debris_against_han()
-            && is_plausible(&candidate, m.misread, original);
+            && is_plausible(&candidate, m.misread, original, established);
         if kept {
             total += gain;
         }
@@ -2114,9 +2132,9 @@ fn is_invisible(c: char) -> bool {
 /// characters, while a Latin word read as GBK (`çèéê` → `噴倛`) gives rare ones. Nor do
 /// they set an accented Latin letter against Han (see [`has_latin_touching_han`]). (See
 /// [`is_only_on_the_way`] for what a path may not end in.)
-fn is_plausible(candidate: &str, misread: Misread, original: Original) -> bool {
+fn is_plausible(candidate: &str, misread: Misread, original: Original, established: bool) -> bool {
     let double_byte = matches!(misread, Misread::Gbk | Misread::Big5);
-    (original == Original::Utf8 || has_some_known_pair(candidate))
+    (original == Original::Utf8 || established || has_some_known_pair(candidate))
         && !(double_byte && has_latin_touching_han(candidate))
         && !has_mixed_script_word(candidate)
         && !candidate.chars().any(|c| {
