@@ -55,7 +55,7 @@ enum Strictness {
     /// A span in a text where other spans were garbled the same way, with this layer.
     Confirmed,
     /// A span in a text made of such spans: half its wordy characters or more stood in
-    /// spans repaired on their own evidence. The text's bytes went through one wrong codec together, so a span
+    /// spans repaired. The text's bytes went through one wrong codec together, so a span
     /// between them that reads as plain text in the wrong codec is a misreading as much
     /// as they are, and only needs to read better undone (`CD-ROM睿USB`). With the script
     /// the repaired text leans to, if it does: a character of the other script is then
@@ -306,8 +306,16 @@ pub(crate) fn repair(text: &str, memory: &Memory) -> Pass {
     let (repaired, repaired_chars) = (runs.iter().zip(&fixed))
         .filter(|(run, f)| f.is_some() || run.lost)
         .fold((0, 0), |(n, chars), (run, _)| (n + 1, chars + run.chars));
-    // Half the text's wordy characters or more repaired: the text is made of mojibake.
-    let made_of_it = repaired_chars > 0 && repaired_chars * MADE_OF_SHARE >= wordy_chars;
+    // Half the text's wordy characters or more in runs repaired (or that lost bytes): the
+    // text is made of mojibake.
+    let made_of_mojibake = |fixed: &[Option<String>]| {
+        let chars: usize = (runs.iter().zip(fixed))
+            .filter(|(run, f)| f.is_some() || run.lost)
+            .map(|(run, _)| run.chars)
+            .sum();
+        chars > 0 && chars * MADE_OF_SHARE >= wordy_chars
+    };
+    let made_of_it = made_of_mojibake(&fixed);
     let mut document_chains = chains;
     if document_chains.is_empty() {
         document_chains.extend(layer_of_the_whole(text, &runs, wordy, memory));
@@ -375,12 +383,7 @@ pub(crate) fn repair(text: &str, memory: &Memory) -> Pass {
                 }
             }
         }
-        let repaired_chars: usize = (runs.iter().zip(&fixed))
-            .filter(|(run, f)| f.is_some() || run.lost)
-            .map(|(run, _)| run.chars)
-            .sum();
-        let now_made_of_it = repaired_chars * MADE_OF_SHARE >= wordy_chars;
-        if second_pass.is_empty() || made_of_it || !now_made_of_it {
+        if second_pass.is_empty() || made_of_it || !made_of_mojibake(&fixed) {
             break;
         }
         strictness = established(&fixed);
@@ -449,7 +452,7 @@ fn layer_of_the_whole(text: &str, runs: &[Run], wordy: usize, memory: &Memory) -
 const DOCUMENT_SHARE: usize = 3;
 
 /// A text is made of mojibake when at least one in this many of its wordy characters
-/// stood in runs repaired (or that lost bytes) on their own evidence.
+/// stood in runs repaired (or that lost bytes).
 const MADE_OF_SHARE: usize = 2;
 
 /// A character that carries words, not punctuation: wordy runs are where mojibake would
@@ -2130,7 +2133,9 @@ fn is_invisible(c: char) -> bool {
 /// Repairs never produce C0 controls. Where bytes were GBK or Big5 underneath, every Han
 /// character must be one the word list knows well: legacy Chinese text is made of common
 /// characters, while a Latin word read as GBK (`çèéê` → `噴倛`) gives rare ones. Nor do
-/// they set an accented Latin letter against Han (see [`has_latin_touching_han`]). (See
+/// they set an accented Latin letter against Han (see [`has_latin_touching_han`]). Three
+/// Han or more out of a legacy codec hold a pair of the word list, unless the text is
+/// made of this mojibake (`established`): a name holds none (`勞榮枝`). (See
 /// [`is_only_on_the_way`] for what a path may not end in.)
 fn is_plausible(candidate: &str, misread: Misread, original: Original, established: bool) -> bool {
     let double_byte = matches!(misread, Misread::Gbk | Misread::Big5);
