@@ -468,7 +468,7 @@ fn a_lost_byte_is_guessed_with_the_annotation_after_it_in_view() {
 }
 
 #[test]
-fn a_line_made_of_big5_mojibake_repairs_its_lone_characters_too() {
+fn a_line_made_of_mojibake_repairs_its_lone_spans_too() {
     // GBK read as Big5: the long runs are repaired on their own evidence; the lone
     // characters between Latin words or digits (`睿` for `和`, `麼` for `或`, `爛` for `年`,
     // `角` for `à` inside a syllable) read as plain Big5 and cost little more than what
@@ -495,11 +495,7 @@ fn a_line_made_of_big5_mojibake_repairs_its_lone_characters_too() {
     // of three or more Han characters out of a legacy codec must alone; the rest of the
     // line, repaired in the second round, shows the line to be made of this mojibake.
     let line = "檢方:勞榮枝當(dāng)庭拒不認(rèn)罪,主觀惡性極深";
-    let garbled: String = legacy(line, GBK)
-        .unwrap()
-        .iter()
-        .map(|&b| b as char)
-        .collect();
+    let garbled = latin1(&legacy(line, GBK).unwrap());
     assert_eq!(repair(&garbled), line, "{garbled}");
     // A text of Traditional Chinese with one such character in it stays as it is.
     for line in ["什麼是 RDP 或 VNC", "使用 Unicode 的蔚藍"] {
