@@ -1999,6 +1999,16 @@ fn undo_pieces(
 ) -> i64 {
     let (chars, starts) = (&m.chars, &m.starts);
     let bytes = &m.bytes[..starts[range.end]];
+    // In a text made of this mojibake, a character of the other script than the text
+    // leans to, or of none Chinese uses, is unlikely (see `Strictness::Established`).
+    let (established, lean) = match strictness {
+        Strictness::Established(lean) => (true, lean),
+        _ => (false, None),
+    };
+    let unlikely = |c: char| {
+        lean.is_some_and(|lean| convert::mark_of(c).is_some_and(|mark| mark != lean))
+            || established && is_foreign_to_chinese(c)
+    };
     let mut total = 0;
     let mut i = range.start;
     while i < range.end {
@@ -2022,29 +2032,18 @@ fn undo_pieces(
             i += 1;
             continue;
         };
-        // In a text made of this mojibake, a piece at an end of its run is weighed with
-        // what stands beside the run: `(t角i)` is `(tài)` between the letters of its syllable.
-        let (before, after, lean) = match strictness {
-            Strictness::Established(lean) => (
-                before_run.filter(|_| i == 0),
-                after_run.filter(|_| j == chars.len()),
-                lean,
-            ),
-            _ => (None, None, None),
-        };
-        let established = matches!(strictness, Strictness::Established(_));
+        // There, too, a piece at an end of its run is weighed with what stands beside the
+        // run: `(t角i)` is `(tài)` between the letters of its syllable.
+        let before = before_run.filter(|_| established && i == 0);
+        let after = after_run.filter(|_| established && j == chars.len());
         let cost = |text: &mut dyn Iterator<Item = char>| {
             let mut costing = model::Costing::default();
-            let mut other_script = 0;
+            let mut unlikely_count = 0;
             before.into_iter().chain(text).chain(after).for_each(|c| {
                 costing.push(c);
-                if lean.is_some_and(|lean| convert::mark_of(c).is_some_and(|mark| mark != lean))
-                    || established && is_foreign_to_chinese(c)
-                {
-                    other_script += OTHER_SCRIPT;
-                }
+                unlikely_count += unlikely(c) as u32;
             });
-            (costing.total + other_script) as i64
+            (costing.total + unlikely_count * OTHER_SCRIPT) as i64
         };
         let gain = cost(&mut chars[i..j].iter().copied()) - cost(&mut candidate.chars());
         let size = candidate.chars().filter(|c| !c.is_ascii()).count();
