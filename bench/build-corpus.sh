@@ -15,7 +15,14 @@ SIMP=(debian-reference-zh-cn manpages-zh libreoffice-l10n-zh-cn libreoffice-help
 fetch() {
   local pkg=$1
   ls work/debs/"${pkg}"_*.deb >/dev/null 2>&1 && return 0
-  (cd work/debs && apt-get download "$pkg" >/dev/null 2>&1) || echo "warning: could not download $pkg" >&2
+  # Stale package lists name versions the mirror no longer holds (404): refresh them once.
+  (cd work/debs && apt-get download "$pkg" >/dev/null 2>&1) && return 0
+  if [ -z "${LISTS_REFRESHED:-}" ]; then
+    apt-get update -qq >/dev/null 2>&1 || true
+    LISTS_REFRESHED=1
+    (cd work/debs && apt-get download "$pkg" >/dev/null 2>&1) && return 0
+  fi
+  echo "warning: could not download $pkg" >&2
 }
 
 # Writes the text of every file of the package's tree matching the locale to stdout.

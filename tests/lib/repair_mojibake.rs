@@ -504,6 +504,40 @@ fn a_line_made_of_mojibake_repairs_its_lone_spans_too() {
 }
 
 #[test]
+fn letter_spaced_words_are_weighed_as_the_word_they_spell() {
+    // Navigation titles of the seed pages, letter-spaced, GBK read as Big5 and Big5 read
+    // as GBK. One character at a time, no span gains what a lone character must; joined,
+    // `相关新闻` is a word and `眈壽陔恓` is not.
+    for line in ["相 关 新 闻", "最 新 图 片", "新 闻 推 荐"] {
+        let garbled = read_as(&legacy(line, GBK).unwrap(), BIG5);
+        assert_ne!(garbled, line);
+        assert_eq!(repair(&garbled), line, "{garbled}");
+    }
+    for line in ["你 或 有 興 趣 的 文 章", "博 客"] {
+        let garbled = read_as(&legacy(line, BIG5).unwrap(), GBK);
+        assert_eq!(repair(&garbled), line, "{garbled}");
+    }
+    // Clean letter-spaced text, rare characters and all, stays as it is.
+    for line in ["新 闻 推 荐", "相 關 新 聞", "龘 靐 齉 爩", "囍 鱻 犇 猋"] {
+        assert_eq!(repair(line), line);
+    }
+}
+
+#[test]
+fn big5_read_as_gbk_box_drawing_is_a_character_of_the_text() {
+    // Big5's `或` (A9 CE) is GBK's box-drawing `┪`: in a line made of Big5 read as GBK,
+    // it stands between Latin words as the other characters do.
+    let line = "，只有這個模式會受到影響；下次 read 或 write 操作還將分配一個新的緩衝。函式";
+    let garbled = read_as(&legacy(line, BIG5).unwrap(), GBK);
+    assert!(garbled.contains(" ┪ "), "{garbled}");
+    assert_eq!(repair(&garbled), line);
+    // Box drawing in clean text stays.
+    for line in ["├── 目录", "read ┪ write", "表格 ┌─┐"] {
+        assert_eq!(repair(line), line);
+    }
+}
+
+#[test]
 fn lost_bytes_of_one_character_are_guessed_together() {
     // cp1252 loses both `90` and `8D` of `名` (E5 90 8D), and `8F 90` of `提`: guessed one
     // at a time, the first guess saw only an undecodable byte after it, and `名` came

@@ -192,7 +192,10 @@ impl Misread {
         let (mut made, mut all) = (0, 0);
         for c in text.chars().filter(|c| !c.is_ascii()) {
             all += 1;
-            made += ((c >= '\u{2E80}') == double_byte || c == '€' || c == '\u{FFFD}') as usize;
+            // (Arrows, mathematical signs and box drawing are both kinds' work: cp437 has
+            // them, and so do GBK's symbol rows, where Big5's `或` is GBK's `┪`.)
+            let either = ('\u{2190}'..='\u{25FF}').contains(&c) || c == '€' || c == '\u{FFFD}';
+            made += ((c >= '\u{2E80}') == double_byte || either) as usize;
         }
         // A double-byte reading makes Han above all: a run where under a third of the
         // characters could be its work (Latin-1 letters and symbols, with one `€`) is not

@@ -254,10 +254,22 @@ pub(crate) fn repair(text: &str, memory: &Memory) -> Pass {
     let mut han_before = HanBeforeAnnotation::default();
     let mut befores: Vec<Option<char>> = vec![None; runs.len()];
     let mut line_marks = OpenMarks::default();
+    let mut spaced = letter_spaced(text, &runs).peekable();
     for (k, run) in runs.iter().enumerate() {
         memory.next_run();
         befores[k] = han_before.for_run(text, run);
-        if run.looks_garbled() {
+        if let Some(group) = spaced.next_if(|group| group.start == k) {
+            if let Some((repaired, chain)) = repair_spaced(text, &runs[group.clone()], memory) {
+                let id = chain_id(&mut chains, &mut votes, chain);
+                for (j, c) in group.zip(repaired.chars()) {
+                    votes[id] += 1;
+                    clean_by[j] = Some(id);
+                    fixed[j] = Some(c.to_string());
+                }
+                memory.learn(&repaired);
+            }
+        }
+        if run.looks_garbled() && fixed[k].is_none() {
             let run_text = &text[run.start..run.end];
             let cx = RunContext::of(text, run, memory)
                 .after_han(befores[k])
@@ -271,14 +283,7 @@ pub(crate) fn repair(text: &str, memory: &Memory) -> Pass {
                     .then_some((repaired, chains[id].clone()))
             });
             if let Some((repaired, chain)) = settled.or_else(|| repair_run(run_text, cx)) {
-                let id = match chains.iter().position(|c| *c == chain) {
-                    Some(id) => id,
-                    None => {
-                        chains.push(chain);
-                        votes.push(0);
-                        chains.len() - 1
-                    }
-                };
+                let id = chain_id(&mut chains, &mut votes, chain);
                 votes[id] += 1;
                 if suspects(&repaired).next().is_none() {
                     clean_by[k] = Some(id);
@@ -406,6 +411,62 @@ pub(crate) fn repair(text: &str, memory: &Memory) -> Pass {
     }
 }
 
+/// The index of `chain` among the chains found so far, added with no vote if new.
+fn chain_id(chains: &mut Vec<Chain>, votes: &mut Vec<usize>, chain: Chain) -> usize {
+    chains.iter().position(|c| *c == chain).unwrap_or_else(|| {
+        chains.push(chain);
+        votes.push(0);
+        chains.len() - 1
+    })
+}
+
+/// Letter-spaced words (`眈 壽 陔 恓`, a page's `相 关 新 闻` as Big5 reads its GBK bytes):
+/// runs of one character each, two or more, one space apart, that look garbled together.
+/// Alone, each is one character with no neighbour to weigh it by; spacing hid the words
+/// they make.
+fn letter_spaced<'r>(text: &'r str, runs: &'r [Run]) -> impl Iterator<Item = Range<usize>> + 'r {
+    let spaced_after = |k: usize| {
+        runs.get(k + 1)
+            .is_some_and(|next| &text[runs[k].end..next.start] == " " && next.is_letter())
+    };
+    let mut k = 0;
+    std::iter::from_fn(move || {
+        while k < runs.len() {
+            let start = k;
+            k += 1;
+            if !runs[start].is_letter() {
+                continue;
+            }
+            while spaced_after(k - 1) {
+                k += 1;
+            }
+            let group = &runs[start..k];
+            let foreign = group.iter().any(|run| run.foreign);
+            let han = group.iter().map(|run| run.han).sum();
+            let rare = group.iter().map(|run| run.rare_han).sum();
+            if group.len() >= 2 && looks_garbled(foreign, han, rare) {
+                return Some(start..k);
+            }
+        }
+        None
+    })
+}
+
+/// A group of [`letter_spaced`] runs weighed as the word they spell, joined: the repair,
+/// one character per run, and its chain.
+fn repair_spaced(text: &str, group: &[Run], memory: &Memory) -> Option<(String, Chain)> {
+    let joined: String = group.iter().map(|run| &text[run.start..run.end]).collect();
+    let (first, last) = (group.first()?, group.last()?);
+    let span = Run {
+        start: first.start,
+        end: last.end,
+        ..*first
+    };
+    let (repaired, chain) = repair_run(&joined, RunContext::of(text, &span, memory))?;
+    let one_each = repaired.chars().count() == group.len() && !repaired.contains(' ');
+    one_each.then_some((repaired, chain))
+}
+
 /// When no span is garbled beyond doubt alone, the one layer whose gains over all spans
 /// of Latin or box-drawing debris together clear twice the margin for all their
 /// characters together: a title of one-character words (`Ïà ¹Ø ÐÂ ÎÅ`) is evidence as a
@@ -463,6 +524,7 @@ fn is_wordy(c: char) -> bool {
 }
 
 /// A run that may hold mojibake, and what kinds of character it holds.
+#[derive(Clone, Copy)]
 struct Run {
     start: usize,
     end: usize,
@@ -485,6 +547,12 @@ impl Run {
     /// Whether the run is worth repairing on its own evidence (see [`looks_garbled`]).
     fn looks_garbled(&self) -> bool {
         looks_garbled(self.foreign, self.han, self.rare_han)
+    }
+
+    /// Whether the run is one character that carries words, bytes intact: a letter of
+    /// a letter-spaced word.
+    fn is_letter(&self) -> bool {
+        self.chars == 1 && self.wordy && !self.lost
     }
 }
 
