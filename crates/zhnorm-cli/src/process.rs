@@ -129,25 +129,27 @@ fn run(
     };
     let batch_len = rayon::current_num_threads();
     let mut batch: Vec<String> = Vec::with_capacity(batch_len);
-    let mut text = String::new();
-    let mut buf = head;
+    // The head first, then the rest a buffer at a time, decoded straight into the text
+    // waiting to be cut into segments.
+    let mut head = Some(head);
+    let mut buf = Vec::new();
     let mut last = false;
     while !last {
-        let more = if buf.is_empty() {
-            buf.resize(READ_LEN, 0);
-            let n = read_some(&mut reader, &mut buf).map_err(input_error("cannot read"))?;
-            buf.truncate(n);
-            n
-        } else {
-            buf.len()
+        let bytes = match head.take() {
+            Some(head) if !head.is_empty() => {
+                buf = head;
+                &buf[..]
+            }
+            _ => {
+                buf.resize(READ_LEN, 0);
+                let n = read_some(&mut reader, &mut buf).map_err(input_error("cannot read"))?;
+                &buf[..n]
+            }
         };
-        last = more == 0;
-        decoder
-            .decode(&buf, last, &mut text)
+        last = bytes.is_empty();
+        segmenter
+            .append_with(|text| decoder.decode(bytes, last, text))
             .map_err(|e| Failure::Input(e.to_string()))?;
-        buf.clear();
-        segmenter.push(&text);
-        text.clear();
         while let Some(segment) = segmenter.next_segment(last) {
             batch.push(segment);
             if batch.len() == batch_len {

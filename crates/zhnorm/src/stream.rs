@@ -67,6 +67,15 @@ impl Segmenter {
         self.pending.push_str(text);
     }
 
+    /// Lets `append` add text at the end of what is pending, in place: a decoder writes
+    /// straight into it, with no copy in between. Text it did not add must stay as it is.
+    pub fn append_with<R>(&mut self, append: impl FnOnce(&mut String) -> R) -> R {
+        let before = self.pending.len();
+        let result = append(&mut self.pending);
+        debug_assert!(self.pending.len() >= before, "text pending was removed");
+        result
+    }
+
     /// The next complete segment, if the text so far holds one; with `end_of_text`, what
     /// is left counts as complete.
     pub fn next_segment(&mut self, end_of_text: bool) -> Option<String> {
@@ -98,7 +107,12 @@ impl Segmenter {
             None => return None,
         };
         self.searched = 0;
-        let rest = self.pending.split_off(cut);
+        // The text after the cut starts the next segment, in a buffer sized for one: grown
+        // from the tail's size, it would be copied again at each doubling.
+        let mut rest =
+            String::with_capacity((self.pending.len() - cut).max(self.min + self.min / 2));
+        rest.push_str(&self.pending[cut..]);
+        self.pending.truncate(cut);
         Some(std::mem::replace(&mut self.pending, rest))
     }
 

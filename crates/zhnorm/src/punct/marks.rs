@@ -937,11 +937,7 @@ impl<'c> Contents<'c> {
             before.clear();
             let mut now = [0u32; KINDS + 1];
             let counts = self.chars.iter().enumerate().map(|(i, &c)| {
-                let kinds = match c {
-                    c if c.is_ascii() => ASCII_KINDS[c as usize],
-                    c if is_han(c) => 1 << Kind::Han as u8 | 1 << Kind::NotFileName as u8,
-                    _ => 1 << Kind::NotFileName as u8,
-                };
+                let kinds = kinds_of(c);
                 for (k, count) in now[..KINDS].iter_mut().enumerate() {
                     *count += u32::from(kinds >> k & 1);
                 }
@@ -958,6 +954,11 @@ impl<'c> Contents<'c> {
 
     /// Whether the span holds a character of this kind.
     fn any(&self, kind: Kind, span: std::ops::Range<usize>) -> bool {
+        if span.len() <= READ_DIRECTLY {
+            return self.chars[span]
+                .iter()
+                .any(|&c| kinds_of(c) >> kind as u8 & 1 != 0);
+        }
         let before = self.before();
         before[span.end][kind as usize] > before[span.start][kind as usize]
     }
@@ -965,12 +966,34 @@ impl<'c> Contents<'c> {
     /// Quoted or parenthesized text that is code, a variable, a path or a file name, not
     /// prose: `"$unit"`, `"foo.conf"`.
     fn looks_like_code(&self, span: std::ops::Range<usize>) -> bool {
-        let last_dot = self.before()[span.end][LAST_DOT];
-        let file_name = !self.any(Kind::NotFileName, span.clone()) && last_dot > 0 && {
-            let dot = last_dot as usize - 1;
-            dot > span.start && dot + 1 < span.end && span.end - dot <= 6
+        // The last `.` in the span, if any.
+        let last_dot = if span.len() <= READ_DIRECTLY {
+            self.chars[span.clone()]
+                .iter()
+                .rposition(|&c| c == '.')
+                .map(|k| span.start + k)
+        } else {
+            let last = self.before()[span.end][LAST_DOT] as usize;
+            last.checked_sub(1).filter(|&dot| dot >= span.start)
         };
+        let file_name = !self.any(Kind::NotFileName, span.clone())
+            && last_dot
+                .is_some_and(|dot| dot > span.start && dot + 1 < span.end && span.end - dot <= 6);
         self.any(Kind::Code, span) || file_name
+    }
+}
+
+/// Spans up to this long are read character by character: most quotes and parentheses
+/// hold a few words, and counting every character of the line for them cost more.
+const READ_DIRECTLY: usize = 32;
+
+/// The [`Kind`]s of `c`, one bit each.
+#[inline]
+fn kinds_of(c: char) -> u8 {
+    match c {
+        c if c.is_ascii() => ASCII_KINDS[c as usize],
+        c if is_han(c) => 1 << Kind::Han as u8 | 1 << Kind::NotFileName as u8,
+        _ => 1 << Kind::NotFileName as u8,
     }
 }
 
@@ -1075,10 +1098,13 @@ fn may_hold_address(bytes: &[u8]) -> bool {
 /// closely only where present (not `“”—…`, which most lines of Chinese hold).
 fn may_be_debris_or_space(c: char) -> bool {
     let u = c as u32;
-    // Two comparisons for Han and most marks, which lie between the ranges.
-    (u <= 0xA0 || (0x1680..=0x2060).contains(&u) || u == 0xFEFF)
-        && matches!(u, 0..=8 | 0x0B | 0x0C | 0x0E..=0x1F | 0x7F..=0xA0 | 0x1680
-            | 0x2000..=0x200D | 0x202F | 0x205F | 0x2060 | 0xFEFF)
+    // Printable ASCII, Han and most marks leave after two or three comparisons.
+    match u {
+        0x20..=0x7E => false,
+        0..=0xA0 => !matches!(u, 0x09 | 0x0A | 0x0D),
+        0x1680..=0x2060 => matches!(u, 0x1680 | 0x2000..=0x200D | 0x202F | 0x205F | 0x2060),
+        _ => u == 0xFEFF,
+    }
 }
 
 /// A command synopsis (`cp [选项]... 来源...`): its dots are syntax.
