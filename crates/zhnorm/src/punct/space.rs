@@ -138,7 +138,11 @@ fn space_class(c: char) -> Class {
 
 /// Controls and zero-width characters that this stage removes wherever they are.
 pub(crate) fn is_invisible_debris(c: char) -> bool {
-    space_class(c) == Class::Remove && !matches!(c, '\r')
+    // (Printable ASCII, Han and most marks leave at the first test: a line with one
+    // control in it is read character by character.)
+    !matches!(c, ' '..='~' | '\u{2061}'..='\u{FEFE}')
+        && space_class(c) == Class::Remove
+        && !matches!(c, '\r')
 }
 
 /// Whether `chars[k]` is invisible debris: a control or zero-width character, or a ZWJ
