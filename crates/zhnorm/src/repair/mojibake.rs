@@ -334,9 +334,19 @@ pub(crate) fn repair(text: &str, memory: &Memory) -> Pass {
     let most = votes.iter().copied().max().unwrap_or(0);
     let (leading, others): (Vec<usize>, Vec<usize>) =
         (0..document_chains.len()).partition(|&id| votes.get(id).copied().unwrap_or(0) == most);
-    let established = |fixed: &[Option<String>]| {
+    let lean_of = |fixed: &[Option<String>]| {
         let repaired: String = fixed.iter().flatten().map(String::as_str).collect();
-        Strictness::Established(script_lean(&repaired))
+        script_lean(&repaired)
+    };
+    let established = |fixed: &[Option<String>]| Strictness::Established(lean_of(fixed));
+    // A repair's characters of the other script than the text's count against it.
+    let text_lean = lean_of(&fixed);
+    let other_script = |c: char| {
+        text_lean.is_some_and(|lean| convert::mark_of(c).is_some_and(|mark| mark != lean))
+    };
+    let cost_in_text = |repaired: &str| {
+        let other = repaired.chars().filter(|&c| other_script(c)).count();
+        model::cost(repaired) + other as u32 * OTHER_SCRIPT
     };
     let mut strictness = match made_of_it {
         true => established(&fixed),
@@ -356,15 +366,21 @@ pub(crate) fn repair(text: &str, memory: &Memory) -> Pass {
             memory.next_run();
             let cx = RunContext::of(text, run, memory)
                 .after_han(befores[k])
-                .with_open(line_marks.before(text, &runs, &fixed, k));
+                .with_open(line_marks.before(text, &runs, &fixed, k))
+                .leaning(text_lean);
             if round > 0 && fixed[k].is_some() {
                 continue;
             }
             for (group, strictness) in [(&leading, strictness), (&others, Strictness::Confirmed)] {
                 let mut applied = false;
                 for &id in group {
-                    // Nothing is left for the chain that already made this run clean.
-                    if clean_by[k] == Some(id) {
+                    // Nothing is left for the chain that already made this run clean,
+                    // unless it guessed a lost byte as a character of the other script.
+                    let guessed_other = run.lost
+                        && fixed[k]
+                            .as_deref()
+                            .is_some_and(|f| f.chars().any(other_script));
+                    if clean_by[k] == Some(id) && !guessed_other {
                         applied = true;
                         continue;
                     }
@@ -377,6 +393,9 @@ pub(crate) fn repair(text: &str, memory: &Memory) -> Pass {
                     applied = true;
                     let better = match &fixed[k] {
                         None => true,
+                        // (Only guesses weigh the script: a whole reading of the other
+                        // script may be the text's own, `﹞隸輩` against `·刘晋`.)
+                        Some(so_far) if run.lost => cost_in_text(&repaired) < cost_in_text(so_far),
                         Some(so_far) => model::cost(&repaired) < model::cost(so_far),
                     };
                     if better {
@@ -1147,7 +1166,7 @@ fn fill_lost_bytes(
             after: at_end.then_some(cx.edges.after),
             reading: cx.edges.reading.filter(|_| at_end),
             open: cx.edges.open,
-            lean,
+            lean: lean.or(cx.edges.lean),
         };
         let (run_before, rest) = m.bytes.split_at_mut(from);
         let window = &mut rest[..to - from];
@@ -1659,6 +1678,9 @@ struct Edges {
     /// The paired mark the line left open before the run, as repaired so far
     /// (`列入“實(shí)體清單”`: the quote a lost mark closes was opened two runs back).
     open: Option<char>,
+    /// The script the text's repaired runs lean to, once a first pass has read them: a
+    /// byte lost in a run too short to lean (`米舒斯京(发)在俄羅斯`) is guessed in it.
+    lean: Option<Script>,
 }
 
 /// What stands around a window of a run in which a lost byte is guessed, where the
@@ -1854,6 +1876,12 @@ impl<'a> RunContext<'a> {
         self
     }
 
+    /// This context with `lean` as the script the text leans to.
+    fn leaning(mut self, lean: Option<Script>) -> RunContext<'a> {
+        self.edges.lean = lean;
+        self
+    }
+
     fn of(text: &str, run: &Run, memory: &'a Memory) -> RunContext<'a> {
         let rest = &text[run.end..];
         let edges = Edges {
@@ -1864,6 +1892,7 @@ impl<'a> RunContext<'a> {
                 .then(|| annotation_reading(rest))
                 .flatten(),
             open: None,
+            lean: None,
         };
         RunContext { memory, edges }
     }
