@@ -475,13 +475,8 @@ fn letter_spaced<'r>(text: &'r str, runs: &'r [Run]) -> impl Iterator<Item = Ran
 /// one character per run, and its chain.
 fn repair_spaced(text: &str, group: &[Run], memory: &Memory) -> Option<(String, Chain)> {
     let joined: String = group.iter().map(|run| &text[run.start..run.end]).collect();
-    let (first, last) = (group.first()?, group.last()?);
-    let span = Run {
-        start: first.start,
-        end: last.end,
-        ..*first
-    };
-    let (repaired, chain) = repair_run(&joined, RunContext::of(text, &span, memory))?;
+    let span = group.first()?.start..group.last()?.end;
+    let (repaired, chain) = repair_run(&joined, RunContext::around(text, span, memory))?;
     let one_each = repaired.chars().count() == group.len() && !repaired.contains(' ');
     one_each.then_some((repaired, chain))
 }
@@ -543,7 +538,6 @@ fn is_wordy(c: char) -> bool {
 }
 
 /// A run that may hold mojibake, and what kinds of character it holds.
-#[derive(Clone, Copy)]
 struct Run {
     start: usize,
     end: usize,
@@ -1883,9 +1877,14 @@ impl<'a> RunContext<'a> {
     }
 
     fn of(text: &str, run: &Run, memory: &'a Memory) -> RunContext<'a> {
-        let rest = &text[run.end..];
+        RunContext::around(text, run.start..run.end, memory)
+    }
+
+    /// The context of the text at `span`, a run or runs.
+    fn around(text: &str, span: Range<usize>, memory: &'a Memory) -> RunContext<'a> {
+        let rest = &text[span.end..];
         let edges = Edges {
-            before: text[..run.start].chars().next_back(),
+            before: text[..span.start].chars().next_back(),
             after: rest.chars().next().unwrap_or('\n'),
             reading: rest
                 .starts_with('(')
