@@ -538,6 +538,18 @@ fn big5_read_as_gbk_box_drawing_is_a_character_of_the_text() {
 }
 
 #[test]
+fn a_byte_lost_in_a_short_run_is_guessed_in_the_script_of_the_text() {
+    // Debian's zh-CN documentation, read by Python's GBK: `数` (E6 95 B0) loses B0 before
+    // a space, and its run holds nothing else that leans to a script. The model, which
+    // counts both scripts, guessed `數`; the rest of the text is Simplified.
+    let text = "* 账号失效的时间，其表示从 1970 年 1 月 1 日起的天数\n\
+                前 4 种类型的文件是所有相关的 APT 命令共享的，并且可以通过\n";
+    let garbled = read_as_python(&utf8(text), GBK);
+    assert!(garbled.contains('\u{FFFD}'), "{garbled}");
+    assert_eq!(repair(&garbled), text);
+}
+
+#[test]
 fn lost_bytes_of_one_character_are_guessed_together() {
     // cp1252 loses both `90` and `8D` of `名` (E5 90 8D), and `8F 90` of `提`: guessed one
     // at a time, the first guess saw only an undecodable byte after it, and `名` came
