@@ -341,9 +341,7 @@ pub(crate) fn repair(text: &str, memory: &Memory) -> Pass {
     let established = |fixed: &[Option<String>]| Strictness::Established(lean_of(fixed));
     // A repair's characters of the other script than the text's count against it.
     let text_lean = lean_of(&fixed);
-    let other_script = |c: char| {
-        text_lean.is_some_and(|lean| convert::mark_of(c).is_some_and(|mark| mark != lean))
-    };
+    let other_script = |c: char| is_of_other_script(c, text_lean);
     let cost_in_text = |repaired: &str| {
         let other = repaired.chars().filter(|&c| other_script(c)).count();
         model::cost(repaired) + other as u32 * OTHER_SCRIPT
@@ -1335,11 +1333,7 @@ fn fill_continuations(
         // Injected annotations follow Traditional characters (the sites that inject
         // them annotate the characters that have a simplified form): `戰(zhàn)`, not `战`.
         let lean = around.lean.or(annotated.map(|_| Script::Traditional));
-        let other_script = lean.is_some_and(|lean| {
-            guessed
-                .chars()
-                .any(|c| convert::mark_of(c).is_some_and(|mark| mark != lean))
-        });
+        let other_script = guessed.chars().any(|c| is_of_other_script(c, lean));
         // What the marks around and the Latin text beside the guess add or take off.
         let mut adjustment: i64 = guessed.chars().map(|c| balance_cost(c, open)).sum();
         if before_latin {
@@ -2056,6 +2050,11 @@ fn is_foreign_to_chinese(c: char) -> bool {
         | '\u{2500}'..='\u{257F}' | '\u{E000}'..='\u{F8FF}')
 }
 
+/// Whether `c` marks the other script than `lean`, where a text leans to one.
+fn is_of_other_script(c: char, lean: Option<Script>) -> bool {
+    lean.is_some_and(|lean| convert::mark_of(c).is_some_and(|mark| mark != lean))
+}
+
 /// The script most of the characters of `text` that mark one or the other are in, if
 /// either.
 fn script_lean(text: &str) -> Option<Script> {
@@ -2101,10 +2100,7 @@ fn undo_pieces(
         Strictness::Established(lean) => (true, lean),
         _ => (false, None),
     };
-    let unlikely = |c: char| {
-        lean.is_some_and(|lean| convert::mark_of(c).is_some_and(|mark| mark != lean))
-            || established && is_foreign_to_chinese(c)
-    };
+    let unlikely = |c: char| is_of_other_script(c, lean) || established && is_foreign_to_chinese(c);
     let mut total = 0;
     let mut i = range.start;
     while i < range.end {
