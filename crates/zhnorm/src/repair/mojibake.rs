@@ -308,16 +308,17 @@ pub(crate) fn repair(text: &str, memory: &Memory) -> Pass {
         .filter(|run| run.wordy)
         .map(|run| run.chars)
         .sum();
-    let (repaired, repaired_chars) = (runs.iter().zip(&fixed))
-        .filter(|(run, f)| f.is_some() || run.lost)
-        .fold((0, 0), |(n, chars), (run, _)| (n + 1, chars + run.chars));
+    // Runs repaired (or that lost bytes), and their characters.
+    let garbled = |fixed: &[Option<String>]| {
+        (runs.iter().zip(fixed))
+            .filter(|(run, f)| f.is_some() || run.lost)
+            .fold((0, 0), |(n, chars), (run, _)| (n + 1, chars + run.chars))
+    };
+    let (repaired, repaired_chars) = garbled(&fixed);
     // Half the text's wordy characters or more in runs repaired (or that lost bytes): the
     // text is made of mojibake.
     let made_of_mojibake = |fixed: &[Option<String>]| {
-        let chars: usize = (runs.iter().zip(fixed))
-            .filter(|(run, f)| f.is_some() || run.lost)
-            .map(|(run, _)| run.chars)
-            .sum();
+        let (_, chars) = garbled(fixed);
         chars > 0 && chars * MADE_OF_SHARE >= wordy_chars
     };
     let made_of_it = made_of_mojibake(&fixed);
@@ -347,7 +348,7 @@ pub(crate) fn repair(text: &str, memory: &Memory) -> Pass {
         model::cost(repaired) + other as u32 * OTHER_SCRIPT
     };
     let mut strictness = match made_of_it {
-        true => established(&fixed),
+        true => Strictness::Established(text_lean),
         false => Strictness::Confirmed,
     };
     // (Without a chain there is nothing to try, and no run's context to gather.)
@@ -369,15 +370,15 @@ pub(crate) fn repair(text: &str, memory: &Memory) -> Pass {
             if round > 0 && fixed[k].is_some() {
                 continue;
             }
+            // Nothing is left for the chain that already made this run clean, unless it
+            // guessed a lost byte as a character of the other script.
+            let guessed_other = run.lost
+                && fixed[k]
+                    .as_deref()
+                    .is_some_and(|f| f.chars().any(other_script));
             for (group, strictness) in [(&leading, strictness), (&others, Strictness::Confirmed)] {
                 let mut applied = false;
                 for &id in group {
-                    // Nothing is left for the chain that already made this run clean,
-                    // unless it guessed a lost byte as a character of the other script.
-                    let guessed_other = run.lost
-                        && fixed[k]
-                            .as_deref()
-                            .is_some_and(|f| f.chars().any(other_script));
                     if clean_by[k] == Some(id) && !guessed_other {
                         applied = true;
                         continue;
