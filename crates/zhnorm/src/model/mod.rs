@@ -161,9 +161,7 @@ pub(crate) fn pair_known(a: char, b: char) -> bool {
 /// the pair.
 pub(crate) fn pair_bonus(a: char, b: char) -> Option<u32> {
     let hash = pair_hash::pair_hash(a, b);
-    let at = hash.filter_word * 8;
-    let word = u64::from_le_bytes(PAIR_FILTER[at..at + 8].try_into().expect("eight bytes"));
-    if word & hash.filter_mask != hash.filter_mask {
+    if !in_filter(&hash) {
         return None;
     }
     let mask = (1 << pair_hash::PAIR_TABLE_BITS) - 1;
@@ -179,6 +177,18 @@ pub(crate) fn pair_bonus(a: char, b: char) -> Option<u32> {
         }
         slot = (slot + 1) & mask;
     }
+}
+
+/// Whether `a` then `b` may be a pair of the word list: when not, [`pair_bonus`] is
+/// `None` (only the filter in front of the table is read).
+pub(crate) fn may_pair(a: char, b: char) -> bool {
+    in_filter(&pair_hash::pair_hash(a, b))
+}
+
+fn in_filter(hash: &pair_hash::PairHash) -> bool {
+    let at = hash.filter_word * 8;
+    let word = u64::from_le_bytes(PAIR_FILTER[at..at + 8].try_into().expect("eight bytes"));
+    word & hash.filter_mask == hash.filter_mask
 }
 
 /// What a change of writing system between two letters costs: real text stays in one

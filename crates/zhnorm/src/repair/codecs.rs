@@ -89,20 +89,31 @@ pub(crate) static GBK_PAIRS_BIG5_LOSES: LazyLock<Vec<(char, [u8; 2])>> = LazyLoc
     )
 });
 
-/// Every character of GBK's or Big5's pairs (Private Use aside), with its bytes,
-/// cheapest first in the language model: what a pair lost byte by byte may have been.
-pub(crate) fn pairs_by_cost(original: Original) -> &'static [(char, [u8; 2])] {
-    static GBK_PAIRS: LazyLock<Vec<(char, [u8; 2])>> = LazyLock::new(|| pairs_of(GBK));
-    static BIG5_PAIRS: LazyLock<Vec<(char, [u8; 2])>> = LazyLock::new(|| pairs_of(BIG5));
-    match original {
-        Original::Gbk => &GBK_PAIRS,
-        Original::Big5 => &BIG5_PAIRS,
-        Original::Utf8 => &[],
+/// The characters of GBK's or Big5's pairs (Private Use aside), with their bytes,
+/// cheapest first in the language model, that `misread`, reading byte by byte, may have
+/// lost whole: those whose lead it could not read with their trail (see
+/// [`may_have_lost`]). What a pair lost byte by byte may have been.
+pub(crate) fn pairs_lost_byte_by_byte(
+    misread: Misread,
+    original: Original,
+) -> &'static [(char, [u8; 2])] {
+    type Pairs = LazyLock<Vec<(char, [u8; 2])>>;
+    static GBK_PAIRS: Pairs = LazyLock::new(|| by_cost(characters_of(GBK)));
+    static BIG5_PAIRS: Pairs = LazyLock::new(|| by_cost(characters_of(BIG5)));
+    static GBK_PAIRS_BIG5_MAY_LOSE: Pairs = LazyLock::new(|| lost_by(Misread::Big5, &GBK_PAIRS));
+    static BIG5_PAIRS_GBK_MAY_LOSE: Pairs = LazyLock::new(|| lost_by(Misread::Gbk, &BIG5_PAIRS));
+    match (misread, original) {
+        (Misread::Big5, Original::Gbk) => &GBK_PAIRS_BIG5_MAY_LOSE,
+        (Misread::Gbk, Original::Big5) => &BIG5_PAIRS_GBK_MAY_LOSE,
+        (_, Original::Gbk) => &GBK_PAIRS,
+        (_, Original::Big5) => &BIG5_PAIRS,
+        (_, Original::Utf8) => &[],
     }
 }
 
-fn pairs_of(encoding: &'static Encoding) -> Vec<(char, [u8; 2])> {
-    by_cost(characters_of(encoding))
+fn lost_by(misread: Misread, pairs: &[(char, [u8; 2])]) -> Vec<(char, [u8; 2])> {
+    let lost = |&&(_, [lead, trail]): &&(char, [u8; 2])| may_have_lost(misread, lead, Some(trail));
+    pairs.iter().filter(lost).copied().collect()
 }
 
 /// The characters of `pairs` but Private Use, cheapest first.
@@ -399,28 +410,164 @@ impl Original {
         }
     }
 
-    /// The text `bytes` hold, bytes that do not decode as U+FFFD.
-    pub(crate) fn lenient_decode(self, bytes: &[u8]) -> Cow<'_, str> {
-        match self {
-            Original::Utf8 => String::from_utf8_lossy(bytes),
-            Original::Gbk => GBK.decode_without_bom_handling(bytes).0,
-            Original::Big5 => BIG5.decode_without_bom_handling(bytes).0,
+    /// Writes the text `bytes` hold to `text` (cleared first), bytes that do not decode as
+    /// U+FFFD.
+    pub(crate) fn lenient_decode_into(self, bytes: &[u8], text: &mut String) {
+        text.clear();
+        let (table, encoding) = match self {
+            Original::Utf8 => return text.push_str(&String::from_utf8_lossy(bytes)),
+            Original::Gbk => (&GBK_CHARACTERS, GBK),
+            Original::Big5 => (&BIG5_CHARACTERS, BIG5),
+        };
+        if by_table(table, bytes, text).is_none() {
+            text.clear();
+            text.push_str(&encoding.decode_without_bom_handling(bytes).0);
         }
     }
 
     /// The text `bytes` hold, when all of them decode.
     pub(crate) fn decode(self, bytes: &[u8]) -> Option<Cow<'_, str>> {
+        let decode = |table: &Decoding, encoding: &'static Encoding| {
+            let mut text = String::new();
+            match by_table(table, bytes, &mut text) {
+                Some(false) => Some(Cow::Owned(text)),
+                Some(true) => None,
+                None => encoding.decode_without_bom_handling_and_without_replacement(bytes),
+            }
+        };
         match self {
             Original::Utf8 => std::str::from_utf8(bytes).ok().map(Cow::Borrowed),
-            Original::Gbk => GBK.decode_without_bom_handling_and_without_replacement(bytes),
-            Original::Big5 => BIG5.decode_without_bom_handling_and_without_replacement(bytes),
+            Original::Gbk => decode(&GBK_CHARACTERS, GBK),
+            Original::Big5 => decode(&BIG5_CHARACTERS, BIG5),
         }
     }
+}
+
+/// What each lead byte and the byte after it decode as in GBK and in Big5, by
+/// [`pair_index`]: a character, [`NO_CHARACTER`] or [`ASK_THE_DECODER`]. Repair decodes a
+/// few bytes at a time, again and again, as it guesses lost ones: a table lookup per
+/// character, where the decoder costs as much as the rest of a guess.
+static GBK_CHARACTERS: LazyLock<Decoding> = LazyLock::new(|| Decoding::of(GBK));
+static BIG5_CHARACTERS: LazyLock<Decoding> = LazyLock::new(|| Decoding::of(BIG5));
+
+struct Decoding {
+    pairs: Vec<char>,
+    /// What a lone 0x80 is: `€` in GBK.
+    byte_80: char,
+}
+
+/// A lead and a byte that make no character: U+FFFD, and the second byte is read again
+/// when it is ASCII (WHATWG's decoders, GBK's and Big5's alike).
+const NO_CHARACTER: char = '\0';
+/// Bytes whose reading depends on the bytes after them (GB18030's four-byte sequences)
+/// or that make two characters (four pairs of Big5).
+const ASK_THE_DECODER: char = '\u{1}';
+
+impl Decoding {
+    fn of(encoding: &'static Encoding) -> Decoding {
+        let mut table = vec![NO_CHARACTER; 0x10000];
+        for (pair, c, lost) in decode_pairs(encoding) {
+            match c {
+                Some(c) => table[pair_index(pair)] = c,
+                None if !lost => table[pair_index(pair)] = ASK_THE_DECODER,
+                None => {}
+            }
+        }
+        if encoding == GBK {
+            for lead in 0x81..=0xFE {
+                for digit in b'0'..=b'9' {
+                    table[pair_index([lead, digit])] = ASK_THE_DECODER;
+                }
+            }
+        }
+        let byte_80 = encoding
+            .decode_without_bom_handling(&[0x80])
+            .0
+            .chars()
+            .next();
+        Decoding {
+            pairs: table,
+            byte_80: byte_80.expect("a character"),
+        }
+    }
+}
+
+/// Writes `bytes` decoded with `table` (see [`GBK_CHARACTERS`]) to `text` as the
+/// encoding's decoder decodes them, U+FFFD for bytes that make no character, and tells
+/// whether some did not; `None` where only the decoder can tell (`text` then holds part
+/// of them).
+fn by_table(table: &Decoding, bytes: &[u8], text: &mut String) -> Option<bool> {
+    // (At most three bytes of UTF-8 for each byte: U+FFFD for one lost.)
+    text.reserve(bytes.len() * 3);
+    let mut malformed = false;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let (c, len) = match (b, bytes.get(i + 1)) {
+            (..0x80, _) => (b as char, 1),
+            (0x80, _) => (table.byte_80, 1),
+            (0xFF, _) | (_, None) => ('\u{FFFD}', 1),
+            (lead, Some(&next)) => match table.pairs[pair_index([lead, next])] {
+                ASK_THE_DECODER => return None,
+                NO_CHARACTER if next < 0x80 => ('\u{FFFD}', 1),
+                NO_CHARACTER => ('\u{FFFD}', 2),
+                c => (c, 2),
+            },
+        };
+        malformed |= c == '\u{FFFD}';
+        text.push(c);
+        i += len;
+    }
+    Some(malformed)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_pair_tables_decode_as_the_decoders_do() {
+        // Bytes of every kind a guess leaves in a window: ASCII (digits too), leads,
+        // trails, 0x80 and the unfilled 0xFF, in random strings of up to 12.
+        let alphabet: Vec<u8> = (0..=0xFFu8).collect();
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for (encoding, table, original) in [
+            (GBK, &GBK_CHARACTERS, Original::Gbk),
+            (BIG5, &BIG5_CHARACTERS, Original::Big5),
+        ] {
+            let mut asked = 0;
+            for _ in 0..200_000 {
+                let len = (next() % 13) as usize;
+                let bytes: Vec<u8> = (0..len)
+                    .map(|_| alphabet[(next() % 256) as usize])
+                    .collect();
+                let name = encoding.name();
+                let mut text = String::new();
+                original.lenient_decode_into(&bytes, &mut text);
+                assert_eq!(
+                    text,
+                    encoding.decode_without_bom_handling(&bytes).0,
+                    "{name} {bytes:02X?}"
+                );
+                assert_eq!(
+                    original.decode(&bytes),
+                    encoding.decode_without_bom_handling_and_without_replacement(&bytes),
+                    "{name} {bytes:02X?}"
+                );
+                asked += by_table(table, &bytes, &mut String::new()).is_none() as usize;
+            }
+            assert!(
+                asked < 20_000,
+                "{}: the decoder was asked {asked} times",
+                encoding.name()
+            );
+        }
+    }
 
     #[test]
     fn readings_reverse_to_the_bytes() {

@@ -1175,8 +1175,9 @@ fn fill_lost_bytes(
             .filter(|&b| b != UNFILLED);
         // The window with what stands around it, where it reaches an end of the run
         // (`2023�~` is `2023年`).
-        let cost = |window: &[u8]| {
-            let text = original.lenient_decode(window);
+        let mut text = String::new();
+        let mut cost = |window: &[u8]| {
+            original.lenient_decode_into(window, &mut text);
             model::cost_of(
                 around
                     .before
@@ -1465,22 +1466,18 @@ fn fill_lost_pair(
     } else {
         None
     };
-    let lost_there = |&&(_, [lead, trail]): &&(char, [u8; 2])| {
-        codecs::may_have_lost(misread, lead, Some(trail))
-            && codecs::may_have_lost(misread, trail, byte_after)
+    let list: &'static [(char, [u8; 2])] = match byte_by_byte {
+        true => codecs::pairs_lost_byte_by_byte(misread, original),
+        false => &GBK_PAIRS_BIG5_LOSES,
     };
-    let candidates = || -> Box<dyn Iterator<Item = &(char, [u8; 2])>> {
-        if byte_by_byte {
-            Box::new(codecs::pairs_by_cost(original).iter().filter(lost_there))
-        } else {
-            Box::new(GBK_PAIRS_BIG5_LOSES.iter())
-        }
+    let candidate = |&&(_, [_, trail]): &&(char, [u8; 2])| {
+        !byte_by_byte || codecs::may_have_lost(misread, trail, byte_after)
     };
     // The last character of a run before a pinyin annotation is one it is a reading of.
     let reading = cx.edges.reading.filter(|_| lost.end == m.chars.len());
     let at = m.starts[k];
     if let Some(reading) = reading {
-        if let Some(pair) = best_lost_pair_read(prev, reading, candidates()) {
+        if let Some(pair) = best_lost_pair_read(prev, reading, list.iter().filter(candidate)) {
             m.bytes[at..at + 2].copy_from_slice(&pair);
         }
         return;
@@ -1493,7 +1490,7 @@ fn fill_lost_pair(
         .pairs
         .borrow_mut()
         .entry(key)
-        .or_insert_with(|| best_lost_pair(prev, next, candidates()));
+        .or_insert_with(|| best_lost_pair(prev, next, list, candidate, cx.memory));
     if let Some(pair) = fill {
         m.bytes[at..at + 2].copy_from_slice(&pair);
     }
@@ -1530,6 +1527,9 @@ fn best_lost_pair_read<'a>(
 #[derive(Default)]
 pub(crate) struct Memory {
     pairs: RefCell<HashMap<Neighbours, Option<[u8; 2]>>>,
+    /// Which characters of a list of candidates for a lost pair (by the list's address)
+    /// may make a word with a neighbour, found once per text (see [`best_lost_pair`]).
+    partners: RefCell<HashMap<(Side, usize), Vec<u32>>>,
     words: RefCell<Words>,
     /// The bytes of a run with its lost bytes filled, by run and reading, while one run is
     /// weighed: its layers are undone again and again on the way to an answer (alone,
@@ -1896,11 +1896,20 @@ impl<'a> RunContext<'a> {
 /// by byte, what it was in and the byte after it.
 type Neighbours = (Option<char>, Option<char>, Option<(Original, Option<u8>)>);
 
-/// The GBK pair Big5 lost between `prev` and `next`, when one fits clearly best.
-fn best_lost_pair<'a>(
+/// The pair lost between `prev` and `next`, among the entries of `list` (cheapest first)
+/// that are `candidate`s, when one fits clearly best.
+///
+/// Most of a list's thousands of characters take no pair bonus from either neighbour, and
+/// cost at least their own cost with the neighbours': once that is more than the
+/// runner-up's, only the characters that may pair with a neighbour (`memory`'s partners,
+/// by the model's pair filter) are weighed. The result is the one weighing every
+/// candidate in order gives.
+fn best_lost_pair(
     prev: Option<char>,
     next: Option<char>,
-    candidates: impl Iterator<Item = &'a (char, [u8; 2])>,
+    list: &'static [(char, [u8; 2])],
+    candidate: impl Fn(&&(char, [u8; 2])) -> bool,
+    memory: &Memory,
 ) -> Option<[u8; 2]> {
     let context = prev.map_or(0, model::char_cost) + next.map_or(0, model::char_cost);
     let mut after_prev = model::Costing::default();
@@ -1910,28 +1919,103 @@ fn best_lost_pair<'a>(
         model::char_cost(n).saturating_sub(model::MAX_PAIR_BONUS)
     });
     let (mut best, mut runner_up) = ((u32::MAX, [UNFILLED; 2]), u32::MAX);
-    for &(c, pair) in candidates {
-        // Past a candidate that cannot come within the margin of the best, or below the
-        // runner-up, neither can any costlier one.
+    // Past a candidate that cannot come within the margin of the best, or below the
+    // runner-up, neither can any costlier one.
+    let beyond = |c: char, best: u32, runner_up: u32| {
         let floor = (context + model::char_cost(c)).saturating_sub(2 * model::MAX_PAIR_BONUS);
-        if floor >= best.0.saturating_add(LOST_PAIR_MARGIN).min(runner_up) {
-            break;
-        }
+        floor >= best.saturating_add(LOST_PAIR_MARGIN).min(runner_up)
+    };
+    let weigh = |&(c, pair): &(char, [u8; 2]), best: &mut (u32, [u8; 2]), runner_up: &mut u32| {
         let mut costing = after_prev;
         costing.push(c);
-        if costing.total + next_floor >= runner_up {
-            continue;
+        if costing.total + next_floor >= *runner_up {
+            return;
         }
         next.into_iter().for_each(|n| costing.push(n));
         let cost = costing.total;
         if cost < best.0 {
-            runner_up = best.0;
-            best = (cost, pair);
+            *runner_up = best.0;
+            *best = (cost, pair);
         } else {
-            runner_up = runner_up.min(cost);
+            *runner_up = (*runner_up).min(cost);
+        }
+    };
+    // A character of a double-byte pair (never ASCII, a line end or a space) costs at
+    // least its cost and its neighbours', less the bonuses of the pairs it makes with them
+    // where both are of U+3000 and up — unless it follows a digit or is the second of two
+    // em dashes (see `model::Costing::push`).
+    let plain = prev.is_none_or(|p| !p.is_ascii_digit() && p != '—') && next != Some('—');
+    let unpaired_floor = after_prev.total + next.map_or(0, model::char_cost);
+    let mut i = 0;
+    while let Some(entry) = list.get(i) {
+        if beyond(entry.0, best.0, runner_up) {
+            return (runner_up >= best.0.saturating_add(LOST_PAIR_MARGIN)).then_some(best.1);
+        }
+        if plain && unpaired_floor + model::char_cost(entry.0) >= runner_up {
+            break;
+        }
+        if candidate(&entry) {
+            weigh(entry, &mut best, &mut runner_up);
+        }
+        i += 1;
+    }
+    // The rest of the list: only the characters that may pair with a neighbour, in order.
+    let mut partners = memory.partners.borrow_mut();
+    let paired = |c: &char| *c > '\u{2FFF}';
+    let sides = [
+        prev.filter(paired).map(Side::After),
+        next.filter(paired).map(Side::Before),
+    ];
+    for side in sides.into_iter().flatten() {
+        partners
+            .entry((side, list.as_ptr() as usize))
+            .or_insert_with(|| partners_in(list, side));
+    }
+    let [after, before] = sides.map(|side| {
+        side.and_then(|side| partners.get(&(side, list.as_ptr() as usize)))
+            .map_or(&[][..], Vec::as_slice)
+    });
+    let from = |partners: &[u32]| partners.partition_point(|&j| (j as usize) < i);
+    let (mut a, mut b) = (from(after), from(before));
+    while i < list.len() {
+        let j = match (after.get(a), before.get(b)) {
+            (Some(&x), Some(&y)) => x.min(y),
+            (Some(&x), None) => x,
+            (None, Some(&y)) => y,
+            (None, None) => break,
+        };
+        a += (after.get(a) == Some(&j)) as usize;
+        b += (before.get(b) == Some(&j)) as usize;
+        let entry = &list[j as usize];
+        if beyond(entry.0, best.0, runner_up) {
+            break;
+        }
+        if candidate(&entry) {
+            weigh(entry, &mut best, &mut runner_up);
         }
     }
     (runner_up >= best.0.saturating_add(LOST_PAIR_MARGIN)).then_some(best.1)
+}
+
+/// A neighbour of a lost pair, on one side.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Side {
+    /// The character before: the lost one comes after it.
+    After(char),
+    /// The character after.
+    Before(char),
+}
+
+/// The entries of `list` (by index, ascending) that may make a within-word pair with the
+/// neighbour `side`.
+fn partners_in(list: &[(char, [u8; 2])], side: Side) -> Vec<u32> {
+    let pairs = |c: char| match side {
+        Side::After(p) => model::may_pair(p, c),
+        Side::Before(n) => model::may_pair(c, n),
+    };
+    (0..list.len() as u32)
+        .filter(|&j| pairs(list[j as usize].0))
+        .collect()
 }
 
 /// Fills the lead byte of a pair whose ASCII trail the reading gave back on its own
@@ -2355,13 +2439,10 @@ mod tests {
                 if let Some(other) = (at - from + 5..window.len()).find(|&i| window[i] >= 0x80) {
                     window[other] = UNFILLED;
                 }
-                let mut brute = (
-                    model::cost(&Original::Utf8.lenient_decode(&window)),
-                    UNFILLED,
-                );
+                let mut brute = (model::cost(&String::from_utf8_lossy(&window)), UNFILLED);
                 for b in 0x80..=0xBF {
                     window[at - from] = b;
-                    let cost = model::cost(&Original::Utf8.lenient_decode(&window));
+                    let cost = model::cost(&String::from_utf8_lossy(&window));
                     if cost < brute.0 {
                         brute = (cost, b);
                     }
