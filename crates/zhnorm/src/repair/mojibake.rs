@@ -1253,30 +1253,25 @@ fn fill_continuations(
         Some(&b) => Some(b),
         None => around.after.filter(char::is_ascii).map(|c| c as u8),
     };
-    let choices = |holes: &[usize]| -> Vec<Vec<u8>> {
-        holes
-            .iter()
-            .map(|&hole| {
-                let next = byte_after(window, hole);
-                candidates
-                    .iter()
-                    .copied()
-                    .filter(|&b| codecs::may_have_lost(misread, b, next))
-                    .collect()
-            })
-            .collect()
+    // Which bytes the holes may hold depends on the bytes of the character and after it
+    // alone, and texts lose the same ones again and again: found once per text.
+    let nexts: Vec<Option<u8>> = holes.iter().map(|&h| byte_after(window, h)).collect();
+    let key = (misread, window[start..end].to_vec(), nexts);
+    let cached = memory.guesses.borrow().get(&key).cloned();
+    let (kept_holes, combinations) = match cached {
+        Some(found) => found,
+        None => {
+            let found = guesses(window, start..end, &holes, &key.2, (misread, candidates));
+            if found.1.len() == MAX_GUESSES {
+                memory.guesses.borrow_mut().insert(key, found.clone());
+            }
+            found
+        }
     };
-    // Five bytes cp1252 lost make 25 guesses for two holes; two continuation bytes a
-    // double-byte reading lost before ASCII make 4,096, of which the cheapest characters
-    // are weighed (below); three would make too many, and are guessed one at a time.
-    let mut choices = choices(&holes);
-    if choices.iter().map(Vec::len).product::<usize>() > MAX_COMBINATIONS {
-        holes.truncate(1);
-        choices.truncate(1);
-    }
-    if choices.iter().any(Vec::is_empty) {
+    if combinations.is_empty() {
         return;
     }
+    holes.truncate(kept_holes);
     let mut before = model::Costing::default();
     around
         .before
@@ -1369,6 +1364,56 @@ fn fill_continuations(
         }
         cost.max(0) as u32
     };
+    holes.iter().for_each(|&hole| window[hole] = UNFILLED);
+    let mut best = (cost_with(window, u32::MAX), None);
+    for (k, bytes) in combinations.iter().enumerate() {
+        holes
+            .iter()
+            .zip(bytes)
+            .for_each(|(&hole, &b)| window[hole] = b);
+        let cost = cost_with(window, best.0);
+        if cost < best.0 {
+            best = (cost, Some(k));
+        }
+    }
+    for (k, &hole) in holes.iter().enumerate() {
+        window[hole] = best.1.map_or(UNFILLED, |i| combinations[i][k]);
+    }
+}
+
+/// The bytes to weigh in the `holes` of the character at `span` of `window` (each hole
+/// before the byte `nexts` gives): every combination the reading may have lost, or the
+/// [`MAX_GUESSES`] whose characters cost least on their own where there are more; and how
+/// many of the holes they fill (the first alone where the holes together make too many).
+/// Nothing where a hole has no byte to hold.
+fn guesses(
+    window: &mut [u8],
+    span: Range<usize>,
+    holes: &[usize],
+    nexts: &[Option<u8>],
+    (misread, candidates): (Misread, &[u8]),
+) -> Guesses {
+    let mut choices: Vec<Vec<u8>> = nexts
+        .iter()
+        .map(|&next| {
+            candidates
+                .iter()
+                .copied()
+                .filter(|&b| codecs::may_have_lost(misread, b, next))
+                .collect()
+        })
+        .collect();
+    // Five bytes cp1252 lost make 25 guesses for two holes; two continuation bytes a
+    // double-byte reading lost before ASCII make 4,096, of which the cheapest characters
+    // are weighed (below); three would make too many, and are guessed one at a time.
+    let mut holes = holes;
+    if choices.iter().map(Vec::len).product::<usize>() > MAX_COMBINATIONS {
+        holes = &holes[..1];
+        choices.truncate(1);
+    }
+    if choices.iter().any(Vec::is_empty) {
+        return (0, Vec::new());
+    }
     // Every combination of choices in the holes, counted like a number whose digits are
     // indices into them; a hole before another makes a pair the reading must have lost.
     let mut combinations: Vec<[u8; 4]> = Vec::with_capacity(choices[0].len());
@@ -1409,7 +1454,7 @@ fn fill_continuations(
                     .iter()
                     .zip(&bytes)
                     .for_each(|(&hole, &b)| window[hole] = b);
-                let text = std::str::from_utf8(&window[start..end]).ok()?;
+                let text = std::str::from_utf8(&window[span.clone()]).ok()?;
                 Some((model::cost(text), bytes))
             })
             .collect();
@@ -1420,20 +1465,7 @@ fn fill_continuations(
         combinations = scored.into_iter().map(|(_, bytes)| bytes).collect();
     }
     holes.iter().for_each(|&hole| window[hole] = UNFILLED);
-    let mut best = (cost_with(window, u32::MAX), None);
-    for (k, bytes) in combinations.iter().enumerate() {
-        holes
-            .iter()
-            .zip(bytes)
-            .for_each(|(&hole, &b)| window[hole] = b);
-        let cost = cost_with(window, best.0);
-        if cost < best.0 {
-            best = (cost, Some(k));
-        }
-    }
-    for (k, &hole) in holes.iter().enumerate() {
-        window[hole] = best.1.map_or(UNFILLED, |i| combinations[i][k]);
-    }
+    (holes.len(), combinations)
 }
 
 /// Fills a pair the reading lost whole with the character that fits best between its
@@ -1530,6 +1562,10 @@ pub(crate) struct Memory {
     /// Which characters of a list of candidates for a lost pair (by the list's address)
     /// may make a word with a neighbour, found once per text (see [`best_lost_pair`]).
     partners: RefCell<HashMap<(Side, usize), Vec<u32>>>,
+    /// The bytes weighed for the holes of a character lost bytes of (see [`guesses`]),
+    /// where there were too many to weigh them all: by reading, the character's bytes
+    /// with its holes, and the byte after each hole.
+    guesses: RefCell<HashMap<GuessKey, Guesses>>,
     words: RefCell<Words>,
     /// The bytes of a run with its lost bytes filled, by run and reading, while one run is
     /// weighed: its layers are undone again and again on the way to an answer (alone,
@@ -1543,6 +1579,13 @@ pub(crate) struct Memory {
 }
 
 type PairHashing = BuildHasherDefault<PairHasher>;
+
+/// A character some of whose bytes were lost: the reading, its bytes with the holes, and
+/// the byte after each hole.
+type GuessKey = (Misread, Vec<u8>, Vec<Option<u8>>);
+
+/// How many holes of a character are guessed, and the bytes weighed for them.
+type Guesses = (usize, Vec<[u8; 4]>);
 
 /// A run, and the reading whose lost bytes were filled in it.
 type FillKey = (String, Misread, Original, Losses);
