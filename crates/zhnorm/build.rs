@@ -9,6 +9,7 @@
 //! 4. Writes the character tables used to tell Simplified from Traditional text.
 //! 5. Turns `data/freq/essay.txt` into the language model's character costs and pair filter.
 //! 6. Writes the radical table (`data/unicode`) and the Mandarin reading table (`data/pinyin`).
+//! 7. Writes the GBK and Big5 tables `repair` reverses and decodes misreadings with.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -79,6 +80,7 @@ fn main() {
     verify_pins(&data);
     codec_pair_tables(&out);
     read_pair_tables(&out);
+    decode_tables(&out);
 
     let mut dicts: BTreeMap<String, trie_build::Entries> = BTreeMap::new();
     let mut load = |file: &str| {
@@ -711,6 +713,37 @@ fn read_pair_tables(out: &Path) {
             }
         }
         std::fs::write(out.join(format!("read_pairs_{name}.bin")), bits).unwrap();
+    }
+}
+
+/// Writes `decode_gbk.bin` and `decode_big5.bin`: for each lead byte 0x81–0xFE and each
+/// byte after it (index `(lead - 0x81) * 256 + byte`), a little-endian u32: the character
+/// the two are, `0` when they make none (the decoder writes U+FFFD and reads the second
+/// byte again when it is ASCII), `1` when what they are depends on more bytes (GB18030's
+/// four-byte sequences) or is two characters (four pairs of Big5). The `repair` stage
+/// decodes the bytes it guesses with them.
+fn decode_tables(out: &Path) {
+    for (name, encoding) in [("gbk", encoding_rs::GBK), ("big5", encoding_rs::BIG5)] {
+        let mut table = Vec::with_capacity(126 * 256 * 4);
+        for lead in 0x81..=0xFEu8 {
+            for byte in 0..=0xFFu8 {
+                let pair = [lead, byte];
+                let entry = if encoding == encoding_rs::GBK && byte.is_ascii_digit() {
+                    1
+                } else {
+                    match encoding.decode_without_bom_handling_and_without_replacement(&pair) {
+                        None => 0,
+                        Some(text) => match one_character(encoding, pair) {
+                            Some(c) => c as u32,
+                            None if !text.is_empty() => 1,
+                            None => 0,
+                        },
+                    }
+                };
+                table.extend_from_slice(&u32::to_le_bytes(entry));
+            }
+        }
+        std::fs::write(out.join(format!("decode_{name}.bin")), table).unwrap();
     }
 }
 

@@ -80,13 +80,8 @@ pub(crate) fn loses_pairs(misread: Misread, original: Original) -> bool {
 /// The GBK characters Big5 reads as one U+FFFD, with their bytes, cheapest first in the
 /// language model: what a lost pair may have been.
 pub(crate) static GBK_PAIRS_BIG5_LOSES: LazyLock<Vec<(char, [u8; 2])>> = LazyLock::new(|| {
-    let mut big5_reads = vec![false; 0x10000];
-    for (pair, _, lost) in decode_pairs(BIG5) {
-        big5_reads[pair_index(pair)] = !lost;
-    }
-    by_cost(
-        characters_of(GBK).filter(|&(_, pair)| pair[1] >= 0x80 && !big5_reads[pair_index(pair)]),
-    )
+    let big5_loses = |[lead, trail]: [u8; 2]| BIG5_CHARACTERS.pair(lead, trail) == NO_CHARACTER;
+    by_cost(characters_of(GBK).filter(|&(_, pair)| pair[1] >= 0x80 && big5_loses(pair)))
 });
 
 /// The characters of GBK's or Big5's pairs (Private Use aside), with their bytes,
@@ -131,39 +126,19 @@ fn pair_index([lead, trail]: [u8; 2]) -> usize {
     (lead as usize) << 8 | trail as usize
 }
 
-/// Each pair with a lead from 0x81 and a trail from 0x40, and how `encoding` reads it:
-/// the character, when it is one, and whether the reading lost anything. Decoded all at
-/// once, each pair on a line of its own (one decoding per pair was most of the time spent
-/// on a short garbled text).
-fn decode_pairs(encoding: &'static Encoding) -> Vec<([u8; 2], Option<char>, bool)> {
-    let pairs: Vec<[u8; 2]> = (0x81..=0xFEu8)
-        .flat_map(|lead| {
-            (0x40..=0xFEu8)
-                .filter(|&t| t != 0x7F)
-                .map(move |t| [lead, t])
-        })
-        .collect();
-    let bytes: Vec<u8> = pairs.iter().flat_map(|&[a, b]| [a, b, b'\n']).collect();
-    let text = encoding.decode_without_bom_handling(&bytes).0;
-    pairs
-        .into_iter()
-        .zip(text.split('\n'))
-        .map(|(pair, line)| {
-            let mut chars = line.chars();
-            let one = match (chars.next(), chars.next()) {
-                (Some(c), None) if c != '\u{FFFD}' => Some(c),
-                _ => None,
-            };
-            (pair, one, line.starts_with('\u{FFFD}'))
-        })
-        .collect()
-}
-
-/// The pairs `encoding` reads as one character, and the character.
+/// The pairs `encoding` (GBK or Big5) reads as one character, and the character, in the
+/// order of their bytes.
 fn characters_of(encoding: &'static Encoding) -> impl Iterator<Item = (char, [u8; 2])> {
-    decode_pairs(encoding)
-        .into_iter()
-        .filter_map(|(pair, c, _)| Some((c?, pair)))
+    let table = match encoding == GBK {
+        true => &GBK_CHARACTERS,
+        false => &BIG5_CHARACTERS,
+    };
+    (0x81..=0xFEu8)
+        .flat_map(|lead| (0x40..=0xFEu8).map(move |t| [lead, t]))
+        .filter_map(|pair| match table.pair(pair[0], pair[1]) {
+            NO_CHARACTER | ASK_THE_DECODER => None,
+            c => Some((c, pair)),
+        })
 }
 
 static LEAD_BYTES: [u8; 126] = bytes_from(0x81);
@@ -443,15 +418,23 @@ impl Original {
     }
 }
 
-/// What each lead byte and the byte after it decode as in GBK and in Big5, by
-/// [`pair_index`]: a character, [`NO_CHARACTER`] or [`ASK_THE_DECODER`]. Repair decodes a
-/// few bytes at a time, again and again, as it guesses lost ones: a table lookup per
-/// character, where the decoder costs as much as the rest of a guess.
-static GBK_CHARACTERS: LazyLock<Decoding> = LazyLock::new(|| Decoding::of(GBK));
-static BIG5_CHARACTERS: LazyLock<Decoding> = LazyLock::new(|| Decoding::of(BIG5));
+/// What each lead byte and the byte after it decode as in GBK and in Big5: a character,
+/// [`NO_CHARACTER`] or [`ASK_THE_DECODER`] (`build.rs` writes the tables with
+/// encoding_rs). Repair decodes a few bytes at a time, again and again, as it guesses
+/// lost ones: a table lookup per character, where the decoder costs as much as the rest
+/// of a guess.
+static GBK_CHARACTERS: Decoding = Decoding {
+    pairs: include_bytes!(concat!(env!("OUT_DIR"), "/decode_gbk.bin")),
+    byte_80: '€',
+};
+static BIG5_CHARACTERS: Decoding = Decoding {
+    pairs: include_bytes!(concat!(env!("OUT_DIR"), "/decode_big5.bin")),
+    byte_80: '\u{FFFD}',
+};
 
 struct Decoding {
-    pairs: Vec<char>,
+    /// Four bytes for each lead from 0x81 and byte after it.
+    pairs: &'static [u8],
     /// What a lone 0x80 is: `€` in GBK.
     byte_80: char,
 }
@@ -464,31 +447,11 @@ const NO_CHARACTER: char = '\0';
 const ASK_THE_DECODER: char = '\u{1}';
 
 impl Decoding {
-    fn of(encoding: &'static Encoding) -> Decoding {
-        let mut table = vec![NO_CHARACTER; 0x10000];
-        for (pair, c, lost) in decode_pairs(encoding) {
-            match c {
-                Some(c) => table[pair_index(pair)] = c,
-                None if !lost => table[pair_index(pair)] = ASK_THE_DECODER,
-                None => {}
-            }
-        }
-        if encoding == GBK {
-            for lead in 0x81..=0xFE {
-                for digit in b'0'..=b'9' {
-                    table[pair_index([lead, digit])] = ASK_THE_DECODER;
-                }
-            }
-        }
-        let byte_80 = encoding
-            .decode_without_bom_handling(&[0x80])
-            .0
-            .chars()
-            .next();
-        Decoding {
-            pairs: table,
-            byte_80: byte_80.expect("a character"),
-        }
+    /// What `lead` (0x81–0xFE) and `byte` decode as.
+    fn pair(&self, lead: u8, byte: u8) -> char {
+        let at = ((lead - 0x81) as usize * 256 + byte as usize) * 4;
+        let entry = u32::from_le_bytes(self.pairs[at..at + 4].try_into().expect("four bytes"));
+        char::from_u32(entry).unwrap_or(ASK_THE_DECODER)
     }
 }
 
@@ -506,7 +469,7 @@ fn by_table(table: &Decoding, bytes: &[u8], text: &mut String) -> Option<bool> {
             (..0x80, _) => (b as char, 1),
             (0x80, _) => (table.byte_80, 1),
             (0xFF, _) | (_, None) => ('\u{FFFD}', 1),
-            (lead, Some(&next)) => match table.pairs[pair_index([lead, next])] {
+            (lead, Some(&next)) => match table.pair(lead, next) {
                 ASK_THE_DECODER => return None,
                 NO_CHARACTER if next < 0x80 => ('\u{FFFD}', 1),
                 NO_CHARACTER => ('\u{FFFD}', 2),
