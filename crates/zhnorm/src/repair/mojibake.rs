@@ -10,6 +10,7 @@
 //! Work is span by span: a run of non-ASCII characters (mojibake never turns a UTF-8
 //! multibyte sequence into ASCII) is repaired where it reverses and left alone elsewhere.
 
+use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -1320,27 +1321,39 @@ fn fill_continuations(
     let (prev, next) = (before.last(), after.first().copied());
     let cost_with = |window: &[u8], best: u32| {
         let mut costing = before;
-        let guessed = String::from_utf8_lossy(&window[start..end]);
+        // (The character guessed: a few bytes, read into an array on the stack unless
+        // they are a run of stray continuation bytes.)
+        let bytes = &window[start..end];
+        let text = match std::str::from_utf8(bytes) {
+            Ok(text) => Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(bytes),
+        };
+        let mut few = ['\0'; 8];
+        let many: Vec<char>;
+        let guessed = if bytes.len() <= few.len() {
+            let n = few.iter_mut().zip(text.chars()).map(|(slot, c)| *slot = c).count();
+            &few[..n]
+        } else {
+            many = text.chars().collect();
+            &many[..]
+        };
         guessed
-            .chars()
-            .chain(after.iter().copied())
-            .for_each(|c| costing.push(c));
-        let annotated = reading.and(guessed.chars().next_back());
+            .iter()
+            .chain(&after)
+            .for_each(|&c| costing.push(c));
+        let annotated = reading.and(guessed.last().copied());
         let misread = reading.is_some_and(|r| !annotated.is_some_and(|c| r.fits(c)));
         // Injected annotations follow Traditional characters (the sites that inject
         // them annotate the characters that have a simplified form): `戰(zhàn)`, not `战`.
         let lean = around.lean.or(annotated.map(|_| Script::Traditional));
-        let other_script = guessed.chars().any(|c| is_of_other_script(c, lean));
+        let other_script = guessed.iter().any(|&c| is_of_other_script(c, lean));
         // What the marks around and the Latin text beside the guess add or take off.
-        let mut adjustment: i64 = guessed.chars().map(|c| balance_cost(c, open)).sum();
+        let mut adjustment: i64 = guessed.iter().map(|&c| balance_cost(c, open)).sum();
         if before_latin {
-            adjustment += guessed
-                .chars()
-                .next_back()
-                .map_or(0, model::before_latin_cost);
+            adjustment += guessed.last().map_or(0, |&c| model::before_latin_cost(c));
         }
         if after_latin {
-            adjustment += guessed.chars().next().map_or(0, model::after_latin_cost);
+            adjustment += guessed.first().map_or(0, |&c| model::after_latin_cost(c));
         }
         let total = costing.total
             + tail_cost
@@ -1350,14 +1363,14 @@ fn fill_continuations(
         // The pairs the guess makes that the text itself wrote elsewhere: they only take
         // off, so a guess that could not beat `best` with all of them is not looked up.
         let could_win = || {
-            let pairs = guessed.chars().count() as i64 + 1;
+            let pairs = guessed.len() as i64 + 1;
             cost - pairs * OWN_WORD_BONUS < best as i64
         };
         if !words.pairs.is_empty() && could_win() {
             let made = prev
                 .into_iter()
-                .chain(guessed.chars())
-                .zip(guessed.chars().chain(next))
+                .chain(guessed.iter().copied())
+                .zip(guessed.iter().copied().chain(next))
                 .filter(|&(a, b)| words.contains(a, b))
                 .count();
             cost -= made as i64 * OWN_WORD_BONUS;
