@@ -400,6 +400,31 @@ impl Original {
         }
     }
 
+    /// Where the character that byte `at` of `bytes` (decoded from their start) is part
+    /// of begins: the bytes before decode the same whatever byte stands at `at`. `None`
+    /// where only the decoder can tell, for UTF-8, and past the end.
+    pub(crate) fn boundary_before(self, bytes: &[u8], at: usize) -> Option<usize> {
+        let table = match self {
+            _ if at >= bytes.len() => return None,
+            Original::Utf8 => return None,
+            Original::Gbk => &GBK_CHARACTERS,
+            Original::Big5 => &BIG5_CHARACTERS,
+        };
+        let mut i = 0;
+        while i < at {
+            i += match bytes[i] {
+                ..0x80 | 0x80 | 0xFF => 1,
+                _ if i + 1 == at => return Some(i),
+                lead => match table.pair(lead, bytes[i + 1]) {
+                    ASK_THE_DECODER => return None,
+                    NO_CHARACTER if bytes[i + 1] < 0x80 => 1,
+                    _ => 2,
+                },
+            };
+        }
+        Some(at)
+    }
+
     /// The text `bytes` hold, when all of them decode.
     pub(crate) fn decode(self, bytes: &[u8]) -> Option<Cow<'_, str>> {
         let decode = |table: &Decoding, encoding: &'static Encoding| {
@@ -523,6 +548,19 @@ mod tests {
                     "{name} {bytes:02X?}"
                 );
                 asked += by_table(table, &bytes, &mut String::new()).is_none() as usize;
+                // Whatever byte stands at `at`, the text splits where `boundary_before` says.
+                let at = (next() % 13) as usize;
+                let Some(split) = original.boundary_before(&bytes, at) else {
+                    continue;
+                };
+                let mut bytes = bytes;
+                for byte in [b'A', 0x80, 0xA1, 0xFF, (next() % 256) as u8] {
+                    bytes[at] = byte;
+                    let whole = encoding.decode_without_bom_handling(&bytes).0;
+                    let (head, tail) = bytes.split_at(split);
+                    let parts = [head, tail].map(|b| encoding.decode_without_bom_handling(b).0);
+                    assert_eq!(whole, parts.concat(), "{name} {bytes:02X?} at {at}");
+                }
             }
             assert!(
                 asked < 20_000,

@@ -1176,16 +1176,21 @@ fn fill_lost_bytes(
             .filter(|&b| b != UNFILLED);
         // The window with what stands around it, where it reaches an end of the run
         // (`2023�~` is `2023年`).
+        // Only the bytes from the character the guess is in on read differently from one
+        // guess to the next: what comes before is decoded and costed once.
         let mut text = String::new();
+        let mut before = model::Costing::default();
+        around.before.into_iter().for_each(|c| before.push(c));
+        let split = original.boundary_before(window, at - from).unwrap_or(0);
+        original.lenient_decode_into(&window[..split], &mut text);
+        text.chars().for_each(|c| before.push(c));
         let mut cost = |window: &[u8]| {
-            original.lenient_decode_into(window, &mut text);
-            model::cost_of(
-                around
-                    .before
-                    .into_iter()
-                    .chain(text.chars())
-                    .chain(around.after),
-            )
+            original.lenient_decode_into(&window[split..], &mut text);
+            let mut costing = before;
+            text.chars()
+                .chain(around.after)
+                .for_each(|c| costing.push(c));
+            costing.total
         };
         window[at - from] = {
             let mut best = (cost(window), UNFILLED);
@@ -1331,16 +1336,17 @@ fn fill_continuations(
         let mut few = ['\0'; 8];
         let many: Vec<char>;
         let guessed = if bytes.len() <= few.len() {
-            let n = few.iter_mut().zip(text.chars()).map(|(slot, c)| *slot = c).count();
+            let n = few
+                .iter_mut()
+                .zip(text.chars())
+                .map(|(slot, c)| *slot = c)
+                .count();
             &few[..n]
         } else {
             many = text.chars().collect();
             &many[..]
         };
-        guessed
-            .iter()
-            .chain(&after)
-            .for_each(|&c| costing.push(c));
+        guessed.iter().chain(&after).for_each(|&c| costing.push(c));
         let annotated = reading.and(guessed.last().copied());
         let misread = reading.is_some_and(|r| !annotated.is_some_and(|c| r.fits(c)));
         // Injected annotations follow Traditional characters (the sites that inject
