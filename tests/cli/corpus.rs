@@ -5,14 +5,11 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::{repo, stderr, stdout, zhnorm};
+use crate::{repo, stderr, stdout, zhnorm, Scratch};
 
-/// A fresh directory for one test.
-fn fresh_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("zhnorm-corpus-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh directory for one test, removed when it is done.
+fn fresh_dir(name: &str) -> Scratch {
+    Scratch::dir(std::env::temp_dir().join(format!("zhnorm-corpus-{}-{name}", std::process::id())))
 }
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
@@ -376,7 +373,6 @@ fn a_long_run_on_a_terminal_shows_progress_unless_quiet() {
     let piped = zhnorm(&["-o", arg(&mirror), arg(&tree)], "");
     assert!(!stderr(&piped).contains("eta"), "{}", stderr(&piped));
     assert!(stderr(&piped).contains("250 inputs"));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Integration tests of the `zhnorm` command: it is run as a user would run it.
 
 use std::io::{Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 mod corpus;
@@ -38,12 +38,56 @@ fn stderr(o: &Output) -> String {
 }
 
 /// A file in a fresh temporary directory.
-fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
+fn temp_file(name: &str, bytes: &[u8]) -> Scratch {
     let dir = std::env::temp_dir().join(format!("zhnorm-cli-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(name);
     std::fs::write(&path, bytes).unwrap();
-    path
+    Scratch { path, dir }
+}
+
+/// A path in a temporary directory of a test's own, removed when the test is done with
+/// it (also when it fails).
+pub struct Scratch {
+    path: PathBuf,
+    dir: PathBuf,
+}
+
+impl Scratch {
+    /// A fresh, empty directory.
+    fn dir(dir: PathBuf) -> Scratch {
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch {
+            path: dir.clone(),
+            dir,
+        }
+    }
+}
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl AsRef<Path> for Scratch {
+    fn as_ref(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl AsRef<std::ffi::OsStr> for Scratch {
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        self.path.as_os_str()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
 }
 
 #[test]
