@@ -2021,6 +2021,9 @@ fn best_lost_pair(
         }
         i += 1;
     }
+    if i == list.len() {
+        return (runner_up >= best.0.saturating_add(LOST_PAIR_MARGIN)).then_some(best.1);
+    }
     // The rest of the list: only the characters that may pair with a neighbour, in order.
     let mut partners = memory.partners.borrow_mut();
     let paired = |c: &char| *c > '\u{2FFF}';
@@ -2466,6 +2469,60 @@ const LEGACY_RARE_HAN: u32 = 2 * 20;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lost_pair_is_found_as_weighing_every_candidate_finds_it() {
+        // The weighing as it was: every candidate in order, up to the first that cannot
+        // come within the margin of the best, or below the runner-up, each left out as
+        // soon as it cannot come below the runner-up.
+        let every = |prev: Option<char>, next: Option<char>, list: &[(char, [u8; 2])]| {
+            let context = prev.map_or(0, model::char_cost) + next.map_or(0, model::char_cost);
+            let (mut best, mut runner_up) = ((u32::MAX, [UNFILLED; 2]), u32::MAX);
+            for &(c, pair) in list {
+                let floor =
+                    (context + model::char_cost(c)).saturating_sub(2 * model::MAX_PAIR_BONUS);
+                if floor >= best.0.saturating_add(LOST_PAIR_MARGIN).min(runner_up) {
+                    break;
+                }
+                let mut costing = model::Costing::default();
+                prev.into_iter().chain([c]).for_each(|c| costing.push(c));
+                let next_floor = next.map_or(0, |n| {
+                    model::char_cost(n).saturating_sub(model::MAX_PAIR_BONUS)
+                });
+                if costing.total + next_floor >= runner_up {
+                    continue;
+                }
+                next.into_iter().for_each(|n| costing.push(n));
+                if costing.total < best.0 {
+                    runner_up = best.0;
+                    best = (costing.total, pair);
+                } else {
+                    runner_up = runner_up.min(costing.total);
+                }
+            }
+            (runner_up >= best.0.saturating_add(LOST_PAIR_MARGIN)).then_some(best.1)
+        };
+        let memory = Memory::default();
+        // Neighbours of every kind the rules treat apart: Han, marks, digits, dashes,
+        // Latin, line ends, none.
+        let text = "中國的人民政府在北京召開會議，「新聞」發佈：2023年版本—— 由於 A\n";
+        let neighbours: Vec<Option<char>> = text.chars().map(Some).chain([None]).collect();
+        let lists = [
+            &GBK_PAIRS_BIG5_LOSES[..],
+            codecs::pairs_lost_byte_by_byte(Misread::Gbk, Original::Big5),
+        ];
+        for list in lists {
+            for &prev in &neighbours {
+                for &next in &neighbours {
+                    assert_eq!(
+                        best_lost_pair(prev, next, list, |_| true, &memory),
+                        every(prev, next, list),
+                        "{prev:?} {next:?}"
+                    );
+                }
+            }
+        }
+    }
 
     fn repair(text: &str) -> Option<String> {
         super::repair(text, &Memory::default()).repaired
