@@ -115,34 +115,50 @@ pub(crate) const PASTED: u8 = 32;
 pub(crate) const PASTED_BY_ASCII: u8 = 64;
 
 fn classes_of(c: char) -> u8 {
+    classes_but_pasted(c) | pasted_classes(super::pasted::place_of(c))
+}
+
+/// The classes of `c` but [`PASTED`] and [`PASTED_BY_ASCII`].
+fn classes_but_pasted(c: char) -> u8 {
     let suspect = is_suspect(c);
     let han = is_han(c);
     let debris = (suspect && !han && c != '·') || ('\u{2500}'..='\u{25A0}').contains(&c);
     let before_trail = !c.is_ascii() && (c < '\u{2E80}' || c == '\u{FFFD}');
-    let pasted = super::pasted::place_of(c);
     [
         (suspect, SUSPECT),
         (han, HAN),
         (is_wordy(c), WORDY),
         (debris, DEBRIS),
         (before_trail, BEFORE_TRAIL),
-        (pasted == Some(super::pasted::Place::Space), PASTED),
-        (
-            pasted.is_some_and(|p| p != super::pasted::Place::Space),
-            PASTED_BY_ASCII,
-        ),
     ]
     .into_iter()
     .filter(|&(holds, _)| holds)
     .fold(0, |classes, (_, class)| classes | class)
 }
 
+/// The class of a pasted symbol's reading that stands at `place`, if it is one.
+fn pasted_classes(place: Option<super::pasted::Place>) -> u8 {
+    match place {
+        Some(super::pasted::Place::Space) => PASTED,
+        Some(_) => PASTED_BY_ASCII,
+        None => 0,
+    }
+}
+
 impl Classes {
     pub(crate) fn get() -> Classes {
+        // (The pasted readings are set from their list, not looked up for each of the
+        // 65,536: building the table was most of the time one short line took.)
         static BMP: LazyLock<Vec<u8>> = LazyLock::new(|| {
-            (0..0x10000u32)
-                .map(|u| char::from_u32(u).map_or(0, classes_of))
-                .collect()
+            let mut table: Vec<u8> = (0..0x10000u32)
+                .map(|u| char::from_u32(u).map_or(0, classes_but_pasted))
+                .collect();
+            for (reading, place) in super::pasted::readings() {
+                if let Some(classes) = table.get_mut(reading as usize) {
+                    *classes |= pasted_classes(Some(place));
+                }
+            }
+            table
         });
         Classes(&BMP)
     }

@@ -122,6 +122,11 @@ pub(crate) fn place_of(c: char) -> Option<Place> {
     entry(c).map(|k| PASTED[k].2)
 }
 
+/// Every reading of a pasted symbol, and where it must stand.
+pub(crate) fn readings() -> impl Iterator<Item = (char, Place)> {
+    PASTED.iter().map(|&(reading, _, place)| (reading, place))
+}
+
 fn entry(c: char) -> Option<usize> {
     PASTED.binary_search_by_key(&c, |e| e.0).ok()
 }
