@@ -1997,6 +1997,10 @@ fn best_lost_pair(
         model::char_cost(n).saturating_sub(model::MAX_PAIR_BONUS)
     });
     let (mut best, mut runner_up) = ((u32::MAX, [UNFILLED; 2]), u32::MAX);
+    // The best, when the runner-up is far enough behind.
+    let verdict = |best: (u32, [u8; 2]), runner_up: u32| {
+        (runner_up >= best.0.saturating_add(LOST_PAIR_MARGIN)).then_some(best.1)
+    };
     // Past a candidate that cannot come within the margin of the best, or below the
     // runner-up, neither can any costlier one.
     let beyond = |c: char, best: u32, runner_up: u32| {
@@ -2027,7 +2031,7 @@ fn best_lost_pair(
     let mut i = 0;
     while let Some(entry) = list.get(i) {
         if beyond(entry.0, best.0, runner_up) {
-            return (runner_up >= best.0.saturating_add(LOST_PAIR_MARGIN)).then_some(best.1);
+            return verdict(best, runner_up);
         }
         if plain && unpaired_floor + model::char_cost(entry.0) >= runner_up {
             break;
@@ -2038,7 +2042,7 @@ fn best_lost_pair(
         i += 1;
     }
     if i == list.len() {
-        return (runner_up >= best.0.saturating_add(LOST_PAIR_MARGIN)).then_some(best.1);
+        return verdict(best, runner_up);
     }
     // The rest of the list: only the characters that may pair with a neighbour, in order.
     let mut partners = memory.partners.borrow_mut();
@@ -2058,7 +2062,7 @@ fn best_lost_pair(
     });
     let from = |partners: &[u32]| partners.partition_point(|&j| (j as usize) < i);
     let (mut a, mut b) = (from(after), from(before));
-    while i < list.len() {
+    loop {
         let j = match (after.get(a), before.get(b)) {
             (Some(&x), Some(&y)) => x.min(y),
             (Some(&x), None) => x,
@@ -2075,7 +2079,7 @@ fn best_lost_pair(
             weigh(entry, &mut best, &mut runner_up);
         }
     }
-    (runner_up >= best.0.saturating_add(LOST_PAIR_MARGIN)).then_some(best.1)
+    verdict(best, runner_up)
 }
 
 /// A neighbour of a lost pair, on one side.
