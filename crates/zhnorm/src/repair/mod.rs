@@ -140,7 +140,6 @@ const MAX_PASSES: usize = 16;
 /// class `PASTED` beside ASCII (see [`is_beside_ascii`]).
 pub(crate) fn first_held(text: &str, from: usize, wanted: u8) -> Option<usize> {
     let bytes = text.as_bytes();
-    let classes = mojibake::Classes::get();
     let quiet = mojibake::Classes::quiet();
     let mut i = from;
     while i < bytes.len() {
@@ -155,7 +154,7 @@ pub(crate) fn first_held(text: &str, from: usize, wanted: u8) -> Option<usize> {
             continue;
         }
         let (c, next) = crate::chars::decode_at(text, i);
-        let mut class = classes.of(c);
+        let mut class = mojibake::Classes::get().of(c);
         if class & PASTED_BY_ASCII != 0 && is_beside_ascii(text, i, next) {
             class |= PASTED;
         }

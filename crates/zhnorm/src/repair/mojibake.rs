@@ -166,9 +166,23 @@ impl Classes {
     /// A bit per BMP character, set for those of no class a scan of clean text looks for
     /// ([`SUSPECT`], [`PASTED`], [`PASTED_BY_ASCII`]): 8 KB, which stays in the nearest
     /// cache where the byte table would not.
+    /// (Read from the rules, not from the class table, which a clean text never needs
+    /// whole: building it was most of the time one short line took.)
     pub(crate) fn quiet() -> &'static [u64] {
-        static QUIET: LazyLock<Vec<u64>> =
-            LazyLock::new(|| Classes::bits(|c| c & (SUSPECT | PASTED | PASTED_BY_ASCII) == 0));
+        static QUIET: LazyLock<Vec<u64>> = LazyLock::new(|| {
+            let mut bits = vec![0u64; 0x10000 / 64];
+            for u in 0..0x10000u32 {
+                if char::from_u32(u).is_none_or(|c| !is_suspect(c)) {
+                    bits[u as usize / 64] |= 1 << (u % 64);
+                }
+            }
+            for (reading, _) in super::pasted::readings() {
+                if let Some(word) = bits.get_mut(reading as usize / 64) {
+                    *word &= !(1 << (reading as u32 % 64));
+                }
+            }
+            bits
+        });
         &QUIET
     }
 
@@ -2489,6 +2503,16 @@ const LEGACY_RARE_HAN: u32 = 2 * 20;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_quiet_bits_are_the_characters_of_no_class_a_clean_scan_looks_for() {
+        let (classes, quiet) = (Classes::get(), Classes::quiet());
+        for u in 0..0x10000u32 {
+            let is_quiet = quiet[u as usize / 64] >> (u % 64) & 1 == 1;
+            let of_no_class = classes.of(u) & (SUSPECT | PASTED | PASTED_BY_ASCII) == 0;
+            assert_eq!(is_quiet, of_no_class, "U+{u:04X}");
+        }
+    }
 
     #[test]
     fn a_lost_pair_is_found_as_weighing_every_candidate_finds_it() {
