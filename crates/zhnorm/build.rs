@@ -728,17 +728,13 @@ fn decode_tables(out: &Path) {
         for lead in 0x81..=0xFEu8 {
             for byte in 0..=0xFFu8 {
                 let pair = [lead, byte];
-                let entry = if encoding == encoding_rs::GBK && byte.is_ascii_digit() {
-                    1
-                } else {
-                    match encoding.decode_without_bom_handling_and_without_replacement(&pair) {
-                        None => 0,
-                        Some(text) => match one_character(encoding, pair) {
-                            Some(c) => c as u32,
-                            None if !text.is_empty() => 1,
-                            None => 0,
-                        },
-                    }
+                let decoded = encoding.decode_without_bom_handling_and_without_replacement(&pair);
+                let mut chars = decoded.as_deref().unwrap_or("").chars();
+                let entry = match (chars.next(), chars.next()) {
+                    _ if encoding == encoding_rs::GBK && byte.is_ascii_digit() => 1,
+                    (Some(c), None) => c as u32,
+                    (Some(_), Some(_)) => 1,
+                    (None, _) => 0,
                 };
                 table.extend_from_slice(&u32::to_le_bytes(entry));
             }

@@ -981,20 +981,21 @@ impl<'c> Contents<'c> {
     /// Quoted or parenthesized text that is code, a variable, a path or a file name, not
     /// prose: `"$unit"`, `"foo.conf"`.
     fn looks_like_code(&self, span: std::ops::Range<usize>) -> bool {
-        // The last `.` in the span, if any.
-        let last_dot = if span.len() <= READ_DIRECTLY {
-            self.chars[span.clone()]
-                .iter()
-                .rposition(|&c| c == '.')
-                .map(|k| span.start + k)
-        } else {
-            let last = self.before(span.end)[LAST_DOT] as usize;
-            last.checked_sub(1).filter(|&dot| dot >= span.start)
-        };
         let file_name = !self.any(Kind::NotFileName, span.clone())
-            && last_dot
+            && self
+                .last_dot(span.clone())
                 .is_some_and(|dot| dot > span.start && dot + 1 < span.end && span.end - dot <= 6);
         self.any(Kind::Code, span) || file_name
+    }
+
+    /// Where the last `.` of the span is, if it holds one.
+    fn last_dot(&self, span: std::ops::Range<usize>) -> Option<usize> {
+        if span.len() <= READ_DIRECTLY {
+            let last = self.chars[span.clone()].iter().rposition(|&c| c == '.');
+            return last.map(|k| span.start + k);
+        }
+        let last = self.before(span.end)[LAST_DOT] as usize;
+        last.checked_sub(1).filter(|&dot| dot >= span.start)
     }
 }
 

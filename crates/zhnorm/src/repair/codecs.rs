@@ -81,7 +81,7 @@ pub(crate) fn loses_pairs(misread: Misread, original: Original) -> bool {
 /// language model: what a lost pair may have been.
 pub(crate) static GBK_PAIRS_BIG5_LOSES: LazyLock<Vec<(char, [u8; 2])>> = LazyLock::new(|| {
     let big5_loses = |[lead, trail]: [u8; 2]| BIG5_CHARACTERS.pair(lead, trail) == NO_CHARACTER;
-    by_cost(characters_of(GBK).filter(|&(_, pair)| pair[1] >= 0x80 && big5_loses(pair)))
+    by_cost(characters_of(&GBK_CHARACTERS).filter(|&(_, pair)| pair[1] >= 0x80 && big5_loses(pair)))
 });
 
 /// The characters of GBK's or Big5's pairs (Private Use aside), with their bytes,
@@ -93,8 +93,8 @@ pub(crate) fn pairs_lost_byte_by_byte(
     original: Original,
 ) -> &'static [(char, [u8; 2])] {
     type Pairs = LazyLock<Vec<(char, [u8; 2])>>;
-    static GBK_PAIRS: Pairs = LazyLock::new(|| by_cost(characters_of(GBK)));
-    static BIG5_PAIRS: Pairs = LazyLock::new(|| by_cost(characters_of(BIG5)));
+    static GBK_PAIRS: Pairs = LazyLock::new(|| by_cost(characters_of(&GBK_CHARACTERS)));
+    static BIG5_PAIRS: Pairs = LazyLock::new(|| by_cost(characters_of(&BIG5_CHARACTERS)));
     static GBK_PAIRS_BIG5_MAY_LOSE: Pairs = LazyLock::new(|| lost_by(Misread::Big5, &GBK_PAIRS));
     static BIG5_PAIRS_GBK_MAY_LOSE: Pairs = LazyLock::new(|| lost_by(Misread::Gbk, &BIG5_PAIRS));
     match (misread, original) {
@@ -126,13 +126,9 @@ fn pair_index([lead, trail]: [u8; 2]) -> usize {
     (lead as usize) << 8 | trail as usize
 }
 
-/// The pairs `encoding` (GBK or Big5) reads as one character, and the character, in the
-/// order of their bytes.
-fn characters_of(encoding: &'static Encoding) -> impl Iterator<Item = (char, [u8; 2])> {
-    let table = match encoding == GBK {
-        true => &GBK_CHARACTERS,
-        false => &BIG5_CHARACTERS,
-    };
+/// The pairs `table`'s encoding reads as one character, and the character, in the order
+/// of their bytes.
+fn characters_of(table: &'static Decoding) -> impl Iterator<Item = (char, [u8; 2])> {
     (0x81..=0xFEu8)
         .flat_map(|lead| (0x40..=0xFEu8).map(move |t| [lead, t]))
         .filter_map(|pair| match table.pair(pair[0], pair[1]) {
@@ -588,7 +584,7 @@ mod tests {
 
     #[test]
     fn pairs_decoded_at_once_read_as_each_alone() {
-        for encoding in [GBK, BIG5] {
+        for (encoding, table) in [(GBK, &GBK_CHARACTERS), (BIG5, &BIG5_CHARACTERS)] {
             let alone: Vec<(char, [u8; 2])> = (0x81..=0xFEu8)
                 .flat_map(|lead| (0x40..=0xFEu8).map(move |t| [lead, t]))
                 .filter_map(|pair| {
@@ -601,7 +597,7 @@ mod tests {
                     Some((c, pair))
                 })
                 .collect();
-            assert_eq!(characters_of(encoding).collect::<Vec<_>>(), alone);
+            assert_eq!(characters_of(table).collect::<Vec<_>>(), alone);
         }
     }
 
