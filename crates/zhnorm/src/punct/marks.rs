@@ -210,6 +210,8 @@ fn in_context(text: &str, mode: PunctMode) -> Option<String> {
     let mut scanned = 0; // always at a line start
     let mut in_fence = false;
     let mut scratch = Scratch::default();
+    // A line's rewrites, kept from one line to the next like `scratch`.
+    let (mut rewritten, mut again) = (String::new(), String::new());
     while let Some(t) = first_trigger(text, scanned) {
         let start = memchr::memrchr2(b'\n', b'\r', &bytes[..t]).map_or(0, |i| i + 1);
         let end = memchr::memchr2(b'\n', b'\r', &bytes[t..]).map_or(text.len(), |i| t + i + 1);
@@ -227,7 +229,7 @@ fn in_context(text: &str, mode: PunctMode) -> Option<String> {
         // until the line is stable, so that the stage is idempotent. A line is stable
         // when it holds no trigger (a second run would not look at it either) and no
         // straight quote or parenthesis left, whose pairing reads the whole line.
-        let mut rewritten = String::new();
+        rewritten.clear();
         if !Line::new(line, mode, &mut scratch).rewrite(&mut rewritten, &mut scratch) {
             continue;
         }
@@ -238,11 +240,11 @@ fn in_context(text: &str, mode: PunctMode) -> Option<String> {
             {
                 break;
             }
-            let mut again = String::with_capacity(rewritten.len());
+            again.clear();
             if !Line::new(&rewritten, mode, &mut scratch).rewrite(&mut again, &mut scratch) {
                 break;
             }
-            rewritten = again;
+            std::mem::swap(&mut rewritten, &mut again);
         }
         if rewritten != line {
             let out = out.get_or_insert_with(|| String::with_capacity(text.len() + text.len() / 8));
