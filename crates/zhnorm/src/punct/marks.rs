@@ -314,6 +314,8 @@ struct Scratch {
     pairs: Vec<Option<char>>,
     counts: Vec<[u32; KINDS + 1]>,
     ticks: Vec<usize>,
+    /// Where a line's quotes and parentheses are.
+    paired: Vec<usize>,
 }
 
 /// One line being rewritten: its characters, which of them are protected, and the
@@ -543,12 +545,17 @@ impl<'a> Line<'a> {
         let mut out = std::mem::take(&mut scratch.pairs);
         out.clear();
         out.resize(n, None);
-        // Most lines a rewrite visits hold commas and periods only: no pairs to weigh.
-        if !self
-            .chars
-            .iter()
-            .any(|c| matches!(c, '"' | '\'' | '(' | ')'))
-        {
+        // Where the line's paired marks are, in one pass: the passes for each kind below
+        // read these alone. Most lines a rewrite visits hold commas and periods only.
+        let mut marks = std::mem::take(&mut scratch.paired);
+        marks.clear();
+        marks.extend(
+            (self.chars.iter().enumerate())
+                .filter(|(_, c)| matches!(c, '"' | '\'' | '(' | ')'))
+                .map(|(i, _)| i),
+        );
+        if marks.is_empty() {
+            scratch.paired = marks;
             return out;
         }
         let content = Contents::of(&self.chars, std::mem::take(&mut scratch.counts));
@@ -558,7 +565,7 @@ impl<'a> Line<'a> {
         };
         // Double quotes: taken in order. With an odd count, a quote opened on the line
         // before closes at the start of this one, or one opened here closes on the next.
-        let mut doubles: Vec<usize> = (0..n)
+        let mut doubles: Vec<usize> = (marks.iter().copied())
             .filter(|&i| self.chars[i] == '"' && !self.protected[i])
             .collect();
         // A quote whose pair is on another line, next to markup, code or a URL, quotes
@@ -590,7 +597,7 @@ impl<'a> Line<'a> {
         }
 
         // Single quotes: an apostrophe (`don't`) is never one; the rest pair in order.
-        let singles: Vec<usize> = (0..n)
+        let singles: Vec<usize> = (marks.iter().copied())
             .filter(|&i| self.chars[i] == '\'' && !self.protected[i])
             .filter(|&i| {
                 let word = |x: Option<char>| x.is_some_and(|x| x.is_ascii_alphanumeric());
@@ -608,7 +615,7 @@ impl<'a> Line<'a> {
         }
         // Parentheses: matched with a stack.
         let mut stack = Vec::new();
-        for i in 0..n {
+        for &i in &marks {
             if self.protected[i] {
                 continue;
             }
@@ -644,6 +651,7 @@ impl<'a> Line<'a> {
             }
         }
         scratch.counts = content.into_buffer();
+        scratch.paired = marks;
         out
     }
 
