@@ -314,8 +314,7 @@ struct Scratch {
     pairs: Vec<Option<char>>,
     counts: Vec<[u32; KINDS + 1]>,
     ticks: Vec<usize>,
-    /// Where a line's quotes and parentheses are.
-    paired: Vec<usize>,
+    marks: Vec<usize>,
 }
 
 /// One line being rewritten: its characters, which of them are protected, and the
@@ -331,6 +330,9 @@ struct Line<'a> {
     /// mark does.
     dropped_debris: bool,
     protected: Vec<bool>,
+    /// Where the characters a rewrite may change are ([`may_change`]), in order: the
+    /// rest of the line is read only as their context.
+    marks: Vec<usize>,
     mode: PunctMode,
     synopsis: bool,
 }
@@ -342,11 +344,25 @@ impl<'a> Line<'a> {
         // one and plains the other anyway. A ZWJ stays where it may join emoji.
         let mut shown = std::mem::take(&mut scratch.chars);
         shown.clear();
+        let mut marks = std::mem::take(&mut scratch.marks);
+        marks.clear();
+        // One pass decodes the line, notes its marks and whether it holds anything special.
         let mut has_special = false;
-        shown.extend(
-            line.chars()
-                .inspect(|&c| has_special |= may_be_debris_or_space(c)),
-        );
+        for c in line.chars() {
+            if c.is_ascii() {
+                if ASCII_MARK_BITS >> c as u32 & 1 != 0 {
+                    marks.push(shown.len());
+                } else {
+                    has_special |= may_be_debris_or_space(c);
+                }
+            } else if !is_han(c) {
+                has_special |= may_be_debris_or_space(c);
+                if is_context_mark(c) {
+                    marks.push(shown.len());
+                }
+            }
+            shown.push(c);
+        }
         let mut dropped_debris = false;
         if has_special && (0..shown.len()).any(|k| is_debris_at(&shown, k)) {
             let mut kept = std::mem::take(&mut scratch.spare);
@@ -358,6 +374,9 @@ impl<'a> Line<'a> {
             );
             scratch.spare = std::mem::replace(&mut shown, kept);
             dropped_debris = true;
+            // (Plained spaces are no marks: only dropping characters moves them.)
+            marks.clear();
+            marks.extend((0..shown.len()).filter(|&k| may_change(shown[k])));
         }
         let (chars, shown) = if has_special && shown.iter().any(|&c| is_unicode_space(c)) {
             let mut plain = std::mem::take(&mut scratch.spare);
@@ -380,6 +399,7 @@ impl<'a> Line<'a> {
             shown,
             dropped_debris,
             protected,
+            marks,
             mode,
         }
     }
@@ -394,6 +414,7 @@ impl<'a> Line<'a> {
             None => scratch.chars = self.chars,
         }
         scratch.protected = self.protected;
+        scratch.marks = self.marks;
     }
 
     fn at(&self, i: usize) -> Option<char> {
@@ -419,8 +440,11 @@ impl<'a> Line<'a> {
         let mut written = None;
         // Only marks can change: the characters between them are passed over unread.
         let mut i = 0;
-        while let Some(k) = self.chars[i..].iter().position(|&c| may_change(c)) {
-            i += k;
+        for &mark in &self.marks {
+            if mark < i {
+                continue; // taken with the mark before (`--`, `...`)
+            }
+            i = mark;
             let choice = match pairs[i] {
                 Some(r) => Some(([Some(r), None], 1)),
                 None if is_context_mark(self.chars[i]) && !self.protected[i] => {
@@ -434,7 +458,6 @@ impl<'a> Line<'a> {
                 None => None,
             };
             let Some((with, consumed)) = choice else {
-                i += 1;
                 continue;
             };
             let byte = kept.1 + self.shown_len(kept.0..i);
@@ -545,19 +568,13 @@ impl<'a> Line<'a> {
         let mut out = std::mem::take(&mut scratch.pairs);
         out.clear();
         out.resize(n, None);
-        // Where the line's paired marks are, in one pass: the passes for each kind below
-        // read these alone. Most lines a rewrite visits hold commas and periods only.
-        let mut marks = std::mem::take(&mut scratch.paired);
-        marks.clear();
-        marks.extend(
-            (self.chars.iter().enumerate())
-                .filter(|(_, c)| matches!(c, '"' | '\'' | '(' | ')'))
-                .map(|(i, _)| i),
-        );
-        if marks.is_empty() {
-            scratch.paired = marks;
+        // The passes for each kind below read the marks alone. Most lines a rewrite visits
+        // hold commas and periods only.
+        let paired = |i: &usize| matches!(self.chars[*i], '"' | '\'' | '(' | ')');
+        if !self.marks.iter().any(paired) {
             return out;
         }
+        let marks = &self.marks;
         let content = Contents::of(&self.chars, std::mem::take(&mut scratch.counts));
         let quotes = match self.mode {
             PunctMode::Tw | PunctMode::Hk => [['「', '」'], ['『', '』']],
@@ -615,7 +632,7 @@ impl<'a> Line<'a> {
         }
         // Parentheses: matched with a stack.
         let mut stack = Vec::new();
-        for &i in &marks {
+        for &i in marks {
             if self.protected[i] {
                 continue;
             }
@@ -651,7 +668,6 @@ impl<'a> Line<'a> {
             }
         }
         scratch.counts = content.into_buffer();
-        scratch.paired = marks;
         out
     }
 
@@ -813,23 +829,24 @@ const FILE_EXTENSIONS: [&str; 40] = [
 /// A character a rewrite may change: a context mark or a paired one.
 #[inline]
 fn may_change(c: char) -> bool {
-    /// The ASCII marks among them, one bit each.
-    const ASCII: u128 = {
-        let mut mask = 0u128;
-        let marks = b",;?!:.-\"'()";
-        let mut k = 0;
-        while k < marks.len() {
-            mask |= 1 << marks[k];
-            k += 1;
-        }
-        mask
-    };
     if c.is_ascii() {
-        ASCII >> c as u32 & 1 != 0
+        ASCII_MARK_BITS >> c as u32 & 1 != 0
     } else {
         is_context_mark(c)
     }
 }
+
+/// The ASCII characters a rewrite may change, one bit each.
+const ASCII_MARK_BITS: u128 = {
+    let mut mask = 0u128;
+    let marks = b",;?!:.-\"'()";
+    let mut k = 0;
+    while k < marks.len() {
+        mask |= 1 << marks[k];
+        k += 1;
+    }
+    mask
+};
 
 /// The marks whose replacement depends on their neighbours (paired marks are chosen
 /// beforehand, by [`Line::pairs`]).
