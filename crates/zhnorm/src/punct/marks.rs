@@ -348,6 +348,7 @@ impl<'a> Line<'a> {
         marks.clear();
         // One pass decodes the line, notes its marks and whether it holds anything special.
         let mut has_special = false;
+        shown.reserve(line.len()); // (a character per byte at most: it never grows)
         for c in line.chars() {
             if c.is_ascii() {
                 if ASCII_MARK_BITS >> c as u32 & 1 != 0 {
@@ -1087,7 +1088,9 @@ fn protected_spans(line: &str, chars: &[char], protected: &mut Vec<bool>, ticks:
             continue;
         }
         let start = i;
+        let mut marked = false;
         while i < n && chars[i].is_ascii_graphic() {
+            marked |= matches!(chars[i], '/' | '@' | '\\' | ':');
             i += 1;
         }
         let run = &chars[start..i];
@@ -1096,7 +1099,7 @@ fn protected_spans(line: &str, chars: &[char], protected: &mut Vec<bool>, ticks:
                 .iter()
                 .map(char::to_ascii_lowercase)
                 .eq("www.".chars());
-        if !www && !run.iter().any(|c| matches!(c, '/' | '@' | '\\' | ':')) {
+        if !www && !marked {
             continue; // the common case: a word, a number
         }
         let token: String = run.iter().collect();
