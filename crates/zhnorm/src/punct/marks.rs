@@ -391,6 +391,10 @@ impl<'a> Line<'a> {
         } else {
             (shown, None)
         };
+        debug_assert!(marks
+            .iter()
+            .copied()
+            .eq((0..chars.len()).filter(|&k| may_change(chars[k]))));
         let mut protected = std::mem::take(&mut scratch.protected);
         protected_spans(line, &chars, &mut protected, &mut scratch.ticks);
         Line {
