@@ -35,11 +35,11 @@ fn main() -> ExitCode {
 }
 
 /// Segments of a megabyte pass through the stages, each writing its text anew: freed
-/// buffers handed back to the system are faulted in again, page by page, for the next
-/// segment (a fifth of a corpus run). glibc keeps freed memory below a threshold that it
-/// raises to the size of any large block freed (mallopt(3), `M_MMAP_THRESHOLD`): one
-/// block of 16 MiB, allocated and freed, sets it without an unsafe call. Elsewhere this
-/// is an allocation and a free.
+/// buffers handed back to the system were faulted in again, page by page, for the next
+/// segment (nearly a fifth of a corpus run). glibc raises its threshold for keeping freed
+/// memory to the size of any block it mapped and then freed, up to 32 MiB (mallopt(3),
+/// `M_MMAP_THRESHOLD`): one block of 16 MiB, allocated and freed, sets it without an
+/// unsafe call. With any other allocator this is one allocation and one free.
 fn keep_freed_memory() {
     drop(std::hint::black_box(Vec::<u8>::with_capacity(16 << 20)));
 }
