@@ -350,16 +350,12 @@ impl<'a> Line<'a> {
         let mut has_special = false;
         shown.reserve(line.len()); // (a character per byte at most: it never grows)
         for c in line.chars() {
-            if c.is_ascii() {
-                if ASCII_MARK_BITS >> c as u32 & 1 != 0 {
+            // (Han, most of a line, is neither a mark nor special.)
+            if c.is_ascii() || !is_han(c) {
+                if may_change(c) {
                     marks.push(shown.len());
                 } else {
                     has_special |= may_be_debris_or_space(c);
-                }
-            } else if !is_han(c) {
-                has_special |= may_be_debris_or_space(c);
-                if is_context_mark(c) {
-                    marks.push(shown.len());
                 }
             }
             shown.push(c);
