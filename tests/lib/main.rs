@@ -1,6 +1,7 @@
 //! Integration tests of the zhnorm library. Each module is one concern.
 
 mod decoding;
+mod file_syntax;
 mod fuzz_replay;
 mod golden;
 mod idempotence;

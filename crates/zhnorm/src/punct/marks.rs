@@ -19,6 +19,7 @@ use std::cell::{Cell, OnceCell};
 
 use unicode_normalization::UnicodeNormalization;
 
+use super::protect::{protected_spans, Document};
 use super::space::{is_debris_at, is_invisible_debris, is_unicode_space};
 use super::PunctMode;
 use crate::chars::{is_cjk_closing, is_han, is_kana, skip_ascii, ByteSet};
@@ -210,6 +211,7 @@ fn in_context(text: &str, mode: PunctMode) -> Option<String> {
     let mut scanned = 0; // always at a line start
     let mut in_fence = false;
     let mut scratch = Scratch::default();
+    let mut document = Document::new(text);
     // A line's rewrites, kept from one line to the next like `scratch`.
     let (mut rewritten, mut again) = (String::new(), String::new());
     while let Some(t) = first_trigger(text, scanned) {
@@ -230,7 +232,8 @@ fn in_context(text: &str, mode: PunctMode) -> Option<String> {
         // when it holds no trigger (a second run would not look at it either) and no
         // straight quote or parenthesis left, whose pairing reads the whole line.
         rewritten.clear();
-        if !Line::new(line, mode, &mut scratch).rewrite(&mut rewritten, &mut scratch) {
+        if !Line::new(line, mode, &mut document, &mut scratch).rewrite(&mut rewritten, &mut scratch)
+        {
             continue;
         }
         for _ in 0..MAX_REWRITES {
@@ -241,7 +244,9 @@ fn in_context(text: &str, mode: PunctMode) -> Option<String> {
                 break;
             }
             again.clear();
-            if !Line::new(&rewritten, mode, &mut scratch).rewrite(&mut again, &mut scratch) {
+            if !Line::new(&rewritten, mode, &mut document, &mut scratch)
+                .rewrite(&mut again, &mut scratch)
+            {
                 break;
             }
             std::mem::swap(&mut rewritten, &mut again);
@@ -338,7 +343,12 @@ struct Line<'a> {
 }
 
 impl<'a> Line<'a> {
-    fn new(line: &'a str, mode: PunctMode, scratch: &mut Scratch) -> Line<'a> {
+    fn new(
+        line: &'a str,
+        mode: PunctMode,
+        document: &mut Document,
+        scratch: &mut Scratch,
+    ) -> Line<'a> {
         // Invisible debris (controls, zero-width characters) would hide a mark's context,
         // and a no-break space would look unlike the space it becomes: `space` removes the
         // one and plains the other anyway. A ZWJ stays where it may join emoji.
@@ -392,7 +402,14 @@ impl<'a> Line<'a> {
             .copied()
             .eq((0..chars.len()).filter(|&k| may_change(chars[k]))));
         let mut protected = std::mem::take(&mut scratch.protected);
-        protected_spans(line, &chars, &mut protected, &mut scratch.ticks);
+        protected_spans(
+            line,
+            &chars,
+            &marks,
+            document,
+            &mut protected,
+            &mut scratch.ticks,
+        );
         Line {
             source: line,
             synopsis: is_synopsis(line),
@@ -776,7 +793,8 @@ impl<'a> Line<'a> {
             None | Some('\n' | '\r') => true, // trailing blanks are `space`'s to remove
             Some(&c) => spaces > 0 && is_han(c),
         };
-        clause_ends && self.chars[..i].iter().any(|&c| is_han(c))
+        // (Han inside code, `printf("错误")`, makes no Chinese clause.)
+        clause_ends && (0..i).any(|k| is_han(self.chars[k]) && !self.protected[k])
     }
 
     fn parens_are_chinese(&self, open: usize, close: usize, content: &Contents) -> bool {
@@ -1039,105 +1057,6 @@ fn kinds_of(c: char) -> u8 {
         c if is_han(c) => 1 << Kind::Han as u8 | 1 << Kind::NotFileName as u8,
         _ => 1 << Kind::NotFileName as u8,
     }
-}
-
-/// Marks characters that belong to inline code, URLs, e-mail addresses and paths.
-/// `protected` is filled, one flag per character of `line`'s `chars`; `ticks` is a buffer
-/// to reuse. Each kind of span is looked for only where the line's bytes hold its mark.
-fn protected_spans(line: &str, chars: &[char], protected: &mut Vec<bool>, ticks: &mut Vec<usize>) {
-    let n = chars.len();
-    protected.clear();
-    protected.resize(n, false);
-    let bytes = line.as_bytes();
-    // Inline code between backticks.
-    ticks.clear();
-    if memchr::memchr(b'`', bytes).is_some() {
-        ticks.extend((0..n).filter(|&i| chars[i] == '`'));
-    }
-    for pair in ticks.chunks_exact(2) {
-        protected[pair[0]..=pair[1]]
-            .iter_mut()
-            .for_each(|p| *p = true);
-    }
-    // Markup tags (`<meta content="关键词, 图表">`, `<!ENTITY label "标签">`): their
-    // quotes and commas are syntax. A tag left open runs to the end of the line.
-    let mut i = if memchr::memchr(b'<', bytes).is_some() {
-        0
-    } else {
-        n
-    };
-    while let Some(lt) = (i..n).find(|&k| chars[k] == '<') {
-        let opens_tag = chars
-            .get(lt + 1)
-            .is_some_and(|&c| c.is_ascii_alphabetic() || matches!(c, '/' | '!' | '?'));
-        if !opens_tag {
-            i = lt + 1;
-            continue;
-        }
-        let end = (lt + 1..n)
-            .find(|&k| chars[k] == '>')
-            .map_or(n, |gt| gt + 1);
-        protected[lt..end].iter_mut().for_each(|p| *p = true);
-        i = end;
-    }
-    // Runs of ASCII that are URLs, addresses or paths.
-    let mut i = if may_hold_address(bytes) { 0 } else { n };
-    while i < n {
-        if !chars[i].is_ascii_graphic() {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        let mut marked = false;
-        while i < n && chars[i].is_ascii_graphic() {
-            marked |= matches!(chars[i], '/' | '@' | '\\' | ':');
-            i += 1;
-        }
-        let run = &chars[start..i];
-        let www = run.len() > 4
-            && run[..4]
-                .iter()
-                .map(char::to_ascii_lowercase)
-                .eq("www.".chars());
-        if !www && !marked {
-            continue; // the common case: a word, a number
-        }
-        let token: String = run.iter().collect();
-        let lower = token.to_ascii_lowercase();
-        let is_link =
-            lower.contains("://") || lower.starts_with("www.") || lower.starts_with("mailto:");
-        let is_mail = token.split_once('@').is_some_and(|(local, domain)| {
-            let word = |s: &str| s.chars().any(|c| c.is_ascii_alphanumeric());
-            let (name, tld) = domain.rsplit_once('.').unwrap_or(("", ""));
-            word(local) && word(name) && word(tld)
-        });
-        let is_path = token.starts_with('/')
-            || token.starts_with("~/")
-            || token.starts_with("./")
-            || token.starts_with("../")
-            || token.contains('\\');
-        if is_link || is_mail || is_path {
-            // Sentence punctuation at the end of the token is the sentence's, not the URL's.
-            let mut end = i;
-            while end > start
-                && matches!(
-                    chars[end - 1],
-                    ',' | '.' | ';' | ':' | '!' | '?' | ')' | '"' | '\''
-                )
-            {
-                end -= 1;
-            }
-            protected[start..end].iter_mut().for_each(|p| *p = true);
-        }
-    }
-}
-
-/// Whether a line may hold a URL, an e-mail address or a path: a `/ @ \\ :`, or `www.`.
-fn may_hold_address(bytes: &[u8]) -> bool {
-    const MARKS: ByteSet = ByteSet::new(b"/@\\:", &[]);
-    MARKS.find(bytes, 0).is_some()
-        || memchr::memchr_iter(b'.', bytes)
-            .any(|i| i >= 3 && bytes[i - 3..i].eq_ignore_ascii_case(b"www"))
 }
 
 /// Controls, C1, NBSP and the other spaces, zero-width characters: rare, and looked at

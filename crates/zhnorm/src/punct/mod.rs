@@ -2,6 +2,7 @@
 //! `punct` and `space`.
 
 mod marks;
+mod protect;
 pub(crate) mod space;
 pub(crate) mod unicode;
 

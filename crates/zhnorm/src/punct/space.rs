@@ -5,7 +5,7 @@
 //!   kept: it indents paragraphs and separates verses.
 //! - Zero-width characters are removed, except a ZWJ inside an emoji sequence (one that
 //!   does not end its grapheme cluster).
-//! - Spaces and tabs at the end of a line are removed.
+//! - Spaces and tabs at the end of a line are removed, but for one a backslash escapes.
 //! - A space between two Han characters is kept unless the text itself shows it is debris:
 //!   a letter-spaced run of single characters, long (`新 闻 推 荐`) or written without the
 //!   spaces elsewhere in the same document (`开 发` next to `开发`). Spaces between words
@@ -207,7 +207,17 @@ fn clean_chars(text: &str) -> String {
                 push_clean(&mut out, c, false);
             }
         }
-        let kept = out[start..].trim_end_matches([' ', '\t']).len();
+        let mut kept = out[start..].trim_end_matches([' ', '\t']).len();
+        // A blank a backslash escapes is text (`debug\ ` in roff, a file name in a shell
+        // line): without it the backslash would join the next line to this one.
+        let backslashes = out[start..start + kept]
+            .bytes()
+            .rev()
+            .take_while(|&b| b == b'\\')
+            .count();
+        if backslashes % 2 == 1 && kept < out.len() - start {
+            kept += 1;
+        }
         out.truncate(start + kept);
         match next {
             Some(n) => {

@@ -1,0 +1,459 @@
+//! What in a line of Chinese text is not prose, so that `punct` leaves its marks alone:
+//! inline code, markup tags, URLs, e-mail addresses and paths, and the syntax of the code
+//! and file formats Chinese text is kept in — the quotes of a gettext catalogue's strings,
+//! a man page's macro arguments, a program's string literals and calls, JSON. A curled
+//! quote there breaks the file (`msgstr “错误”` is no longer a catalogue entry).
+
+use crate::chars::ByteSet;
+
+/// What the text a line comes from is, found when a line first needs to know: the
+/// quotes of a line that is one quoted string are the string's delimiters in a gettext
+/// catalogue (`"只想显示…"` continues a `msgstr`), and a line that starts with `.` is a
+/// request in a man page.
+pub(super) struct Document<'t> {
+    text: &'t str,
+    catalogue: Option<bool>,
+    man_page: Option<bool>,
+}
+
+impl<'t> Document<'t> {
+    pub(super) fn new(text: &'t str) -> Document<'t> {
+        Document {
+            text,
+            catalogue: None,
+            man_page: None,
+        }
+    }
+
+    /// A gettext catalogue (`.po`): some line starts with `msgid` or `msgstr`.
+    fn is_catalogue(&mut self) -> bool {
+        let text = self.text;
+        *self
+            .catalogue
+            .get_or_insert_with(|| starts_some_line(text, "msg", &["id ", "str"]))
+    }
+
+    /// A man page in roff: some line is a section heading (`.SH`, `.Sh` in mdoc).
+    fn is_man_page(&mut self) -> bool {
+        let text = self.text;
+        *self
+            .man_page
+            .get_or_insert_with(|| starts_some_line(text, ".S", &["H", "h"]))
+    }
+}
+
+/// Whether some line of `text` starts with `head` followed by one of `tails`. (One
+/// search for the head, as long as it can be: the text is a whole segment.)
+fn starts_some_line(text: &str, head: &str, tails: &[&str]) -> bool {
+    let bytes = text.as_bytes();
+    let continues = |rest: &[u8]| tails.iter().any(|t| rest.starts_with(t.as_bytes()));
+    if bytes.starts_with(head.as_bytes()) && continues(&bytes[head.len()..]) {
+        return true;
+    }
+    let needle = [b"\n", head.as_bytes()].concat();
+    memchr::memmem::find_iter(bytes, &needle).any(|i| continues(&bytes[i + needle.len()..]))
+}
+
+/// Protects the marks that are the syntax of code or of a file format, where the line
+/// shows it:
+/// - the delimiters of a catalogue's strings and the quotes escaped in them (`msgstr
+///   "单击\"确定\"按钮"`, and a line that is one quoted string in a catalogue);
+/// - a roff comment's `.\"`; in a man page, every straight double quote of a request
+///   line (`.SH "描述"`) and every mark that is an argument of its own there (mdoc's
+///   `.Em 类型 .`), and every escaped quote (`\"` opens a comment);
+/// - a line of JSON (`{"name": "张三"}`, `"city": "北京",`) or a shell prompt (`$ echo`);
+/// - a string assigned to a name at the start of a line (`NAME="中文名"`, `title: "标题"`);
+/// - a call with a string argument, whole (`printf("错误: %s\n", msg)`);
+/// - a menu item's access key (`打开(&O)`, `比较(_C)`).
+fn protect_syntax(
+    bytes: &[u8],
+    chars: &[char],
+    marks: &[usize],
+    document: &mut Document,
+    protected: &mut [bool],
+) {
+    let n = chars.len();
+    // (Each rule reads the characters only where the line's bytes hold its mark.)
+    let has = |b: u8| memchr::memchr(b, bytes).is_some();
+    let parens = has(b'(');
+    let backslashes = || has(b'\\');
+    let is_blank = |c: char| c.is_whitespace();
+    let first = chars.iter().position(|&c| !is_blank(c)).unwrap_or(n);
+    let last = chars.iter().rposition(|&c| !is_blank(c));
+    let Some(last) = last else {
+        return;
+    };
+    let rest = &chars[first..=last];
+    let protect = |protected: &mut [bool], span: std::ops::Range<usize>| {
+        protected[span].iter_mut().for_each(|p| *p = true)
+    };
+    // A line of JSON or a command at a prompt: all of it.
+    let json_key = rest[0] == '"' && {
+        let key = ident_len(&rest[1..]);
+        key > 0 && rest[1 + key..].starts_with(&['"', ':'])
+    };
+    let json = rest.starts_with(&['{', '"'])
+        || rest.starts_with(&['[', '{'])
+        || rest.starts_with(&['[', '"'])
+        || json_key;
+    let prompt =
+        rest.starts_with(&['$', ' ']) && rest.get(2).is_some_and(char::is_ascii_alphabetic);
+    if json || prompt {
+        protect(protected, first..last + 1);
+        return;
+    }
+    // A call with a string argument: from its opening parenthesis to its closing one. A
+    // menu item's access key (`打开(&O)`, `比较(_C)`): toolkit syntax.
+    let mut past = 0; // the end of the last call protected
+    for &i in marks.iter().filter(|_| parens) {
+        // (Markup protected already: `<a href="x(1)">`.)
+        if chars[i] != '(' || protected[i] || i < past {
+            continue;
+        }
+        if i + 3 < n
+            && matches!(chars[i + 1], '&' | '_')
+            && chars[i + 2].is_ascii_alphanumeric()
+            && chars[i + 3] == ')'
+        {
+            protect(protected, i..i + 4);
+            continue;
+        }
+        let name_end = if i > 0 && chars[i - 1] == ' ' {
+            i - 1
+        } else {
+            i
+        };
+        let named = name_end > 0
+            && is_ident_char(chars[name_end - 1])
+            && chars[..name_end]
+                .iter()
+                .rev()
+                .take_while(|&&c| is_ident_char(c))
+                .any(char::is_ascii_alphabetic);
+        // The string is an argument, followed by another or by the call's end, not
+        // quoted prose (`^A c ("Control-A" 接著 "c")`).
+        let open = skip_index(chars, i + 1);
+        let argument = open < n
+            && matches!(chars[open], '"' | '\'')
+            && closing_quote(chars, open).is_some_and(|close| {
+                let next = skip_index(chars, close + 1);
+                next == n || matches!(chars[next], ',' | ')' | ';' | '+' | '&' | '.' | '\n')
+            });
+        if named && argument {
+            past = closing_paren(chars, i).map_or(n, |close| close + 1);
+            protect(protected, i..past);
+        }
+    }
+    // A roff comment: `.\"` at the start of a line is one anywhere.
+    if chars.starts_with(&['.', '\\', '"']) || chars.starts_with(&['\'', '\\', '"']) {
+        protect(protected, 0..3);
+    }
+    // In a man page, a request's quotes delimit its arguments, and a mark that is an
+    // argument of its own is a delimiter the macro places (mdoc's `.Em 类型 .`); `\"`
+    // opens a comment on any line.
+    // (The document is asked only when the line holds what it would protect.)
+    let request_syntax = |i: usize| {
+        let alone = chars[i - 1] == ' ' && chars.get(i + 1).is_none_or(|c| c.is_whitespace());
+        chars[i] == '"'
+            || alone && matches!(chars[i], '.' | ',' | ':' | ';' | '?' | '!' | '(' | ')')
+    };
+    if matches!(chars[0], '.' | '\'') {
+        if (1..n).any(request_syntax) && document.is_man_page() {
+            (1..n)
+                .filter(|&i| request_syntax(i))
+                .for_each(|i| protected[i] = true);
+            return;
+        }
+    } else if backslashes() && has(b'"') && document.is_man_page() {
+        for i in (0..n).filter(|&i| chars[i] == '"' && escapes(chars, i)) {
+            protect(protected, i - 1..i + 1);
+        }
+    }
+    // A catalogue's keyword and string, or a string that continues one.
+    let keyword = ident_len(rest);
+    let after_keyword = skip_index(rest, keyword);
+    let catalogue_string = (keyword > 3
+        && rest[..keyword].starts_with(&['m', 's', 'g'])
+        && rest.get(after_keyword) == Some(&'"'))
+    .then_some(first + after_keyword)
+    .or_else(|| (rest[0] == '"' && document.is_catalogue()).then_some(first));
+    if let Some(open) = catalogue_string {
+        if last > open && chars[last] == '"' {
+            protected[open] = true;
+            protected[last] = true;
+        }
+        // (`\"` is a quote inside the string: `"单击\"确定\"按钮"`.)
+        if backslashes() {
+            for i in open + 1..last {
+                if matches!(chars[i], '"' | '\'') && escapes(chars, i) {
+                    protect(protected, i - 1..i + 1);
+                }
+            }
+        }
+        return;
+    }
+    // A string assigned to a name at the start of a line (`NAME="中文名"`, `title: "标题"`).
+    let head = skip_index(chars, first + keyword);
+    if keyword > 0 && matches!(chars.get(head), Some('=' | ':')) {
+        let open = skip_index(chars, head + 1);
+        if open < n && matches!(chars[open], '"' | '\'') {
+            protected[open] = true;
+            if let Some(close) = closing_quote(chars, open) {
+                protected[close] = true;
+            }
+        }
+    }
+}
+
+/// How many characters at the start of `chars` make a name of code (ASCII letters,
+/// digits, `_`), allowing one index after it (`msgstr[1]`).
+fn ident_len(chars: &[char]) -> usize {
+    let name = chars.iter().take_while(|&&c| is_ident_char(c)).count();
+    if chars.get(name) == Some(&'[') {
+        let digits = chars[name + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        if digits > 0 && chars.get(name + 1 + digits) == Some(&']') {
+            return name + digits + 2;
+        }
+    }
+    name
+}
+
+fn is_ident_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+/// The index of the first character from `i` on that is not a space or tab.
+fn skip_index(chars: &[char], i: usize) -> usize {
+    i + chars[i.min(chars.len())..]
+        .iter()
+        .take_while(|&&c| c == ' ' || c == '\t')
+        .count()
+}
+
+/// Whether the quote at `i` is escaped: an odd run of backslashes stands before it.
+fn escapes(chars: &[char], i: usize) -> bool {
+    chars[..i].iter().rev().take_while(|&&c| c == '\\').count() % 2 == 1
+}
+
+/// Where the string literal opened by the quote at `open` closes: the next same quote
+/// that no backslash escapes.
+fn closing_quote(chars: &[char], open: usize) -> Option<usize> {
+    let quote = chars[open];
+    let mut i = open + 1;
+    while i < chars.len() {
+        match chars[i] {
+            '\\' => i += 2,
+            c if c == quote => return Some(i),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// The parenthesis that closes the one at `open`, string literals skipped.
+fn closing_paren(chars: &[char], open: usize) -> Option<usize> {
+    let mut depth = 0;
+    let mut i = open;
+    while i < chars.len() {
+        match chars[i] {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            '"' | '\'' => i = closing_quote(chars, i)?,
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Marks characters that belong to inline code, markup tags, URLs, e-mail addresses,
+/// paths, and the syntax of code and file formats ([`protect_syntax`]). `protected` is
+/// filled, one flag per character of `line`'s `chars`, whose `marks` are where the
+/// characters a rule may change stand (`(` and `"` among them); `ticks` is a buffer to
+/// reuse. Each
+/// kind of span is looked for only where the line's bytes hold its mark.
+pub(super) fn protected_spans(
+    line: &str,
+    chars: &[char],
+    marks: &[usize],
+    document: &mut Document,
+    protected: &mut Vec<bool>,
+    ticks: &mut Vec<usize>,
+) {
+    let n = chars.len();
+    protected.clear();
+    protected.resize(n, false);
+    let bytes = line.as_bytes();
+    // Inline code between backticks.
+    ticks.clear();
+    if memchr::memchr(b'`', bytes).is_some() {
+        ticks.extend((0..n).filter(|&i| chars[i] == '`'));
+    }
+    for pair in ticks.chunks_exact(2) {
+        protected[pair[0]..=pair[1]]
+            .iter_mut()
+            .for_each(|p| *p = true);
+    }
+    // Markup tags (`<meta content="关键词, 图表">`, `<!ENTITY label "标签">`): their
+    // quotes and commas are syntax. A tag left open runs to the end of the line.
+    let mut i = if memchr::memchr(b'<', bytes).is_some() {
+        0
+    } else {
+        n
+    };
+    while let Some(lt) = (i..n).find(|&k| chars[k] == '<') {
+        let opens_tag = chars
+            .get(lt + 1)
+            .is_some_and(|&c| c.is_ascii_alphabetic() || matches!(c, '/' | '!' | '?'));
+        if !opens_tag {
+            i = lt + 1;
+            continue;
+        }
+        let end = (lt + 1..n)
+            .find(|&k| chars[k] == '>')
+            .map_or(n, |gt| gt + 1);
+        protected[lt..end].iter_mut().for_each(|p| *p = true);
+        i = end;
+    }
+    // Runs of ASCII that are URLs, addresses or paths.
+    let mut i = if may_hold_address(bytes) { 0 } else { n };
+    while i < n {
+        if !chars[i].is_ascii_graphic() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut marked = false;
+        while i < n && chars[i].is_ascii_graphic() {
+            marked |= matches!(chars[i], '/' | '@' | '\\' | ':');
+            i += 1;
+        }
+        let run = &chars[start..i];
+        let www = run.len() > 4
+            && run[..4]
+                .iter()
+                .map(char::to_ascii_lowercase)
+                .eq("www.".chars());
+        if !www && !marked {
+            continue; // the common case: a word, a number
+        }
+        let token: String = run.iter().collect();
+        let lower = token.to_ascii_lowercase();
+        let is_link =
+            lower.contains("://") || lower.starts_with("www.") || lower.starts_with("mailto:");
+        let is_mail = token.split_once('@').is_some_and(|(local, domain)| {
+            let word = |s: &str| s.chars().any(|c| c.is_ascii_alphanumeric());
+            let (name, tld) = domain.rsplit_once('.').unwrap_or(("", ""));
+            word(local) && word(name) && word(tld)
+        });
+        let is_path = token.starts_with('/')
+            || token.starts_with("~/")
+            || token.starts_with("./")
+            || token.starts_with("../")
+            || token.contains('\\');
+        if is_link || is_mail || is_path {
+            // Sentence punctuation at the end of the token is the sentence's, not the URL's.
+            let mut end = i;
+            while end > start
+                && matches!(
+                    chars[end - 1],
+                    ',' | '.' | ';' | ':' | '!' | '?' | ')' | '"' | '\''
+                )
+            {
+                end -= 1;
+            }
+            protected[start..end].iter_mut().for_each(|p| *p = true);
+        }
+    }
+    if memchr::memchr3(b'"', b'\'', b'(', bytes).is_some() || bytes.first() == Some(&b'.') {
+        protect_syntax(bytes, chars, marks, document, protected);
+    }
+}
+
+/// Whether a line may hold a URL, an e-mail address or a path: a `/ @ \\ :`, or `www.`.
+fn may_hold_address(bytes: &[u8]) -> bool {
+    const MARKS: ByteSet = ByteSet::new(b"/@\\:", &[]);
+    MARKS.find(bytes, 0).is_some()
+        || memchr::memchr_iter(b'.', bytes)
+            .any(|i| i >= 3 && bytes[i - 3..i].eq_ignore_ascii_case(b"www"))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::pipeline::Stage;
+    use crate::punct::{PunctMode, PunctStage};
+
+    fn cjk(s: &str) -> String {
+        PunctStage::new(PunctMode::Cjk).apply(s).into_owned()
+    }
+
+    #[test]
+    fn the_syntax_of_code_and_file_formats_is_kept() {
+        for kept in [
+            "msgstr \"错误\"",
+            "msgstr[0] \"文件\"",
+            "msgstr \"单击\\\"确定\\\"按钮\"",
+            "msgstr \"比较(_C)\"",
+            "msgstr \"打开(&O)...\"",
+            "Yes = 是(&Y)",
+            "fName = FileOpenDialog (\"请选择文件\")",
+            "printf(\"错误: %s\\n\", msg);",
+            "print index('諄諄教誨', '彖帢'); # -1",
+            "=LEFTB(\"中国\";2)",
+            "{\"name\": \"张三\", \"city\": \"北京\"}",
+            "  \"city\": \"北京\",",
+            "$ echo \"你好,世界\"",
+            "NAME=\"中文名\"",
+            "title: \"标题\"",
+            "sText = InputBox (\"请输入一字句： \",\"亲爱的使用者\")",
+            ".\\\" 注释\n",
+        ] {
+            assert_eq!(cjk(kept), kept);
+        }
+        // Inside a catalogue string, the text is prose.
+        assert_eq!(
+            cjk("msgstr \"单击\\\"确定\\\"按钮,然后\""),
+            "msgstr \"单击\\\"确定\\\"按钮，然后\""
+        );
+        assert_eq!(cjk("msgstr \"日期(固定)\""), "msgstr \"日期（固定）\"");
+    }
+
+    #[test]
+    fn a_document_tells_a_catalogue_string_and_a_man_page_request_from_prose() {
+        let catalogue = "msgid \"\"\nmsgstr \"\"\n\"只想显示最高值?\"\n";
+        assert_eq!(
+            cjk(catalogue),
+            "msgid \"\"\nmsgstr \"\"\n\"只想显示最高值？\"\n"
+        );
+        assert_eq!(cjk("\"只想显示最高值?\"\n"), "“只想显示最高值？”\n");
+        let page = ".TH GROUP 5\n.SH \"描述(DESCRIPTION)\"\n.Em 类型 .\n他说\"好\".\n";
+        assert_eq!(
+            cjk(page),
+            ".TH GROUP 5\n.SH \"描述（DESCRIPTION）\"\n.Em 类型 .\n他说“好”。\n"
+        );
+        // A page shows its headings; a line alone that starts with a dot is no request.
+        assert_eq!(cjk(".B \"选项\"\n"), ".B “选项”\n");
+    }
+
+    #[test]
+    fn quoted_prose_that_looks_a_little_like_code_is_still_prose() {
+        assert_eq!(
+            cjk("使用 ^A c (\"Control-A\" 接著 \"c\")在 screen 中"),
+            "使用 ^A c (“Control-A” 接著 “c”)在 screen 中"
+        );
+        assert_eq!(cjk("他说\"你好\"."), "他说“你好”。");
+        // A name's `=` inside quotes closes them: `"root="` is quoted, not assigned.
+        assert_eq!(
+            cjk("核心检查引数是否为 \"root=\"、\"ro\"、\"rw\""),
+            "核心检查引数是否为 \"root=\"、“ro”、“rw”"
+        );
+    }
+}
