@@ -1,8 +1,9 @@
 //! What in a line of Chinese text is not prose, so that `punct` leaves its marks alone:
-//! inline code, markup tags, URLs, e-mail addresses and paths, and the syntax of the code
-//! and file formats Chinese text is kept in — the quotes of a gettext catalogue's strings,
-//! a man page's macro arguments, a program's string literals and calls, JSON. A curled
-//! quote there breaks the file (`msgstr “错误”` is no longer a catalogue entry).
+//! inline code, markup tags and character references, URLs, e-mail addresses and paths,
+//! and the syntax of the code and file formats Chinese text is kept in — the quotes of a
+//! gettext catalogue's strings, a man page's macro arguments, a program's string literals
+//! and calls, JSON. A curled quote there breaks the file (`msgstr “错误”` is no longer a
+//! catalogue entry), and so does a full-width `；` ending `&gt;`.
 
 use crate::chars::ByteSet;
 
@@ -274,8 +275,8 @@ fn closing_paren(chars: &[char], open: usize) -> Option<usize> {
     None
 }
 
-/// Marks characters that belong to inline code, markup tags, URLs, e-mail addresses,
-/// paths, and the syntax of code and file formats ([`protect_syntax`]). `protected` is
+/// Marks characters that belong to inline code, markup tags, character references, URLs,
+/// e-mail addresses, paths, and the syntax of code and file formats ([`protect_syntax`]). `protected` is
 /// filled, one flag per character of `line`'s `chars`, whose `marks` are where the
 /// characters a rule may change stand (`(` and `"` among them); `ticks` is a buffer to
 /// reuse. Each
@@ -373,6 +374,21 @@ pub(super) fn protected_spans(
             protected[start..end].iter_mut().for_each(|p| *p = true);
         }
     }
+    // Character references, which `repair` leaves in markup (`&gt;`, `&#20013;`): their
+    // `;` is syntax.
+    if memchr::memchr(b'&', bytes).is_some() {
+        for i in (0..n).filter(|&i| chars[i] == '&') {
+            let name = chars[i + 1..]
+                .iter()
+                .take_while(|&&c| c.is_ascii_alphanumeric() || c == '#')
+                .count();
+            if name > 0 && chars.get(i + 1 + name) == Some(&';') {
+                protected[i..i + name + 2]
+                    .iter_mut()
+                    .for_each(|p| *p = true);
+            }
+        }
+    }
     if memchr::memchr3(b'"', b'\'', b'(', bytes).is_some() || bytes.first() == Some(&b'.') {
         protect_syntax(bytes, chars, marks, document, protected);
     }
@@ -404,6 +420,7 @@ mod tests {
             "msgstr \"比较(_C)\"",
             "msgstr \"打开(&O)...\"",
             "Yes = 是(&Y)",
+            "<p>优先级：需要 &gt; 重要 &#x4E2D; 标准</p>",
             "fName = FileOpenDialog (\"请选择文件\")",
             "printf(\"错误: %s\\n\", msg);",
             "print index('諄諄教誨', '彖帢'); # -1",
