@@ -7,8 +7,9 @@
 //! Full-width `：．` between digits become ASCII (`8：51` → `8:51`).
 //!
 //! Never touched: numbers, times, ratios, versions (`12:30`, `1.37亿`, `1,000`), URLs,
-//! e-mail addresses, file paths, inline code and fenced code blocks, quotes around code
-//! (`檢查"$unit"服務`), Latin sentences, Japanese lines, a single `…`, command synopses
+//! e-mail addresses, file paths, inline code, fenced code blocks and `<pre>` blocks,
+//! quotes around code (`檢查"$unit"服務`), the syntax of catalogues, man pages, code and
+//! markup (`protect.rs`), Latin sentences, Japanese lines, a single `…`, command synopses
 //! (`cp [选项]... 来源...`), box-drawing runs, anything outside a Han context.
 //!
 //! `search` folds instead: U+FF01–FF5E to ASCII, U+3000 to a space, half-width katakana
@@ -224,7 +225,7 @@ fn in_context(text: &str, mode: PunctMode) -> Option<String> {
             in_fence = !in_fence;
             continue;
         }
-        if in_fence || !is_chinese_line(line) {
+        if in_fence || !is_chinese_line(line) || document.in_preformatted(start..end) {
             continue;
         }
         // A mark changed can change the context of another (`"` after a new `）`): rewrite

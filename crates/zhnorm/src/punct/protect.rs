@@ -5,6 +5,8 @@
 //! and calls, JSON. A curled quote there breaks the file (`msgstr “错误”` is no longer a
 //! catalogue entry), and so does a full-width `；` ending `&gt;`.
 
+use std::ops::Range;
+
 use crate::chars::ByteSet;
 
 /// What the text a line comes from is, found when a line first needs to know: the
@@ -15,6 +17,11 @@ pub(super) struct Document<'t> {
     text: &'t str,
     catalogue: Option<bool>,
     man_page: Option<bool>,
+    /// The preformatted blocks of markup (`<pre>` to `</pre>`), whole lines, in order;
+    /// found when a line first asks.
+    blocks: Option<Vec<Range<usize>>>,
+    /// The first block that does not end before the line asked about last.
+    next_block: usize,
 }
 
 impl<'t> Document<'t> {
@@ -23,7 +30,26 @@ impl<'t> Document<'t> {
             text,
             catalogue: None,
             man_page: None,
+            blocks: None,
+            next_block: 0,
         }
+    }
+
+    /// Whether the line at `line` (byte offsets, asked in order) is part of a block of
+    /// preformatted markup, `<pre class="programlisting">` and the like: code, commands
+    /// and their output, whose quotes and marks are the program's.
+    pub(super) fn in_preformatted(&mut self, line: Range<usize>) -> bool {
+        let text = self.text;
+        let blocks = self.blocks.get_or_insert_with(|| preformatted_blocks(text));
+        while blocks
+            .get(self.next_block)
+            .is_some_and(|b| b.end <= line.start)
+        {
+            self.next_block += 1;
+        }
+        blocks
+            .get(self.next_block)
+            .is_some_and(|b| b.start < line.end)
     }
 
     /// A gettext catalogue (`.po`): some line starts with `msgid` or `msgstr`.
@@ -41,6 +67,26 @@ impl<'t> Document<'t> {
             .man_page
             .get_or_insert_with(|| starts_some_line(text, ".S", &["H", "h"]))
     }
+}
+
+/// The lines from each `<pre>` tag of `text` to the `</pre>` that closes it (to the end,
+/// if none does).
+fn preformatted_blocks(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut blocks: Vec<Range<usize>> = Vec::new();
+    for open in memchr::memmem::find_iter(bytes, b"<pre") {
+        let is_tag = matches!(bytes.get(open + 4), Some(b'>' | b' ' | b'\t' | b'\n'));
+        if !is_tag || blocks.last().is_some_and(|b| open < b.end) {
+            continue;
+        }
+        let start = memchr::memrchr(b'\n', &bytes[..open]).map_or(0, |k| k + 1);
+        let end = memchr::memmem::find(&bytes[open..], b"</pre>").map_or(bytes.len(), |k| {
+            let close = open + k;
+            memchr::memchr(b'\n', &bytes[close..]).map_or(bytes.len(), |k| close + k + 1)
+        });
+        blocks.push(start..end);
+    }
+    blocks
 }
 
 /// Whether some line of `text` starts with `head` followed by one of `tails`. (One
@@ -65,7 +111,8 @@ fn starts_some_line(text: &str, head: &str, tails: &[&str]) -> bool {
 /// - a line of JSON (`{"name": "张三"}`, `"city": "北京",`) or a shell prompt (`$ echo`);
 /// - a string assigned to a name at the start of a line (`NAME="中文名"`, `title: "标题"`);
 /// - a call with a string argument, whole (`printf("错误: %s\n", msg)`);
-/// - a menu item's access key (`打开(&O)`, `比较(_C)`).
+/// - a menu item's access key (`打开(&O)`, `比较(_C)`);
+/// - triple quotes (`"""`, `'''`).
 fn protect_syntax(
     bytes: &[u8],
     chars: &[char],
@@ -102,6 +149,13 @@ fn protect_syntax(
     if json || prompt {
         protect(protected, first..last + 1);
         return;
+    }
+    // Python's and others' triple quotes (`""" 检查内容 """`) delimit strings and doc comments.
+    for &i in marks {
+        let c = chars[i];
+        if matches!(c, '"' | '\'') && chars.get(i + 1) == Some(&c) && chars.get(i + 2) == Some(&c) {
+            protect(protected, i..i + 3);
+        }
     }
     // A call with a string argument: from its opening parenthesis to its closing one. A
     // menu item's access key (`打开(&O)`, `比较(_C)`): toolkit syntax.
@@ -458,6 +512,25 @@ mod tests {
         );
         // A page shows its headings; a line alone that starts with a dot is no request.
         assert_eq!(cjk(".B \"选项\"\n"), ".B “选项”\n");
+    }
+
+    #[test]
+    fn preformatted_markup_is_code() {
+        let page =
+            "<p>说明:这是代码</p>\n<pre class=\"programlisting\">\nMsgBox \"日期为 \" &amp; Date\n\
+                    REM 含义: 应替换\n</pre>\n<p>注意:它</p>\n";
+        let kept = |s: &str| s.replace("说明:", "说明：").replace("注意:", "注意：");
+        assert_eq!(cjk(page), kept(page));
+        assert_eq!(
+            cjk("<pre>含义: 替换\n"),
+            "<pre>含义: 替换\n",
+            "a block left open runs on"
+        );
+        assert_eq!(cjk("<prefix>含义: 替换\n"), "<prefix>含义： 替换\n");
+        assert_eq!(
+            cjk("    \"\"\" 检查 PYTHON_PATH 内容 \"\"\"\n"),
+            "    \"\"\" 检查 PYTHON_PATH 内容 \"\"\"\n"
+        );
     }
 
     #[test]
