@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Files whose syntax sits next to Chinese text still work after zhnorm: every LibreOffice
+# catalogue of the Debian packages bench/build-corpus.sh unpacks (msgunfmt of the .mo
+# files) must pass `msgfmt --check`, and every page of manpages-zh must give groff no
+# warning or error it did not give before (line-breaking warnings aside: full-width marks
+# are wider). Also counts character references whose `;` was made `；` in the corpora.
+# Needs gettext and groff (installed here if missing). Usage: bench/syntax-check.sh [ZHNORM]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v msgfmt >/dev/null || apt-get install -y -qq gettext >/dev/null
+command -v groff >/dev/null || apt-get install -y -qq groff >/dev/null
+if [ $# -ge 1 ]; then
+    Z=$1
+else
+    cargo build --release -q -p zhnorm-cli
+    Z=target/release/zhnorm
+fi
+ROOT=bench/work/root
+[ -d "$ROOT" ] || { echo "run bench/build-corpus.sh first" >&2; exit 1; }
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+
+mkdir -p "$T/po" "$T/man"
+for mo in $(find "$ROOT" -name '*.mo' | sort); do
+    package=$(echo "$mo" | cut -d/ -f4)
+    msgunfmt "$mo" -o "$T/po/$package-$(basename "$mo" .mo).po"
+done
+(cd "$ROOT/manpages-zh/usr/share/man" && find zh_CN zh_TW -name '*.gz') | sort | while read -r page; do
+    zcat "$ROOT/manpages-zh/usr/share/man/$page" > "$T/man/$(echo "${page%.gz}" | tr / _)"
+done
+"$Z" --quiet -o "$T/po-out" "$T/po"
+"$Z" --quiet -o "$T/man-out" "$T/man"
+
+failed=0 total=0
+for po in "$T"/po/*.po; do
+    total=$((total + 1))
+    msgfmt --check -o /dev/null "$po" 2>/dev/null || { echo "already broken: $po"; continue; }
+    msgfmt --check -o /dev/null "$T/po-out/$(basename "$po")" 2>/dev/null || {
+        failed=$((failed + 1))
+        msgfmt --check -o /dev/null "$T/po-out/$(basename "$po")" 2>&1 | head -3 || true
+    }
+done
+echo "catalogues: $failed of $total fail msgfmt --check after zhnorm"
+
+warnings() {
+    groff -k -Kutf8 -man -Tutf8 -ww -z "$1" 2>&1 |
+        grep -v "break line\|adjust line\|tab character" | sed 's/^[^:]*:[^:]*:[0-9]*://' | sort
+}
+failed=0 total=0
+for page in "$T"/man/*; do
+    total=$((total + 1))
+    if [ "$(warnings "$page")" != "$(warnings "$T/man-out/$(basename "$page")")" ]; then
+        failed=$((failed + 1))
+        echo "new groff warnings: $(basename "$page")"
+    fi
+done
+echo "man pages: $failed of $total give groff new warnings or errors after zhnorm"
+
+for corpus in trad simp; do
+    [ -f "bench/work/corpus-$corpus.txt" ] || continue
+    broken=$("$Z" --quiet "bench/work/corpus-$corpus.txt" | grep -cP '&(#x?[0-9a-fA-F]+|[a-zA-Z]+)；' || true)
+    echo "corpus-$corpus.txt: $broken lines with a character reference ended by '；'"
+done
