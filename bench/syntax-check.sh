@@ -43,7 +43,7 @@ done
 echo "catalogues: $failed of $total fail msgfmt --check after zhnorm"
 
 warnings() {
-    groff -k -Kutf8 -man -Tutf8 -ww -z "$1" 2>&1 |
+    groff -k -Kutf8 -t -man -Tutf8 -ww -z < "$1" 2>&1 |
         grep -v "break line\|adjust line\|tab character" | sed 's/^[^:]*:[^:]*:[0-9]*://' | sort
 }
 failed=0 total=0

@@ -17,8 +17,8 @@ pub(super) struct Document<'t> {
     text: &'t str,
     catalogue: Option<bool>,
     man_page: Option<bool>,
-    /// The preformatted blocks of markup (`<pre>` to `</pre>`), whole lines, in order;
-    /// found when a line first asks.
+    /// The blocks of preformatted text ([`BLOCKS`]), whole lines, in order; found when a
+    /// line first asks.
     blocks: Option<Vec<Range<usize>>>,
     /// The first block that does not end before the line asked about last.
     next_block: usize,
@@ -36,11 +36,15 @@ impl<'t> Document<'t> {
     }
 
     /// Whether the line at `line` (byte offsets, asked in order) is part of a block of
-    /// preformatted markup, `<pre class="programlisting">` and the like: code, commands
-    /// and their output, whose quotes and marks are the program's.
+    /// preformatted text, `<pre class="programlisting">` and the like: code, commands and
+    /// their output, tables, whose quotes and marks are the program's.
     pub(super) fn in_preformatted(&mut self, line: Range<usize>) -> bool {
-        let text = self.text;
-        let blocks = self.blocks.get_or_insert_with(|| preformatted_blocks(text));
+        if self.blocks.is_none() {
+            // (Only a man page's text is searched for its blocks.)
+            let man_page = self.is_man_page();
+            self.blocks = Some(preformatted_blocks(self.text, man_page));
+        }
+        let blocks = self.blocks.as_ref().expect("found");
         while blocks
             .get(self.next_block)
             .is_some_and(|b| b.end <= line.start)
@@ -69,36 +73,62 @@ impl<'t> Document<'t> {
     }
 }
 
-/// The lines from each `<pre>` tag of `text` to the `</pre>` that closes it (to the end,
-/// if none does).
-fn preformatted_blocks(text: &str) -> Vec<Range<usize>> {
+/// The lines from each opening of a block of preformatted text to the line that closes
+/// it (to the end, if none does): markup's `<pre>` to `</pre>`; in a man page, tables
+/// (`.TS` to `.TE`, whose data lines are cells between tbl's separators: `T{`,
+/// `T}:IPv4 网络协议:T{`) and examples (`.EX` to `.EE`).
+fn preformatted_blocks(text: &str, man_page: bool) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
+    let line_start = |at: usize| memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |k| k + 1);
+    let line_end =
+        |at: usize| memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |k| at + k + 1);
     let mut blocks: Vec<Range<usize>> = Vec::new();
     for open in memchr::memmem::find_iter(bytes, b"<pre") {
-        let is_tag = matches!(bytes.get(open + 4), Some(b'>' | b' ' | b'\t' | b'\n'));
-        if !is_tag || blocks.last().is_some_and(|b| open < b.end) {
-            continue;
+        // (`<pre>` or `<pre class=…>`, not `<prefix>`.)
+        if matches!(bytes.get(open + 4), Some(b'>' | b' ' | b'\t' | b'\n')) {
+            let end = memchr::memmem::find(&bytes[open..], b"</pre>")
+                .map_or(bytes.len(), |k| line_end(open + k));
+            blocks.push(line_start(open)..end);
         }
-        let start = memchr::memrchr(b'\n', &bytes[..open]).map_or(0, |k| k + 1);
-        let end = memchr::memmem::find(&bytes[open..], b"</pre>").map_or(bytes.len(), |k| {
-            let close = open + k;
-            memchr::memchr(b'\n', &bytes[close..]).map_or(bytes.len(), |k| close + k + 1)
-        });
-        blocks.push(start..end);
     }
+    if man_page {
+        for (open, close) in [(".TS", "\n.TE"), (".EX", "\n.EE")] {
+            lines_starting(text, open, |at| {
+                let end = memchr::memmem::find(&bytes[at..], close.as_bytes())
+                    .map_or(bytes.len(), |k| line_end(at + k + 1));
+                blocks.push(at..end);
+                false
+            });
+        }
+        blocks.sort_unstable_by_key(|b| b.start);
+    }
+    // (A block that opens inside another is part of it.)
+    blocks.dedup_by(|later, earlier| {
+        let inside = later.start < earlier.end;
+        earlier.end = earlier.end.max(if inside { later.end } else { 0 });
+        inside
+    });
     blocks
 }
 
-/// Whether some line of `text` starts with `head` followed by one of `tails`. (One
-/// search for the head, as long as it can be: the text is a whole segment.)
-fn starts_some_line(text: &str, head: &str, tails: &[&str]) -> bool {
+/// Calls `found` with where each line of `text` that starts with `head` starts, until it
+/// returns true; whether it did.
+fn lines_starting(text: &str, head: &str, mut found: impl FnMut(usize) -> bool) -> bool {
     let bytes = text.as_bytes();
-    let continues = |rest: &[u8]| tails.iter().any(|t| rest.starts_with(t.as_bytes()));
-    if bytes.starts_with(head.as_bytes()) && continues(&bytes[head.len()..]) {
+    if bytes.starts_with(head.as_bytes()) && found(0) {
         return true;
     }
     let needle = [b"\n", head.as_bytes()].concat();
-    memchr::memmem::find_iter(bytes, &needle).any(|i| continues(&bytes[i + needle.len()..]))
+    memchr::memmem::find_iter(bytes, &needle).any(|i| found(i + 1))
+}
+
+/// Whether some line of `text` starts with `head` followed by one of `tails`.
+fn starts_some_line(text: &str, head: &str, tails: &[&str]) -> bool {
+    let bytes = text.as_bytes();
+    lines_starting(text, head, |at| {
+        let rest = &bytes[at + head.len()..];
+        tails.iter().any(|t| rest.starts_with(t.as_bytes()))
+    })
 }
 
 /// Protects the marks that are the syntax of code or of a file format, where the line
@@ -526,6 +556,9 @@ mod tests {
             "<pre>含义: 替换\n",
             "a block left open runs on"
         );
+        // A man page's table: tbl separates its cells with the marks `tab()` names.
+        let table = ".SH 描述\n.TS\ntab(:);\nl l.\nT}:IPv4 网络协议:T{\n.TE\n注意:它\n";
+        assert_eq!(cjk(table), table.replace("注意:", "注意："));
         assert_eq!(cjk("<prefix>含义: 替换\n"), "<prefix>含义： 替换\n");
         assert_eq!(
             cjk("    \"\"\" 检查 PYTHON_PATH 内容 \"\"\"\n"),
