@@ -17,8 +17,8 @@ pub(super) struct Document<'t> {
     text: &'t str,
     catalogue: Option<bool>,
     man_page: Option<bool>,
-    /// The blocks of preformatted text ([`BLOCKS`]), whole lines, in order; found when a
-    /// line first asks.
+    /// The blocks of preformatted text ([`preformatted_blocks`]), whole lines, in order;
+    /// found when a line first asks.
     blocks: Option<Vec<Range<usize>>>,
     /// The first block that does not end before the line asked about last.
     next_block: usize,
