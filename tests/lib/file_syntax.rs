@@ -99,7 +99,12 @@ fn catalogues_keep_their_syntax_and_their_translations_are_normalized() {
 
 #[test]
 fn man_pages_keep_their_requests_and_their_text_is_normalized() {
-    for name in ["dig.zh_CN.1", "group.zh_TW.5", "perlnumber.zh_TW.7", "ip.zh_CN.7"] {
+    for name in [
+        "dig.zh_CN.1",
+        "group.zh_TW.5",
+        "perlnumber.zh_TW.7",
+        "ip.zh_CN.7",
+    ] {
         let source = fixture(name);
         let out = zhnorm::normalize(&source);
         assert_eq!(source.lines().count(), out.lines().count(), "{name}");
