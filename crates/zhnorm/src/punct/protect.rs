@@ -153,7 +153,6 @@ fn protect_syntax(
     let n = chars.len();
     // (Each rule reads the characters only where the line's bytes hold its mark.)
     let has = |b: u8| memchr::memchr(b, bytes).is_some();
-    let parens = has(b'(');
     let backslashes = || has(b'\\');
     let is_blank = |c: char| c.is_whitespace();
     let first = chars.iter().position(|&c| !is_blank(c)).unwrap_or(n);
@@ -190,7 +189,7 @@ fn protect_syntax(
     // A call with a string argument: from its opening parenthesis to its closing one. A
     // menu item's access key (`打开(&O)`, `比较(_C)`): toolkit syntax.
     let mut past = 0; // the end of the last call protected
-    for &i in marks.iter().filter(|_| parens) {
+    for &i in marks {
         // (Markup protected already: `<a href="x(1)">`.)
         if chars[i] != '(' || protected[i] || i < past {
             continue;
@@ -473,7 +472,9 @@ pub(super) fn protected_spans(
             }
         }
     }
-    if memchr::memchr3(b'"', b'\'', b'(', bytes).is_some() || bytes.first() == Some(&b'.') {
+    // (The quotes and parentheses are among the line's marks.)
+    let quotes_or_parens = marks.iter().any(|&i| matches!(chars[i], '"' | '\'' | '('));
+    if quotes_or_parens || bytes.first() == Some(&b'.') {
         protect_syntax(bytes, chars, marks, document, protected);
     }
 }
