@@ -151,9 +151,9 @@ fn protect_syntax(
     protected: &mut [bool],
 ) {
     let n = chars.len();
-    // (Each rule reads the characters only where the line's bytes hold its mark.)
-    let has = |b: u8| memchr::memchr(b, bytes).is_some();
-    let backslashes = || has(b'\\');
+    // (Quotes and parentheses are among the `marks`; a backslash is looked for only where
+    // an escape would matter.)
+    let backslashes = || memchr::memchr(b'\\', bytes).is_some();
     let is_blank = |c: char| c.is_whitespace();
     let first = chars.iter().position(|&c| !is_blank(c)).unwrap_or(n);
     let last = chars.iter().rposition(|&c| !is_blank(c));
@@ -248,10 +248,8 @@ fn protect_syntax(
                 .for_each(|i| protected[i] = true);
             return;
         }
-    } else if backslashes() && has(b'"') && document.is_man_page() {
-        for i in (0..n).filter(|&i| chars[i] == '"' && escapes(chars, i)) {
-            protect(protected, i - 1..i + 1);
-        }
+    } else if backslashes() && document.is_man_page() {
+        protect_escaped_quotes(chars, marks, 0..n, protected);
     }
     // A catalogue's keyword and string, or a string that continues one.
     let keyword = ident_len(rest);
@@ -268,11 +266,7 @@ fn protect_syntax(
         }
         // (`\"` is a quote inside the string: `"单击\"确定\"按钮"`.)
         if backslashes() {
-            for i in open + 1..last {
-                if matches!(chars[i], '"' | '\'') && escapes(chars, i) {
-                    protect(protected, i - 1..i + 1);
-                }
-            }
+            protect_escaped_quotes(chars, marks, open + 1..last, protected);
         }
         return;
     }
@@ -315,6 +309,22 @@ fn skip_index(chars: &[char], i: usize) -> usize {
         .iter()
         .take_while(|&&c| c == ' ' || c == '\t')
         .count()
+}
+
+/// Protects the quotes among `marks` in `span` that a backslash escapes, with it: in roff
+/// `\"` opens a comment, in a catalogue's string it is a quote of the text.
+fn protect_escaped_quotes(
+    chars: &[char],
+    marks: &[usize],
+    span: Range<usize>,
+    protected: &mut [bool],
+) {
+    for &i in marks.iter().filter(|&&i| span.contains(&i)) {
+        if matches!(chars[i], '"' | '\'') && escapes(chars, i) {
+            protected[i - 1] = true;
+            protected[i] = true;
+        }
+    }
 }
 
 /// Whether the quote at `i` is escaped: an odd run of backslashes stands before it.
