@@ -210,7 +210,7 @@ pub(crate) fn cost_of(chars: impl IntoIterator<Item = char>) -> u32 {
 /// The cost of a text built a character at a time: what a character costs depends only
 /// on the one before it and on the last script seen, so a text that shares a beginning
 /// with another can start from where that beginning left off.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct Costing {
     pub(crate) total: u32,
     prev: char,
@@ -231,6 +231,12 @@ impl Costing {
     /// The character pushed last, if any.
     pub(crate) fn last(&self) -> Option<char> {
         Some(self.prev).filter(|&c| c != '\0')
+    }
+
+    /// The state this costing is in, with nothing counted: what follows costs the same
+    /// after any text that leaves it so.
+    pub(crate) fn state(self) -> Costing {
+        Costing { total: 0, ..self }
     }
 
     /// The state every text ending in `c` is left in, with nothing counted yet, when `c`
@@ -271,7 +277,7 @@ impl Costing {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Script {
     /// Spaces, punctuation, digits: at home in any script.
     Neutral,

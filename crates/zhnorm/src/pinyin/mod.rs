@@ -198,7 +198,7 @@ pub(crate) fn reading_at_start(text: &str) -> Option<Reading> {
 }
 
 /// A syllable of the reading table, as [`reading_at_start`] found it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct Reading(SyllableId);
 
 impl Reading {

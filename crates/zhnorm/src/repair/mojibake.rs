@@ -1289,25 +1289,7 @@ fn fill_continuations(
         Some(&b) => Some(b),
         None => around.after.filter(char::is_ascii).map(|c| c as u8),
     };
-    // Which bytes the holes may hold depends on the bytes of the character and after it
-    // alone, and texts lose the same ones again and again: found once per text.
     let nexts: Vec<Option<u8>> = holes.iter().map(|&h| byte_after(window, h)).collect();
-    let key = (misread, window[start..end].to_vec(), nexts);
-    let cached = memory.guesses.borrow().get(&key).cloned();
-    let (kept_holes, combinations) = match cached {
-        Some(found) => found,
-        None => {
-            let found = guesses(window, start..end, &holes, &key.2, (misread, candidates));
-            if found.1.len() == MAX_GUESSES {
-                memory.guesses.borrow_mut().insert(key, found.clone());
-            }
-            found
-        }
-    };
-    if combinations.is_empty() {
-        return;
-    }
-    holes.truncate(kept_holes);
     let mut before = model::Costing::default();
     around
         .before
@@ -1329,11 +1311,6 @@ fn fill_continuations(
         after.truncate(k + 1);
         tail.total
     });
-    // GBK and Big5 lose the last byte of a character before ASCII: which characters
-    // stand before a Latin word, a number or a space is evidence there.
-    let is_latin = |c: char| c.is_ascii_alphanumeric() || c == ' ';
-    let before_latin = after.first().is_some_and(|&c| is_latin(c));
-    let after_latin = before.last().is_some_and(is_latin);
     // The annotated character is the window's last, when it is the one being guessed.
     let reading = around.reading.filter(|_| end == window.len());
     // The bracket or quote left open before the character, when it may be a paired mark
@@ -1351,40 +1328,220 @@ fn fill_continuations(
         }
         _ => None,
     };
+    // Everything the guesses are weighed by, but the text's own words and the cost of what
+    // stands before and after, which is the same for all of them.
+    let key = ChoiceKey {
+        misread,
+        at: at - start,
+        bytes: window[start..end].to_vec(),
+        nexts,
+        before: before.state(),
+        after,
+        reading,
+        lean: around.lean,
+        open,
+    };
+    let offset = before.total as i64 + tail_cost as i64;
     let words = memory.words.borrow();
-    // The neighbours of the guess.
-    let (prev, next) = (before.last(), after.first().copied());
-    let cost_with = |window: &[u8], best: u32| {
-        let mut costing = before;
-        // (The character guessed: a few bytes, read into an array on the stack unless
-        // they are a run of stray continuation bytes.)
-        let bytes = &window[start..end];
-        let text = match std::str::from_utf8(bytes) {
-            Ok(text) => Cow::Borrowed(text),
-            Err(_) => String::from_utf8_lossy(bytes),
+    let (prev, next) = (before.last(), key.after.first().copied());
+    // The pairs a guess makes with its neighbours that the text itself wrote elsewhere.
+    let own_words = |contender: &Contender| {
+        let before = prev.is_some_and(|p| words.contains(p, contender.first));
+        let after = next.is_some_and(|n| words.contains(contender.last, n));
+        before as i64 + after as i64
+    };
+    // Texts lose the same bytes in the same places again and again: the guesses that can
+    // still win in a context are found once per text, and only they are weighed with the
+    // words the text has shown by then.
+    let choices = memory.choices.borrow();
+    let cached = choices
+        .get(&key)
+        .filter(|choices| choices.usable_at(offset));
+    let best = match cached {
+        Some(choices) => {
+            holes.truncate(choices.holes);
+            choose(&choices.contenders, offset, own_words)
+        }
+        None => {
+            drop(choices);
+            let choices = weigh_guesses(window, start..end, &holes, &key, candidates, memory);
+            holes.truncate(choices.holes);
+            let best = choose(&choices.contenders, offset, own_words);
+            memory.choices.borrow_mut().insert(key, choices.keeping_contenders());
+            best
+        }
+    };
+    fill_holes(window, &holes, best);
+}
+
+/// Sets the `holes` of `window` to `bytes`.
+fn fill_holes(window: &mut [u8], holes: &[usize], bytes: [u8; 4]) {
+    holes
+        .iter()
+        .zip(bytes)
+        .for_each(|(&hole, b)| window[hole] = b);
+}
+
+/// `f` of the characters `bytes` decode to (U+FFFD for each that does not): a few, read
+/// into an array on the stack unless they are a run of stray continuation bytes.
+fn with_guessed<T>(bytes: &[u8], f: impl FnOnce(&[char]) -> T) -> T {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
+    };
+    let mut few = ['\0'; 8];
+    if bytes.len() <= few.len() {
+        let n = few
+            .iter_mut()
+            .zip(text.chars())
+            .map(|(slot, c)| *slot = c)
+            .count();
+        f(&few[..n])
+    } else {
+        f(&text.chars().collect::<Vec<_>>())
+    }
+}
+
+/// A character some of whose bytes were lost, in its context: everything its guesses are
+/// weighed by but the text's own words (see [`fill_continuations`]).
+#[derive(PartialEq, Eq, Hash)]
+struct ChoiceKey {
+    misread: Misread,
+    /// The first lost byte, in `bytes`.
+    at: usize,
+    /// The character's bytes, its holes unfilled.
+    bytes: Vec<u8>,
+    /// The byte after each hole, where known.
+    nexts: Vec<Option<u8>>,
+    /// The costing's state before the character.
+    before: model::Costing,
+    /// What follows it, up to the first character that settles the costing.
+    after: Vec<char>,
+    reading: Option<Reading>,
+    lean: Option<Script>,
+    open: Option<char>,
+}
+
+/// The guesses for a character's holes, weighed in one context.
+struct Choices {
+    /// How many of the holes the guesses fill.
+    holes: usize,
+    /// The least any guess costs before the text's own words are counted (the loss
+    /// itself is one guess), less what stands around it.
+    least: i64,
+    /// The guesses, by the least each could cost once the text's own words take off
+    /// what they may: all of them, or only those that can still come within `least`.
+    contenders: Vec<Contender>,
+}
+
+#[derive(Clone, Copy)]
+struct Contender {
+    /// `cost` less every bonus the text's words could give it: one for each neighbour
+    /// it makes a pair of Han characters with.
+    bound: i32,
+    cost: i32,
+    /// Its place among the guesses, the loss first: of two that cost the same, the
+    /// first is taken.
+    order: u16,
+    /// What it fills the holes with.
+    bytes: [u8; 4],
+    /// The first and last characters it reads as (one for a whole character), which
+    /// make pairs with the neighbours.
+    first: char,
+    last: char,
+}
+
+impl Choices {
+    /// Whether the contenders kept can still be chosen from, once what stands around the
+    /// character costs `offset`: a guess left out cost more than `least` even with every
+    /// bonus, so it cannot win where the best costs that much. (Costs are floored at zero,
+    /// where guesses tie and the first is taken: there, all must be weighed again.)
+    fn usable_at(&self, offset: i64) -> bool {
+        self.least + offset > 0
+    }
+
+    /// These choices with only the contenders that can win wherever they are usable.
+    fn keeping_contenders(mut self) -> Choices {
+        let least = self.least;
+        self.contenders.retain(|c| c.bound as i64 <= least);
+        self.contenders.shrink_to_fit();
+        self
+    }
+}
+
+/// The bytes of the guess that costs least once `own_words` (how many pairs it makes with
+/// the text's own words) are counted, and what stands around costs `offset`; the first of
+/// those that cost the same, as weighing every guess in order finds.
+fn choose(contenders: &[Contender], offset: i64, own_words: impl Fn(&Contender) -> i64) -> [u8; 4] {
+    let cost = |c: &Contender| (c.cost as i64 + offset - own_words(c) * OWN_WORD_BONUS).max(0);
+    contenders
+        .iter()
+        .min_by_key(|c| (cost(c), c.order))
+        .map_or([UNFILLED; 4], |c| c.bytes)
+}
+
+/// Every guess for the holes of the character at `span` of `window`, weighed in the
+/// context `key` gives, without the text's own words, cheapest bound first.
+fn weigh_guesses(
+    window: &mut [u8],
+    span: Range<usize>,
+    holes: &[usize],
+    key: &ChoiceKey,
+    candidates: &[u8],
+    memory: &Memory,
+) -> Choices {
+    let unfilled = Contender {
+        bound: 0,
+        cost: 0,
+        order: 0,
+        bytes: [UNFILLED; 4],
+        first: '\0',
+        last: '\0',
+    };
+    // Which bytes the holes may hold depends on the bytes of the character and after it
+    // alone: found once per text.
+    let guess_key = (key.misread, key.bytes.clone(), key.nexts.clone());
+    let cached = memory.guesses.borrow().get(&guess_key).cloned();
+    let (kept_holes, combinations) = match cached {
+        Some(found) => found,
+        None => {
+            let lost = (key.misread, candidates);
+            let found = guesses(window, span.clone(), holes, &key.nexts, lost);
+            if found.1.len() == MAX_GUESSES {
+                memory.guesses.borrow_mut().insert(guess_key, found.clone());
+            }
+            found
+        }
+    };
+    if combinations.is_empty() {
+        return Choices {
+            holes: 0,
+            least: i64::MAX / 4,
+            contenders: Vec::new(),
         };
-        let mut few = ['\0'; 8];
-        let many: Vec<char>;
-        let guessed = if bytes.len() <= few.len() {
-            let n = few
-                .iter_mut()
-                .zip(text.chars())
-                .map(|(slot, c)| *slot = c)
-                .count();
-            &few[..n]
-        } else {
-            many = text.chars().collect();
-            &many[..]
-        };
-        guessed.iter().chain(&after).for_each(|&c| costing.push(c));
-        let annotated = reading.and(guessed.last().copied());
-        let misread = reading.is_some_and(|r| !annotated.is_some_and(|c| r.fits(c)));
+    }
+    let holes = &holes[..kept_holes];
+    // GBK and Big5 lose the last byte of a character before ASCII: which characters
+    // stand before a Latin word, a number or a space is evidence there.
+    let is_latin = |c: char| c.is_ascii_alphanumeric() || c == ' ';
+    let before_latin = key.after.first().is_some_and(|&c| is_latin(c));
+    let after_latin = key.before.last().is_some_and(is_latin);
+    let cost = |guessed: &[char]| {
+        let mut costing = key.before;
+        guessed
+            .iter()
+            .chain(&key.after)
+            .for_each(|&c| costing.push(c));
+        let annotated = key.reading.and(guessed.last().copied());
+        let misread = key
+            .reading
+            .is_some_and(|r| !annotated.is_some_and(|c| r.fits(c)));
         // Injected annotations follow Traditional characters (the sites that inject
         // them annotate the characters that have a simplified form): `戰(zhàn)`, not `战`.
-        let lean = around.lean.or(annotated.map(|_| Script::Traditional));
+        let lean = key.lean.or(annotated.map(|_| Script::Traditional));
         let other_script = guessed.iter().any(|&c| is_of_other_script(c, lean));
         // What the marks around and the Latin text beside the guess add or take off.
-        let mut adjustment: i64 = guessed.iter().map(|&c| balance_cost(c, open)).sum();
+        let mut adjustment: i64 = guessed.iter().map(|&c| balance_cost(c, key.open)).sum();
         if before_latin {
             adjustment += guessed.last().map_or(0, |&c| model::before_latin_cost(c));
         }
@@ -1392,41 +1549,40 @@ fn fill_continuations(
             adjustment += guessed.first().map_or(0, |&c| model::after_latin_cost(c));
         }
         let total = costing.total
-            + tail_cost
             + if misread { NOT_THE_READING } else { 0 }
             + if other_script { OTHER_SCRIPT } else { 0 };
-        let mut cost = total as i64 + adjustment;
-        // The pairs the guess makes that the text itself wrote elsewhere: they only take
-        // off, so a guess that could not beat `best` with all of them is not looked up.
-        let could_win = || {
-            let pairs = guessed.len() as i64 + 1;
-            cost - pairs * OWN_WORD_BONUS < best as i64
-        };
-        if !words.pairs.is_empty() && could_win() {
-            let made = prev
-                .into_iter()
-                .chain(guessed.iter().copied())
-                .zip(guessed.iter().copied().chain(next))
-                .filter(|&(a, b)| words.contains(a, b))
-                .count();
-            cost -= made as i64 * OWN_WORD_BONUS;
-        }
-        cost.max(0) as u32
+        let cost = total as i64 + adjustment;
+        // The pairs of Han characters the guess makes with its neighbours: the text's
+        // words can take off a bonus for each. (Within a guess of four bytes at most,
+        // two Han characters never stand.)
+        let (first, last) = (guessed[0], guessed[guessed.len() - 1]);
+        let pairs = (is_han(first) && key.before.last().is_some_and(is_han)) as i64
+            + (is_han(last) && key.after.first().copied().is_some_and(is_han)) as i64;
+        let bound = cost - pairs * OWN_WORD_BONUS;
+        (bound as i32, cost as i32, first, last)
     };
-    holes.iter().for_each(|&hole| window[hole] = UNFILLED);
-    let mut best = (cost_with(window, u32::MAX), None);
-    for (k, bytes) in combinations.iter().enumerate() {
-        holes
-            .iter()
-            .zip(bytes)
-            .for_each(|(&hole, &b)| window[hole] = b);
-        let cost = cost_with(window, best.0);
-        if cost < best.0 {
-            best = (cost, Some(k));
-        }
-    }
-    for (k, &hole) in holes.iter().enumerate() {
-        window[hole] = best.1.map_or(UNFILLED, |i| combinations[i][k]);
+    let contenders: Vec<Contender> = std::iter::once(unfilled)
+        .chain(combinations.iter().zip(1..).map(|(&bytes, order)| Contender {
+            order,
+            bytes,
+            ..unfilled
+        }))
+        .map(|contender| {
+            fill_holes(window, holes, contender.bytes);
+            let (bound, cost, first, last) = with_guessed(&window[span.clone()], cost);
+            Contender {
+                bound,
+                cost,
+                first,
+                last,
+                ..contender
+            }
+        })
+        .collect();
+    Choices {
+        holes: kept_holes,
+        least: contenders.iter().map(|c| c.cost as i64).min().unwrap_or(0),
+        contenders,
     }
 }
 
@@ -1615,6 +1771,9 @@ pub(crate) struct Memory {
     /// where there were too many to weigh them all: by reading, the character's bytes
     /// with its holes, and the byte after each hole.
     guesses: RefCell<HashMap<GuessKey, Guesses>>,
+    /// The guesses that can win for a character lost bytes of, by context (see
+    /// [`fill_continuations`]).
+    choices: RefCell<HashMap<ChoiceKey, Choices, PairHashing>>,
     words: RefCell<Words>,
     /// The bytes of a run with its lost bytes filled, by run and reading, while one run is
     /// weighed: its layers are undone again and again on the way to an answer (alone,
