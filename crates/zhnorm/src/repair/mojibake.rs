@@ -1214,6 +1214,20 @@ fn fill_lost_bytes(
         let split = original.boundary_before(window, at - from).unwrap_or(0);
         original.lenient_decode_into(&window[..split], &mut text);
         text.chars().for_each(|c| before.push(c));
+        // Which byte wins depends on nothing but the bytes from that character on and the
+        // state the costing is left in before it: found once per text.
+        let prev = (at > from).then(|| window[at - from - 1]);
+        let key: ByteFillKey = (
+            (misread, original, byte_by_byte),
+            before.state(),
+            window[split..].to_vec(),
+            (at - from - split, prev),
+            around.after,
+        );
+        if let Some(&b) = cx.memory.byte_fills.borrow().get(&key) {
+            window[at - from] = b;
+            continue;
+        }
         let mut cost = |window: &[u8]| {
             original.lenient_decode_into(&window[split..], &mut text);
             let mut costing = before;
@@ -1224,7 +1238,6 @@ fn fill_lost_bytes(
         };
         window[at - from] = {
             let mut best = (cost(window), UNFILLED);
-            let prev = (at > from).then(|| window[at - from - 1]);
             // A byte that makes a character with neither neighbour is no better than the
             // loss (and each guess decodes the window).
             let makes_one = |pair: Option<[u8; 2]>| {
@@ -1245,6 +1258,7 @@ fn fill_lost_bytes(
             }
             best.1
         };
+        cx.memory.byte_fills.borrow_mut().insert(key, window[at - from]);
     }
 }
 
@@ -1774,6 +1788,9 @@ pub(crate) struct Memory {
     /// The guesses that can win for a character lost bytes of, by context (see
     /// [`fill_continuations`]).
     choices: RefCell<HashMap<ChoiceKey, Choices, PairHashing>>,
+    /// The byte found for a byte of a double-byte encoding lost, by context (see
+    /// [`fill_lost_bytes`]).
+    byte_fills: RefCell<HashMap<ByteFillKey, u8, PairHashing>>,
     words: RefCell<Words>,
     /// The bytes of a run with its lost bytes filled, by run and reading, while one run is
     /// weighed: its layers are undone again and again on the way to an answer (alone,
@@ -1794,6 +1811,17 @@ type GuessKey = (Misread, Vec<u8>, Vec<Option<u8>>);
 
 /// How many holes of a character are guessed, and the bytes weighed for them.
 type Guesses = (usize, Vec<[u8; 4]>);
+
+/// A byte lost one at a time: the reading (and whether it lost bytes one at a time), the costing's state before the character the
+/// byte is in, the bytes from that character to the end of the window, where the byte is
+/// among them and the byte before it, and what follows the window where it ends the run.
+type ByteFillKey = (
+    (Misread, Original, bool),
+    model::Costing,
+    Vec<u8>,
+    (usize, Option<u8>),
+    Option<char>,
+);
 
 /// A run, and the reading whose lost bytes were filled in it.
 type FillKey = (String, Misread, Original, Losses);
