@@ -1258,7 +1258,10 @@ fn fill_lost_bytes(
             }
             best.1
         };
-        cx.memory.byte_fills.borrow_mut().insert(key, window[at - from]);
+        cx.memory
+            .byte_fills
+            .borrow_mut()
+            .insert(key, window[at - from]);
     }
 }
 
@@ -1381,7 +1384,10 @@ fn fill_continuations(
             let choices = weigh_guesses(window, start..end, &holes, &key, candidates, memory);
             holes.truncate(choices.holes);
             let best = choose(&choices.contenders, offset, own_words);
-            memory.choices.borrow_mut().insert(key, choices.keeping_contenders());
+            memory
+                .choices
+                .borrow_mut()
+                .insert(key, choices.keeping_contenders());
             best
         }
     };
@@ -1443,8 +1449,8 @@ struct Choices {
     /// The least any guess costs before the text's own words are counted (the loss
     /// itself is one guess), less what stands around it.
     least: i64,
-    /// The guesses, by the least each could cost once the text's own words take off
-    /// what they may: all of them, or only those that can still come within `least`.
+    /// The guesses, the loss first: all of them as weighed, only those whose bound is
+    /// within `least` as kept.
     contenders: Vec<Contender>,
 }
 
@@ -1495,7 +1501,7 @@ fn choose(contenders: &[Contender], offset: i64, own_words: impl Fn(&Contender) 
 }
 
 /// Every guess for the holes of the character at `span` of `window`, weighed in the
-/// context `key` gives, without the text's own words, cheapest bound first.
+/// context `key` gives, without the text's own words.
 fn weigh_guesses(
     window: &mut [u8],
     span: Range<usize>,
@@ -1576,11 +1582,16 @@ fn weigh_guesses(
         (bound as i32, cost as i32, first, last)
     };
     let contenders: Vec<Contender> = std::iter::once(unfilled)
-        .chain(combinations.iter().zip(1..).map(|(&bytes, order)| Contender {
-            order,
-            bytes,
-            ..unfilled
-        }))
+        .chain(
+            combinations
+                .iter()
+                .zip(1..)
+                .map(|(&bytes, order)| Contender {
+                    order,
+                    bytes,
+                    ..unfilled
+                }),
+        )
         .map(|contender| {
             fill_holes(window, holes, contender.bytes);
             let (bound, cost, first, last) = with_guessed(&window[span.clone()], cost);
@@ -1812,9 +1823,10 @@ type GuessKey = (Misread, Vec<u8>, Vec<Option<u8>>);
 /// How many holes of a character are guessed, and the bytes weighed for them.
 type Guesses = (usize, Vec<[u8; 4]>);
 
-/// A byte lost one at a time: the reading (and whether it lost bytes one at a time), the costing's state before the character the
-/// byte is in, the bytes from that character to the end of the window, where the byte is
-/// among them and the byte before it, and what follows the window where it ends the run.
+/// A lost byte of GBK or Big5: the reading (and whether it lost bytes one at a time),
+/// the costing's state before the character the byte is in, the bytes from that character
+/// to the end of the window, where the byte is among them and the byte before it, and
+/// what follows the window where it ends the run.
 type ByteFillKey = (
     (Misread, Original, bool),
     model::Costing,
