@@ -74,7 +74,8 @@ impl<'t> Document<'t> {
 }
 
 /// The lines from each opening of a block of preformatted text to the line that closes
-/// it (to the end, if none does): markup's `<pre>` to `</pre>`; in a man page, tables
+/// it (to the end, if none does): in markup, the elements whose content is not prose
+/// ([`VERBATIM_ELEMENTS`], tags in either case); in a man page, tables
 /// (`.TS` to `.TE`, whose data lines are cells between tbl's separators: `T{`,
 /// `T}:IPv4 网络协议:T{`) and examples (`.EX` to `.EE`).
 fn preformatted_blocks(text: &str, man_page: bool) -> Vec<Range<usize>> {
@@ -83,12 +84,28 @@ fn preformatted_blocks(text: &str, man_page: bool) -> Vec<Range<usize>> {
     let line_end =
         |at: usize| memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |k| at + k + 1);
     let mut blocks: Vec<Range<usize>> = Vec::new();
-    for open in memchr::memmem::find_iter(bytes, b"<pre") {
-        // (`<pre>` or `<pre class=…>`, not `<prefix>`.)
-        if matches!(bytes.get(open + 4), Some(b'>' | b' ' | b'\t' | b'\n')) {
-            let end = memchr::memmem::find(&bytes[open..], b"</pre>")
-                .map_or(bytes.len(), |k| line_end(open + k));
-            blocks.push(line_start(open)..end);
+    for open in memchr::memchr_iter(b'<', bytes) {
+        let Some(element) = VERBATIM_ELEMENTS
+            .iter()
+            .position(|name| is_tag_named(bytes, open + 1, name))
+        else {
+            continue;
+        };
+        if blocks.last().is_some_and(|b| open < b.end) {
+            continue;
+        }
+        let name = VERBATIM_ELEMENTS[element];
+        let close = memchr::memmem::find_iter(&bytes[open..], b"</")
+            .map(|k| open + k)
+            .find(|&close| is_tag_named(bytes, close + 2, name));
+        let start = line_start(open);
+        // One left open runs on, if it is markup: a tag that starts its line, outside a
+        // man page (`在輸出的 HTML <style> 標籤中` names one).
+        let runs_on = !man_page && bytes[start..open].iter().all(u8::is_ascii_whitespace);
+        match close {
+            Some(close) => blocks.push(start..line_end(close)),
+            None if runs_on => blocks.push(start..bytes.len()),
+            None => {}
         }
     }
     if man_page {
@@ -109,6 +126,22 @@ fn preformatted_blocks(text: &str, man_page: bool) -> Vec<Range<usize>> {
         inside
     });
     blocks
+}
+
+/// The elements of markup whose content is not prose: preformatted text (and its obsolete
+/// forms), and a page's scripts and style sheets, whose quotes and semicolons are code.
+const VERBATIM_ELEMENTS: [&[u8]; 5] = [b"pre", b"script", b"style", b"xmp", b"listing"];
+
+/// Whether the name of a tag at `at` of `bytes` is `name`, in either case: `<pre>`,
+/// `<PRE class=…>`, not `<prefix>`.
+fn is_tag_named(bytes: &[u8], at: usize, name: &[u8]) -> bool {
+    bytes
+        .get(at..at + name.len())
+        .is_some_and(|found| found.eq_ignore_ascii_case(name))
+        && matches!(
+            bytes.get(at + name.len()),
+            Some(b'>' | b' ' | b'\t' | b'\r' | b'\n' | b'/')
+        )
 }
 
 /// Calls `found` with where each line of `text` that starts with `head` starts, until it
@@ -571,6 +604,20 @@ mod tests {
         let table = ".SH 描述\n.TS\ntab(:);\nl l.\nT}:IPv4 网络协议:T{\n.TE\n注意:它\n";
         assert_eq!(cjk(table), table.replace("注意:", "注意："));
         assert_eq!(cjk("<prefix>含义: 替换\n"), "<prefix>含义： 替换\n");
+        // Tags in either case; a page's scripts and style sheets are code too.
+        let page = "<P>说明:这是代码</P>\n<PRE>\n含义: 替换 \"文件\"\n</PRE>\n<script>\n\
+                    var s = \"欢迎,请登录\";\n</script>\n<style>\nbody { font-family: \"宋体\"; }\n\
+                    </style>\n<p>注意:它</p>\n";
+        assert_eq!(cjk(page), kept(page));
+        // Prose that names an element opens none.
+        assert_eq!(
+            cjk(".SH 描述\n在输出的 HTML <style> 标签中包含 FILE 的内容.\n注意:它\n"),
+            ".SH 描述\n在输出的 HTML <style> 标签中包含 FILE 的内容。\n注意：它\n"
+        );
+        assert_eq!(
+            cjk("在 <pre> 标签中.\n注意:它\n"),
+            "在 <pre> 标签中。\n注意：它\n"
+        );
         assert_eq!(
             cjk("    \"\"\" 检查 PYTHON_PATH 内容 \"\"\"\n"),
             "    \"\"\" 检查 PYTHON_PATH 内容 \"\"\"\n"
