@@ -399,6 +399,31 @@ fn injected_pinyin_is_removed_before_conversion() {
 }
 
 #[test]
+fn utf16_without_a_byte_order_mark_is_text_not_binary() {
+    // A real man page: mostly ASCII, whose high bytes are NUL, and `一` (U+4E00), whose
+    // low byte is NUL too, on the other side of its pair.
+    let page = std::fs::read_to_string(repo().join("tests/fixtures/syntax/ip.zh_CN.7")).unwrap();
+    assert!(page.contains('一'));
+    for (name, bytes) in [
+        (
+            "le.7",
+            page.encode_utf16()
+                .flat_map(u16::to_le_bytes)
+                .collect::<Vec<_>>(),
+        ),
+        (
+            "be.7",
+            page.encode_utf16().flat_map(u16::to_be_bytes).collect(),
+        ),
+    ] {
+        let file = temp_file(name, &bytes);
+        let o = zhnorm(&["--only", "decode", file.to_str().unwrap()], "");
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(stdout(&o) == page, "{name}: {}", stderr(&o));
+    }
+}
+
+#[test]
 fn a_file_named_alone_and_skipped_says_so() {
     let binary = temp_file(
         "skipped.bin",

@@ -457,19 +457,20 @@ fn is_binary_control(c: u32) -> bool {
     c < 0x20 && !matches!(c, 0x09 | 0x0A | 0x0D | 0x0C | 0x1B)
 }
 
-/// Text in UTF-16 without a byte-order mark: its NUL bytes (the high bytes of ASCII)
-/// all fall on one side of each pair, and it decodes without controls or errors.
+/// Text in UTF-16 without a byte-order mark: most of its NUL bytes (the high bytes of
+/// ASCII) fall on one side of the pairs, which says the byte order (the rest are low
+/// bytes of characters such as `一`, U+4E00), and it decodes without controls or errors.
 fn looks_like_utf16(head: &[u8]) -> bool {
-    let nul_parities: Vec<usize> = memchr::memchr_iter(0, head).map(|i| i % 2).collect();
-    let (encoding, high) = match nul_parities.first() {
-        Some(1) => (encoding_rs::UTF_16LE, 1),
-        _ => (encoding_rs::UTF_16BE, 0),
+    let odd = memchr::memchr_iter(0, head).filter(|i| i % 2 == 1).count();
+    let even = memchr::memchr_iter(0, head).count() - odd;
+    let encoding = match odd >= even {
+        true => encoding_rs::UTF_16LE,
+        false => encoding_rs::UTF_16BE,
     };
-    if nul_parities.iter().any(|&p| p != high) {
-        return false;
-    }
-    let even = &head[..head.len() & !1];
-    let (text, errors) = encoding.decode_without_bom_handling(even);
+    // (Not the last piece: a character the head cuts in two is no error.)
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let mut text = String::with_capacity(decoder.max_utf8_buffer_length(head.len()).unwrap_or(0));
+    let (_, _, errors) = decoder.decode_to_string(head, &mut text, false);
     !errors && !text.chars().any(|c| is_binary_control(c as u32))
 }
 
