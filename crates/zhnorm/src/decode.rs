@@ -1,7 +1,9 @@
 //! Bytes to text, before any stage runs. Not a stage: stages see `&str` only.
 //!
 //! Order of evidence: a forced encoding; a byte-order mark; valid UTF-8 without NUL bytes
-//! (nearly every file, decoded without copying); otherwise every plausible reading —
+//! (nearly every file, decoded without copying), unless it is short and reads as no text
+//! is written or clearly better as GBK (`停止` in GBK is valid UTF-8, `ֹͣ`); otherwise
+//! every plausible reading —
 //! UTF-8 with a few bad bytes, UTF-16 of either byte order (chardetng does not detect it),
 //! GBK, Big5 and chardetng's own guess — is costed by the language model, and the reading
 //! that explains the bytes in the fewest bits wins. Costing whole readings, rather than
@@ -79,7 +81,7 @@ pub fn decode<'a>(bytes: &'a [u8], options: &DecodeOptions) -> Result<Decoded<'a
         }
         None => match Encoding::for_bom(bytes) {
             Some((e, len)) => (e, Detection::ByteOrderMark, len),
-            None => match plain_utf8(bytes) {
+            None => match plain_utf8(bytes).filter(|text| !may_be_legacy(bytes, text)) {
                 Some(text) => {
                     return Ok(Decoded {
                         text: Cow::Borrowed(text),
@@ -159,7 +161,9 @@ impl StreamDecoder {
             (None, Some((e, _))) => (e, Detection::ByteOrderMark),
             // A head shorter than 64 KiB is the whole stream, judged as `decode` judges
             // it; a longer one may end inside a UTF-8 sequence the next piece completes.
-            (None, None) if plain_utf8(head).is_some() => (UTF_8, Detection::ValidUtf8),
+            (None, None) if plain_utf8(head).is_some_and(|text| !may_be_legacy(head, text)) => {
+                (UTF_8, Detection::ValidUtf8)
+            }
             (None, None) if head.len() >= 64 * 1024 && utf8_so_far(head) => {
                 (UTF_8, Detection::ValidUtf8)
             }
@@ -298,10 +302,85 @@ fn scan_gb18030(bytes: &[u8], mid_sequence: bool) -> (bool, bool) {
 
 /// The encoding `bytes` (without a byte-order mark) are most likely in.
 pub fn detect(bytes: &[u8]) -> &'static Encoding {
-    match plain_utf8(bytes) {
+    match plain_utf8(bytes).filter(|text| !may_be_legacy(bytes, text)) {
         Some(_) => UTF_8,
         None => likeliest_reading(bytes),
     }
+}
+
+/// Whether valid UTF-8 with few characters beyond ASCII may be a short GBK or Big5 text
+/// whose bytes happen to be valid UTF-8 too (in longer text they never all are): it
+/// reads as no text is written, or, in a short file, a legacy reading is clearly cheaper
+/// ([`LEGACY_MARGIN`]). Then it is one reading among others. (Not UTF-8 that holds C1
+/// controls: that holds Latin-1 mojibake, which `repair` undoes.)
+fn may_be_legacy(bytes: &[u8], text: &str) -> bool {
+    let mut cut = text.len().min(SAMPLE_LEN);
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let sample = &text[..cut];
+    let non_ascii = sample
+        .bytes()
+        .filter(|&b| b >= 0x80)
+        .take(SHORT_NON_ASCII)
+        .count();
+    if non_ascii == 0 || non_ascii >= SHORT_NON_ASCII || sample.contains(is_c1_control) {
+        return false;
+    }
+    if unwritten_in_utf8(sample) > 0 {
+        return true;
+    }
+    bytes.len() <= SHORT_FILE && {
+        let as_utf8 = reading_cost(UTF_8, bytes);
+        let legacy = reading_cost(GBK, bytes).min(reading_cost(BIG5, bytes));
+        legacy + LEGACY_MARGIN + 2 * non_ascii as u64 <= as_utf8
+    }
+}
+
+fn is_c1_control(c: char) -> bool {
+    matches!(c, '\u{80}'..='\u{9F}')
+}
+
+/// A file this short whose bytes are valid UTF-8 is weighed against its legacy readings.
+const SHORT_FILE: usize = 4096;
+
+/// How much cheaper a legacy reading of valid UTF-8 must be, in half bits, beyond two
+/// for each byte beyond ASCII: `停止` (`ֹͣ` as UTF-8) is 111 cheaper as GBK, `СӋ` (`小計`)
+/// 24; of real words, `Ελλάδα` is 11 cheaper as GBK, `½` 6.
+const LEGACY_MARGIN: u64 = 16;
+
+/// How many times `text` does what no text does but legacy bytes read as UTF-8 do: a
+/// combining mark with no letter to combine with (GBK's `停止` read so is `ֹͣ`), two
+/// letters of different scripts side by side (`一些系统` is `һЩϵͳ`).
+fn unwritten_in_utf8(text: &str) -> usize {
+    let mut count = 0;
+    let mut prev = ' ';
+    for c in text.chars() {
+        if !c.is_ascii() {
+            let is_mark = unicode_normalization::char::is_combining_mark;
+            let unbased = is_mark(c) && !(prev.is_alphabetic() || is_mark(prev));
+            let mixed =
+                matches!((letter_script(prev), letter_script(c)), (Some(a), Some(b)) if a != b);
+            count += usize::from(unbased) + usize::from(mixed);
+        }
+        prev = c;
+    }
+    count
+}
+
+/// The script of a letter of two-byte UTF-8 (Latin with diacritics, Greek, Cyrillic,
+/// Armenian, Hebrew, Arabic), where words do not mix them.
+fn letter_script(c: char) -> Option<u8> {
+    let script = match c as u32 {
+        0xC0..=0x24F => 0,
+        0x370..=0x3FF => 1,
+        0x400..=0x52F => 2,
+        0x530..=0x58F => 3,
+        0x590..=0x5FF => 4,
+        0x600..=0x6FF => 5,
+        _ => return None,
+    };
+    c.is_alphabetic().then_some(script)
 }
 
 /// `bytes` as text when they are valid UTF-8 without NUL bytes (which would mean UTF-16).
@@ -347,10 +426,13 @@ const ERROR_COST: u64 = 2 * 40;
 fn reading_cost(encoding: &'static Encoding, sample: &[u8]) -> u64 {
     let (text, had_errors) = encoding.decode_without_bom_handling(sample);
     let utf16 = encoding == UTF_16LE || encoding == UTF_16BE;
-    let errors = text
+    let mut errors = text
         .chars()
         .filter(|&c| (had_errors && c == '\u{FFFD}') || is_never_written(c, utf16))
         .count() as u64;
+    if encoding == UTF_8 {
+        errors += unwritten_in_utf8(&text) as u64;
+    }
     // A sample cut in the middle of a character costs one error for every reading alike.
     model::cost(&text) as u64 + errors * ERROR_COST
 }
@@ -454,6 +536,40 @@ mod tests {
         line.extend("—".as_bytes());
         line.extend(GBK.encode("新华社").0.iter());
         assert_eq!(detected(&line).0, "GBK");
+    }
+
+    #[test]
+    fn short_gbk_whose_bytes_are_valid_utf8_is_gbk() {
+        // Titles of real pages (Debian's LibreOffice help), whose GBK bytes read as UTF-8
+        // give marks with no letter (`ֹͣ`), words of two scripts, or costly letters.
+        for title in [
+            "<title>停止</title>\n",
+            "<title>筛选</title>\n",
+            "<title>水平</title>\n",
+            "<title>全选</title>\n",
+            "<strong>摘要</strong>\n",
+            "<title>Java 平台支援</title>\n",
+        ] {
+            let (gbk, _, _) = GBK.encode(title);
+            assert!(std::str::from_utf8(&gbk).is_ok(), "{title}");
+            assert_eq!(detected(&gbk).1, title);
+        }
+        // Real UTF-8 of the scripts those readings give stays UTF-8, and so does UTF-8
+        // that holds Latin-1 mojibake (C1 controls), which `repair` undoes.
+        for text in [
+            "café\n",
+            "Müller\n",
+            "a\u{301}\n",
+            "zhǎng\n",
+            "Ελλάδα\n",
+            "Москва\n",
+            "1½ cups\n",
+            "Tchaikovsky (Чайковский)\n",
+            "שלום\n",
+            "å\u{88}\u{9d}å§\u{8b}å\u{8c}\u{96}\n",
+        ] {
+            assert_eq!(detected(text.as_bytes()), ("UTF-8", text.to_string()));
+        }
     }
 
     #[test]
