@@ -24,6 +24,8 @@ N = int(sys.argv[2]) if len(sys.argv) > 2 else 300
 ROOT = os.path.join(HERE, "work/root")
 ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be",
              "gbk", "gb2312", "gb18030", "big5"]
+if os.environ.get("MORE_ENCODINGS"):
+    ENCODINGS += ["cp936", "cp950", "big5hkscs", "hz", "utf-32", "iso2022_jp"]
 WRONG = os.path.join(HERE, "work/decode-wrong")
 HAN = re.compile(r"[\u4e00-\u9fff]")
 

@@ -144,6 +144,16 @@ fn latin_context(c: char, side: usize) -> i64 {
         .map_or(0, |&cost| cost as i8 as i64)
 }
 
+/// Variation selectors 15 and 16 right after a symbol that may take them, in half bits.
+const PRESENTATION_SELECTOR: u32 = 2;
+
+/// Whether `c` is a symbol that may be shown as text or as emoji (Unicode's emoji
+/// variation sequences start with such symbols, pictographs and the marks `©®™`).
+fn takes_presentation_selector(c: char) -> bool {
+    matches!(c as u32, 0xA9 | 0xAE | 0x203C | 0x2049 | 0x2122 | 0x2139 | 0x2194..=0x2BFF
+        | 0x3030 | 0x303D | 0x3297 | 0x3299 | 0x1F000..=0x1FAFF)
+}
+
 /// An em dash right after another, in half bits: `——` is one mark.
 const SECOND_EM_DASH: u32 = 2;
 
@@ -253,7 +263,10 @@ impl Costing {
 
     pub(crate) fn push(&mut self, c: char) {
         let mut cost = char_cost(c);
-        if self.prev > '\u{2FFF}' && c > '\u{2FFF}' {
+        if matches!(c, '\u{FE0E}' | '\u{FE0F}') && takes_presentation_selector(self.prev) {
+            // Text or emoji style after a symbol that has both (`🔎︎`): what it is there.
+            cost = PRESENTATION_SELECTOR;
+        } else if self.prev > '\u{2FFF}' && c > '\u{2FFF}' {
             cost = cost.saturating_sub(pair_bonus(self.prev, c).unwrap_or(0));
         } else if self.prev.is_ascii_digit() {
             cost = cost.min(after_numeral_cost(c));
@@ -332,5 +345,13 @@ mod tests {
         assert!(cost("關係") < cost("關信") && char_cost('係') > char_cost('信'));
         assert!(char_cost('的') < char_cost('鐨'));
         assert!(char_cost('这') < 2 * 12, "simplified forms are counted");
+    }
+
+    #[test]
+    fn a_symbol_takes_its_presentation_selector() {
+        // A byte lost from `🔎︎` (U+FE0E, text style) leaves 64 candidates of equal cost
+        // alone, from U+FE00 on: after the symbol, the selector is what stands there.
+        assert!(cost("🔎\u{FE0E}") < cost("🔎\u{FE00}"));
+        assert!(cost("©\u{FE0F}") < cost("©\u{FE01}"));
     }
 }
