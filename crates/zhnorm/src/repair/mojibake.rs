@@ -1258,10 +1258,10 @@ fn fill_lost_bytes(
             }
             best.1
         };
-        cx.memory
-            .byte_fills
-            .borrow_mut()
-            .insert(key, window[at - from]);
+        let mut remembered = cx.memory.byte_fills.borrow_mut();
+        if remembered.len() < MAX_REMEMBERED_BYTES {
+            remembered.insert(key, window[at - from]);
+        }
     }
 }
 
@@ -1384,10 +1384,10 @@ fn fill_continuations(
             let choices = weigh_guesses(window, start..end, &holes, &key, candidates, memory);
             holes.truncate(choices.holes);
             let best = choose(&choices.contenders, offset, own_words);
-            memory
-                .choices
-                .borrow_mut()
-                .insert(key, choices.keeping_contenders());
+            let mut remembered = memory.choices.borrow_mut();
+            if remembered.len() < MAX_REMEMBERED {
+                remembered.insert(key, choices.keeping_contenders());
+            }
             best
         }
     };
@@ -1421,6 +1421,13 @@ fn with_guessed<T>(bytes: &[u8], f: impl FnOnce(&[char]) -> T) -> T {
         f(&text.chars().collect::<Vec<_>>())
     }
 }
+
+/// How many contexts of lost bytes a text's repair remembers the guesses of (see
+/// [`fill_continuations`]; a few hundred bytes each), and the byte found for (see
+/// [`fill_lost_bytes`]; a few dozen): real text repeats its contexts early, and text that
+/// never does (random characters garbled) must not fill memory with them.
+const MAX_REMEMBERED: usize = 4096;
+const MAX_REMEMBERED_BYTES: usize = 32768;
 
 /// A character some of whose bytes were lost, in its context: everything its guesses are
 /// weighed by but the text's own words (see [`fill_continuations`]).
