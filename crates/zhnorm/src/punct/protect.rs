@@ -84,6 +84,9 @@ fn preformatted_blocks(text: &str, man_page: bool) -> Vec<Range<usize>> {
     let line_end =
         |at: usize| memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |k| at + k + 1);
     let mut blocks: Vec<Range<usize>> = Vec::new();
+    // The closing tag of each element found last: none after an opening means none after
+    // any later one, so that no text is searched to its end twice.
+    let mut closes: [Option<Option<usize>>; VERBATIM_ELEMENTS.len()] = Default::default();
     for open in memchr::memchr_iter(b'<', bytes) {
         let Some(element) = VERBATIM_ELEMENTS
             .iter()
@@ -95,9 +98,13 @@ fn preformatted_blocks(text: &str, man_page: bool) -> Vec<Range<usize>> {
             continue;
         }
         let name = VERBATIM_ELEMENTS[element];
-        let close = memchr::memmem::find_iter(&bytes[open..], b"</")
-            .map(|k| open + k)
-            .find(|&close| is_tag_named(bytes, close + 2, name));
+        let close = match closes[element] {
+            Some(close) if close.is_none_or(|close| close > open) => close,
+            _ => memchr::memmem::find_iter(&bytes[open..], b"</")
+                .map(|k| open + k)
+                .find(|&close| is_tag_named(bytes, close + 2, name)),
+        };
+        closes[element] = Some(close);
         let start = line_start(open);
         // One left open runs on, if it is markup: a tag that starts its line, outside a
         // man page (`在輸出的 HTML <style> 標籤中` names one).
