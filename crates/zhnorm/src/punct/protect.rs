@@ -444,9 +444,19 @@ pub(super) fn protected_spans(
         n
     };
     while let Some(lt) = (i..n).find(|&k| chars[k] == '<') {
-        let opens_tag = chars
-            .get(lt + 1)
-            .is_some_and(|&c| c.is_ascii_alphabetic() || matches!(c, '/' | '!' | '?'));
+        // (A name that runs into anything but a space, `>` or `/` is no tag's: `a<b,则`.)
+        let opens_tag = match chars.get(lt + 1) {
+            Some('!' | '?') => true,
+            Some(&c) if c.is_ascii_alphabetic() || c == '/' => {
+                let name_end = (lt + 2..n)
+                    .find(|&k| !(chars[k].is_ascii_alphanumeric() || matches!(chars[k], '-' | ':')))
+                    .unwrap_or(n);
+                chars
+                    .get(name_end)
+                    .is_none_or(|&c| c.is_ascii_whitespace() || matches!(c, '>' | '/'))
+            }
+            _ => false,
+        };
         if !opens_tag {
             i = lt + 1;
             continue;
@@ -629,6 +639,17 @@ mod tests {
             cjk("    \"\"\" 检查 PYTHON_PATH 内容 \"\"\"\n"),
             "    \"\"\" 检查 PYTHON_PATH 内容 \"\"\"\n"
         );
+    }
+
+    #[test]
+    fn a_less_than_sign_in_prose_opens_no_tag() {
+        assert_eq!(cjk("如果 a<b,则返回:真\n"), "如果 a<b，则返回：真\n");
+        // A tag left open still runs to the end of its line.
+        assert_eq!(
+            cjk("<meta content=\"关键词, 图表\"\n"),
+            "<meta content=\"关键词, 图表\"\n"
+        );
+        assert_eq!(cjk("<br/>你好,世界\n"), "<br/>你好，世界\n");
     }
 
     #[test]
