@@ -88,6 +88,11 @@ fn preformatted_blocks(text: &str, man_page: bool) -> Vec<Range<usize>> {
     // any later one, so that no text is searched to its end twice.
     let mut closes: [Option<Option<usize>>; VERBATIM_ELEMENTS.len()] = Default::default();
     for open in memchr::memchr_iter(b'<', bytes) {
+        // (Most tags are others: their first letter tells.)
+        let first = bytes.get(open + 1).map_or(0, |b| b | 0x20);
+        if !matches!(first, b'p' | b's' | b'x' | b'l') {
+            continue;
+        }
         let Some(element) = VERBATIM_ELEMENTS
             .iter()
             .position(|name| is_tag_named(bytes, open + 1, name))
