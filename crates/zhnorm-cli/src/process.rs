@@ -461,8 +461,10 @@ fn is_binary_control(c: u32) -> bool {
 /// ASCII) fall on one side of the pairs, which says the byte order (the rest are low
 /// bytes of characters such as `一`, U+4E00), and it decodes without controls or errors.
 fn looks_like_utf16(head: &[u8]) -> bool {
-    let odd = memchr::memchr_iter(0, head).filter(|i| i % 2 == 1).count();
-    let even = memchr::memchr_iter(0, head).count() - odd;
+    let [even, odd] = memchr::memchr_iter(0, head).fold([0, 0], |mut sides, i| {
+        sides[i % 2] += 1;
+        sides
+    });
     let encoding = match odd >= even {
         true => encoding_rs::UTF_16LE,
         false => encoding_rs::UTF_16BE,

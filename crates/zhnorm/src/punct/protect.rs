@@ -150,10 +150,14 @@ fn is_tag_named(bytes: &[u8], at: usize, name: &[u8]) -> bool {
     bytes
         .get(at..at + name.len())
         .is_some_and(|found| found.eq_ignore_ascii_case(name))
-        && matches!(
-            bytes.get(at + name.len()),
-            Some(b'>' | b' ' | b'\t' | b'\r' | b'\n' | b'/')
-        )
+        && bytes
+            .get(at + name.len())
+            .is_some_and(|&b| ends_tag_name(b as char))
+}
+
+/// Whether `c` ends the name of a tag: a space before its attributes, or its end.
+fn ends_tag_name(c: char) -> bool {
+    c.is_ascii_whitespace() || matches!(c, '>' | '/')
 }
 
 /// Calls `found` with where each line of `text` that starts with `head` starts, until it
@@ -456,9 +460,7 @@ pub(super) fn protected_spans(
                 let name_end = (lt + 2..n)
                     .find(|&k| !(chars[k].is_ascii_alphanumeric() || matches!(chars[k], '-' | ':')))
                     .unwrap_or(n);
-                chars
-                    .get(name_end)
-                    .is_none_or(|&c| c.is_ascii_whitespace() || matches!(c, '>' | '/'))
+                chars.get(name_end).is_none_or(|&c| ends_tag_name(c))
             }
             _ => false,
         };
