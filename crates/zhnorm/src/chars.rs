@@ -25,6 +25,38 @@ pub fn is_cjk_closing(c: char) -> bool {
     )
 }
 
+/// The script of a letter of two-byte UTF-8 (ASCII letters are Latin), or of its
+/// combining mark, where words do not mix them.
+pub(crate) fn letter_script(c: char) -> Option<u8> {
+    let script = match c as u32 {
+        0x41..=0x5A | 0x61..=0x7A | 0xC0..=0x2AF => 0,
+        0x370..=0x3FF => 1,
+        0x400..=0x52F => 2,
+        0x530..=0x58F => 3,
+        0x590..=0x5FF => 4,
+        0x600..=0x6FF | 0x750..=0x77F => 5,
+        0x700..=0x74F => 6,
+        0x780..=0x7FF => 7,
+        _ => return None,
+    };
+    (c.is_alphabetic() || unicode_normalization::char::is_combining_mark(c)).then_some(script)
+}
+
+/// How many times two letters of different scripts stand side by side (`һЩϵͳĿ`:
+/// Cyrillic, Greek, Latin): no word is written so, while the bytes of GBK or Big5 read
+/// as UTF-8 make them.
+pub(crate) fn mixed_script_words(text: &str) -> usize {
+    let mut prev = None;
+    text.chars()
+        .filter(|&c| {
+            let script = letter_script(c);
+            let mixed = matches!((prev, script), (Some(a), Some(b)) if a != b);
+            prev = script;
+            mixed
+        })
+        .count()
+}
+
 /// The first byte at or after `p` (and before `end`) that is not ASCII, or `end`.
 #[inline(always)]
 pub(crate) fn skip_ascii(bytes: &[u8], mut p: usize, end: usize) -> usize {

@@ -353,34 +353,17 @@ const LEGACY_MARGIN: u64 = 16;
 /// combining mark with no letter to combine with (GBK's `停止` read so is `ֹͣ`), two
 /// letters of different scripts side by side (`一些系统` is `һЩϵͳ`).
 fn unwritten_in_utf8(text: &str) -> usize {
-    let mut count = 0;
+    let is_mark = unicode_normalization::char::is_combining_mark;
     let mut prev = ' ';
-    for c in text.chars() {
-        if !c.is_ascii() {
-            let is_mark = unicode_normalization::char::is_combining_mark;
-            let unbased = is_mark(c) && !(prev.is_alphabetic() || is_mark(prev));
-            let mixed =
-                matches!((letter_script(prev), letter_script(c)), (Some(a), Some(b)) if a != b);
-            count += usize::from(unbased) + usize::from(mixed);
-        }
-        prev = c;
-    }
-    count
-}
-
-/// The script of a letter of two-byte UTF-8 (Latin with diacritics, Greek, Cyrillic,
-/// Armenian, Hebrew, Arabic), where words do not mix them.
-fn letter_script(c: char) -> Option<u8> {
-    let script = match c as u32 {
-        0xC0..=0x24F => 0,
-        0x370..=0x3FF => 1,
-        0x400..=0x52F => 2,
-        0x530..=0x58F => 3,
-        0x590..=0x5FF => 4,
-        0x600..=0x6FF => 5,
-        _ => return None,
-    };
-    c.is_alphabetic().then_some(script)
+    let unbased = text
+        .chars()
+        .filter(|&c| {
+            let unbased = !c.is_ascii() && is_mark(c) && !(prev.is_alphabetic() || is_mark(prev));
+            prev = c;
+            unbased
+        })
+        .count();
+    unbased + crate::chars::mixed_script_words(text)
 }
 
 /// `bytes` as text when they are valid UTF-8 without NUL bytes (which would mean UTF-16).

@@ -210,9 +210,6 @@ fn protect_syntax(
         return;
     };
     let rest = &chars[first..=last];
-    let protect = |protected: &mut [bool], span: std::ops::Range<usize>| {
-        protected[span].iter_mut().for_each(|p| *p = true)
-    };
     // A line of JSON or a command at a prompt: all of it.
     let json_key = rest[0] == '"' && {
         let key = ident_len(&rest[1..]);
@@ -418,11 +415,11 @@ fn closing_paren(chars: &[char], open: usize) -> Option<usize> {
 }
 
 /// Marks characters that belong to inline code, markup tags, character references, URLs,
-/// e-mail addresses, paths, and the syntax of code and file formats ([`protect_syntax`]). `protected` is
-/// filled, one flag per character of `line`'s `chars`, whose `marks` are where the
-/// characters a rule may change stand (`(` and `"` among them); `ticks` is a buffer to
-/// reuse. Each
-/// kind of span is looked for only where the line's bytes hold its mark.
+/// e-mail addresses, paths, and the syntax of code and file formats ([`protect_syntax`]).
+/// `protected` is filled, one flag per character of `line`'s `chars`, whose `marks` are
+/// where the characters a rule may change stand (`(` and `"` among them); `ticks` is a
+/// buffer to reuse. Each kind of span is looked for only where the line's bytes hold its
+/// mark.
 pub(super) fn protected_spans(
     line: &str,
     chars: &[char],
@@ -441,9 +438,7 @@ pub(super) fn protected_spans(
         ticks.extend((0..n).filter(|&i| chars[i] == '`'));
     }
     for pair in ticks.chunks_exact(2) {
-        protected[pair[0]..=pair[1]]
-            .iter_mut()
-            .for_each(|p| *p = true);
+        protect(protected, pair[0]..pair[1] + 1);
     }
     // Markup tags (`<meta content="关键词, 图表">`, `<!ENTITY label "标签">`): their
     // quotes and commas are syntax. A tag left open runs to the end of the line.
@@ -471,7 +466,7 @@ pub(super) fn protected_spans(
         let end = (lt + 1..n)
             .find(|&k| chars[k] == '>')
             .map_or(n, |gt| gt + 1);
-        protected[lt..end].iter_mut().for_each(|p| *p = true);
+        protect(protected, lt..end);
         i = end;
     }
     // Runs of ASCII that are URLs, addresses or paths.
@@ -521,7 +516,7 @@ pub(super) fn protected_spans(
             {
                 end -= 1;
             }
-            protected[start..end].iter_mut().for_each(|p| *p = true);
+            protect(protected, start..end);
         }
     }
     // Character references, which `repair` leaves in markup (`&gt;`, `&#20013;`): their
@@ -533,9 +528,7 @@ pub(super) fn protected_spans(
                 .take_while(|&&c| c.is_ascii_alphanumeric() || c == '#')
                 .count();
             if name > 0 && chars.get(i + 1 + name) == Some(&';') {
-                protected[i..i + name + 2]
-                    .iter_mut()
-                    .for_each(|p| *p = true);
+                protect(protected, i..i + name + 2);
             }
         }
     }
@@ -544,6 +537,11 @@ pub(super) fn protected_spans(
     if quotes_or_parens || bytes.first() == Some(&b'.') {
         protect_syntax(bytes, chars, marks, document, protected);
     }
+}
+
+/// Marks the characters of `span` protected.
+fn protect(protected: &mut [bool], span: Range<usize>) {
+    protected[span].iter_mut().for_each(|p| *p = true);
 }
 
 /// Whether a line may hold a URL, an e-mail address or a path: a `/ @ \\ :`, or `www.`.

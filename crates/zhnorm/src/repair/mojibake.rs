@@ -2622,7 +2622,7 @@ fn is_plausible(candidate: &str, misread: Misread, original: Original, establish
     let double_byte = matches!(misread, Misread::Gbk | Misread::Big5);
     (original == Original::Utf8 || established || has_some_known_pair(candidate))
         && !(double_byte && has_latin_touching_han(candidate))
-        && !has_mixed_script_word(candidate)
+        && crate::chars::mixed_script_words(candidate) == 0
         && !candidate.chars().any(|c| {
             (c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r'))
                 || (original != Original::Utf8
@@ -2652,34 +2652,6 @@ fn has_latin_touching_han(candidate: &str) -> bool {
 fn is_foreign_letter(c: char) -> bool {
     matches!(c as u32, 0xC0..=0x2AF | 0x300..=0x7FF)
         && (c.is_alphabetic() || unicode_normalization::char::is_combining_mark(c))
-}
-
-/// The script of a letter of two-byte UTF-8, where words do not mix them.
-fn foreign_script(c: char) -> Option<u8> {
-    let script = match c as u32 {
-        0x41..=0x5A | 0x61..=0x7A | 0xC0..=0x2AF => 0,
-        0x370..=0x3FF => 1,
-        0x400..=0x52F => 2,
-        0x530..=0x58F => 3,
-        0x590..=0x5FF => 4,
-        0x600..=0x6FF | 0x750..=0x77F => 5,
-        0x700..=0x74F => 6,
-        0x780..=0x7FF => 7,
-        _ => return None,
-    };
-    (c.is_alphabetic() || unicode_normalization::char::is_combining_mark(c)).then_some(script)
-}
-
-/// Two letters of different scripts side by side (`һЩϵͳĿ`: Cyrillic, Greek, Latin): no
-/// word is written so, while the bytes of GBK or Big5 read as UTF-8 make them.
-fn has_mixed_script_word(candidate: &str) -> bool {
-    let mut prev = None;
-    candidate.chars().any(|c| {
-        let script = foreign_script(c);
-        let mixed = matches!((prev, script), (Some(a), Some(b)) if a != b);
-        prev = script;
-        mixed
-    })
 }
 
 /// Three Han characters or more in a row, none of whose pairs the word list knows, are
