@@ -24,9 +24,7 @@ mod pair_hash;
 mod syllable;
 #[path = "src/convert/trie_build.rs"]
 mod trie_build;
-use pair_hash::{
-    pair_hash, BONUS_BITS, FILTER_BITS, MAX_PAIR_BONUS, MIN_PAIR_BONUS, PAIR_TABLE_BITS,
-};
+use pair_hash::{pair_hash, BONUS_BITS, FILTER_BITS, MAX_PAIR_BONUS, PAIR_TABLE_BITS};
 
 const CONFIG_NAMES: [&str; 16] = [
     "s2t", "t2s", "s2tw", "tw2s", "s2twp", "tw2sp", "s2hk", "hk2s", "s2hkp", "hk2sp", "t2tw",
@@ -534,9 +532,12 @@ fn language_model(
         }
     }
     // A pair's bonus is what its second character costs less after the first than on
-    // its own: its cost, less that of its share of the pairs the first one starts
-    // (`係` after `關`); at least `MIN_PAIR_BONUS` (a word is evidence, even one of a
-    // character that starts many), at most the cap.
+    // its own. Within words, `b` follows `a` 2^pmi times as often as it stands anywhere
+    // (`係` after `關`), where pmi is its cost less that of its share of the pairs `a`
+    // starts; a pair that also spans word boundaries is half each: the bonus is
+    // log2(1 + 2^pmi), at most the cap. A pair rarer in words than its characters alone
+    // (`一美`, pmi < 0) earns next to nothing, where a floor gave it as much as `中美`:
+    // that made `一` win every lost byte that could also be `中`.
     let mut starting: BTreeMap<char, u64> = BTreeMap::new();
     for (&(a, _), &n) in &pairs {
         *starting.entry(a).or_default() += n;
@@ -549,9 +550,10 @@ fn language_model(
         kept += 1;
         let alone = counts.get(&b).map_or(56.0, |&nb| cost(nb) as f64);
         let after = (starting[&a] as f64 / n as f64).log2() * 2.0;
-        let bonus = (alone - after)
+        let raw = (alone - after) / 2.0;
+        let bonus = (2.0 * (1.0 + raw.exp2()).log2())
             .round()
-            .clamp(MIN_PAIR_BONUS as f64, MAX_PAIR_BONUS as f64) as u32;
+            .min(MAX_PAIR_BONUS as f64) as u32;
         let hash = pair_hash(a, b);
         let mut slot = hash.slot;
         while table[slot] != 0 {

@@ -339,7 +339,9 @@ mod tests {
             assert!(pair_known(a, b), "{a}{b}");
         }
         assert!(!pair_known('鐨', '勫'));
-        assert!(pair_bonus('中', '文') >= Some(pair_hash::MIN_PAIR_BONUS));
+        assert!(pair_bonus('中', '文') >= Some(2 * 3));
+        // A pair rarer inside words than its characters alone earns (next to) nothing.
+        assert!(pair_bonus('一', '美') < pair_bonus('中', '美'));
         // Graded: after `關`, `係` is likelier than the commoner `信` (a lost byte's two
         // readings, found by the repair tests).
         assert!(cost("關係") < cost("關信") && char_cost('係') > char_cost('信'));

@@ -8,11 +8,6 @@ pub const PAIR_TABLE_BITS: u32 = 19;
 /// Bits of a slot that hold the pair's bonus (half bits); the rest hold its fingerprint.
 pub const BONUS_BITS: u32 = 5;
 
-/// The least a pair seen inside a word takes off its second character's cost, in half
-/// bits (`build.rs` applies it).
-#[allow(dead_code)]
-pub const MIN_PAIR_BONUS: u32 = 2 * 3;
-
 /// The most a pair can take off its second character's cost, in half bits.
 pub const MAX_PAIR_BONUS: u32 = 2 * 10;
 

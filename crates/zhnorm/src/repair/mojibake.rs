@@ -1718,6 +1718,16 @@ fn fill_lost_pair(
     cx: RunContext,
 ) {
     let k = lost.start;
+    // A character lost next to another still lost has one side to be judged by: among
+    // thousands of candidates, that picks a plausible wrong one (`�們的` for `簡單的`).
+    let is_lost = |j: usize| {
+        segment.contains(&j)
+            && m.units[j] == Unit::Lost
+            && m.bytes.get(m.starts[j]) == Some(&UNFILLED)
+    };
+    if k.checked_sub(1).is_some_and(is_lost) || is_lost(lost.end) {
+        return;
+    }
     let prev = k
         .checked_sub(1)
         .and_then(|j| m.char_in(j, &segment, original));
@@ -2882,11 +2892,14 @@ mod tests {
     fn gbk_read_as_big5_is_repaired_around_what_big5_lost() {
         // Big5 has no pair for the GBK bytes of `聯` or `穩`: one U+FFFD for both bytes.
         // Between `俄羅斯` and `邦`, `聯` fits far better than any of the thousands of
-        // characters it could be, and is filled in; between `健康` and `定`, nothing fits
-        // clearly best, and U+FFFD stays. The rest is repaired either way.
+        // characters it could be, and is filled in; between `關係` and `定`, nothing fits
+        // clearly best, and U+FFFD stays. Nor is a character filled in next to one still
+        // lost (`個簡單`): with one neighbour, `們` would win before `的`. The rest is
+        // repaired either way.
         for (line, repaired) in [
             ("俄羅斯聯邦政府大樓", "俄羅斯聯邦政府大樓"),
-            ("保持中俄關係健康穩定發展", "保持中俄關係健康\u{FFFD}定發展"),
+            ("保持中俄關係穩定發展", "保持中俄關係\u{FFFD}定發展"),
+            ("這是一個簡單的例子", "這是一\u{FFFD}\u{FFFD}\u{FFFD}的例子"),
         ] {
             let gbk = encoding_rs::GBK.encode(line).0.into_owned();
             let (garbled, _, lossy) = encoding_rs::BIG5.decode(&gbk);
