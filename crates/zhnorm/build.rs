@@ -201,15 +201,16 @@ fn main() {
 
     let freq = manifest.join("../../data/freq");
     verify_pins(&freq);
+    let context = manifest.join("../../data/context");
+    verify_pins(&context);
     language_model(
         &freq,
+        &context,
         &dicts["TSCharacters.txt"],
         [&dicts["TWVariants.txt"], &dicts["HKVariants.txt"]],
         &out,
     );
 
-    let context = manifest.join("../../data/context");
-    verify_pins(&context);
     context_table(&context, &out);
 
     verify_pins(&manifest.join("../../data/codecs"));
@@ -468,10 +469,12 @@ const MODEL_HAN: (u32, u32) = (0x3400, 0x9FFF);
 const PAIR_MIN_WEIGHT: u64 = 10;
 
 /// Writes `model_han_costs.bin` (one byte per character of `MODEL_HAN`: cost in half bits,
-/// 255 when unseen), `model_pairs.bin` (a Bloom filter of within-word character pairs) and
+/// 255 when unseen), `model_pairs.bin` and `model_pair_filter.bin` (character pairs, from
+/// the word list's words and from running text, and a Bloom filter of them) and
 /// `model_tables.rs` (costs of seen characters outside `MODEL_HAN`).
 fn language_model(
     freq: &Path,
+    context: &Path,
     ts: &trie_build::Entries,
     variants: [&trie_build::Entries; 2],
     out: &Path,
@@ -545,15 +548,24 @@ fn language_model(
     let mut table = vec![0u32; 1 << PAIR_TABLE_BITS];
     let mut filter = vec![0u64; 1 << (FILTER_BITS - 6)];
     let mask = table.len() - 1;
-    let mut kept = 0usize;
+    // log2(1 + 2^pmi) in half bits, pmi in bits: see above.
+    let smoothed = |pmi: f64| 2.0 * (1.0 + pmi.exp2()).log2();
+    let mut bonuses: BTreeMap<(char, char), f64> = BTreeMap::new();
     for (&(a, b), &n) in pairs.iter().filter(|(_, &n)| n >= PAIR_MIN_WEIGHT) {
-        kept += 1;
         let alone = counts.get(&b).map_or(56.0, |&nb| cost(nb) as f64);
         let after = (starting[&a] as f64 / n as f64).log2() * 2.0;
-        let raw = (alone - after) / 2.0;
-        let bonus = (2.0 * (1.0 + raw.exp2()).log2())
-            .round()
-            .min(MAX_PAIR_BONUS as f64) as u32;
+        bonuses.insert((a, b), smoothed((alone - after) / 2.0));
+    }
+    // Running text adds the pairs that cross words (`表中`, `是在`), which the word list
+    // cannot know; where both know a pair, the larger bonus counts.
+    for ((a, b), pmi) in running_pairs(&context.join("pairs.tsv")) {
+        let bonus = bonuses.entry((a, b)).or_insert(0.0);
+        *bonus = bonus.max(smoothed(pmi));
+    }
+    let mut kept = 0usize;
+    for (&(a, b), &bonus) in &bonuses {
+        kept += 1;
+        let bonus = bonus.round().min(MAX_PAIR_BONUS as f64) as u32;
         let hash = pair_hash(a, b);
         let mut slot = hash.slot;
         while table[slot] != 0 {
@@ -583,6 +595,45 @@ fn language_model(
     )
     .unwrap();
     std::fs::write(out.join("model_tables.rs"), code).unwrap();
+}
+
+/// How many sightings of a pair in running text are taken off its count: a pair seen a
+/// few times between rare characters would otherwise look like a strong word.
+const RUNNING_PAIR_DISCOUNT: f64 = 3.0;
+
+/// The pairs of Han characters `data/context/pairs.tsv` counts side by side in running
+/// text, each with how many times more often (log2, bits) its second character follows
+/// its first than chance would have it: `# pairs<TAB>total` first, then a line per
+/// character (`char<TAB>as first<TAB>as second`, over all pairs), then a line per pair
+/// kept (`ab<TAB>count`).
+fn running_pairs(path: &Path) -> Vec<((char, char), f64)> {
+    let text = read(path);
+    let mut lines = text.lines();
+    let total: f64 = lines
+        .next()
+        .and_then(|l| l.strip_prefix("# pairs\t"))
+        .expect("pairs.tsv: a `# pairs` line first")
+        .parse()
+        .expect("pairs.tsv: a count");
+    let mut sides: BTreeMap<char, (f64, f64)> = BTreeMap::new();
+    let mut out = Vec::new();
+    for line in lines {
+        let fields: Vec<&str> = line.split('\t').collect();
+        let number = |s: &str| -> f64 { s.parse().expect("pairs.tsv: counts") };
+        let chars: Vec<char> = fields[0].chars().collect();
+        match (&chars[..], &fields[1..]) {
+            ([c], [first, second]) => {
+                sides.insert(*c, (number(first), number(second)));
+            }
+            ([a, b], [n]) => {
+                let n = number(n) - RUNNING_PAIR_DISCOUNT;
+                let (first, second) = (sides[a].0, sides[b].1);
+                out.push(((*a, *b), (n * total / (first * second)).log2()));
+            }
+            _ => panic!("pairs.tsv: unexpected line {line:?}"),
+        }
+    }
+    out
 }
 
 /// How many sightings a character's share next to Latin text is pulled toward the

@@ -2,8 +2,9 @@
 //!
 //! The decoder and the `repair` stage use it to choose between readings of the same
 //! bytes. Han characters cost what their frequency in RIME's essay word list says
-//! (`data/freq`, both scripts); a pair of characters seen inside a word earns a bonus as
-//! large as the word list makes the second character likelier after the first; everything
+//! (`data/freq`, both scripts); a pair of characters earns a bonus as large as the word
+//! list (within words) or running text (`data/context/pairs.tsv`, across words) makes the
+//! second character likelier after the first; everything
 //! else costs by class — Latin letters are cheap, C1 controls and Private Use characters
 //! are what mojibake is made of and cost the most. Costs are in half bits.
 
@@ -161,14 +162,15 @@ const SECOND_EM_DASH: u32 = 2;
 /// (A comma does: `， ` is common in translated documentation.)
 const OPENING_QUOTE_BEFORE_SPACE: u32 = 12;
 
-/// Whether `a` followed by `b` occurs inside some word of the word list.
+/// Whether `a` followed by `b` is a pair the model knows: inside some word of the word
+/// list, or often side by side in running text.
 pub(crate) fn pair_known(a: char, b: char) -> bool {
     pair_bonus(a, b).is_some()
 }
 
 /// What `b` costs less after `a` than on its own, in half bits (from how often the word
-/// list writes `b` after `a`, against every pair `a` starts); `None` when no word holds
-/// the pair.
+/// list writes `b` after `a`, against every pair `a` starts, or running text does);
+/// `None` when the model does not know the pair.
 pub(crate) fn pair_bonus(a: char, b: char) -> Option<u32> {
     let hash = pair_hash::pair_hash(a, b);
     if !in_filter(&hash) {
@@ -189,7 +191,7 @@ pub(crate) fn pair_bonus(a: char, b: char) -> Option<u32> {
     }
 }
 
-/// Whether `a` then `b` may be a pair of the word list: when not, [`pair_bonus`] is
+/// Whether `a` then `b` may be a pair the model knows: when not, [`pair_bonus`] is
 /// `None` (only the filter in front of the table is read).
 pub(crate) fn may_pair(a: char, b: char) -> bool {
     in_filter(&pair_hash::pair_hash(a, b))

@@ -2,7 +2,7 @@
 //! which fills the table, and `model`, which reads it.
 
 /// The table has `1 << PAIR_TABLE_BITS` slots of four bytes: 2 MiB, a little over half
-/// full with the few hundred thousand within-word pairs of the word list.
+/// full with the few hundred thousand pairs of the word list and of running text.
 pub const PAIR_TABLE_BITS: u32 = 19;
 
 /// Bits of a slot that hold the pair's bonus (half bits); the rest hold its fingerprint.
