@@ -37,7 +37,7 @@ PAIRS_OUT = os.path.join(REPO, "data", "context", "pairs.tsv")
 # Characters seen fewer times than this are left out: their share says little.
 MIN_COUNT = 50
 # Pairs seen fewer times than this are left out (most pairs are seen once or twice).
-MIN_PAIR_COUNT = 8
+MIN_PAIR_COUNT = 4
 
 
 def is_han(c):

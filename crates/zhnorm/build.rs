@@ -525,11 +525,16 @@ fn language_model(
     counts.retain(|_, n| *n > 0);
     let cost = |n: u64| -> u8 { ((total as f64 / n as f64).log2() * 2.0).round().min(56.0) as u8 };
     let mut dense = vec![255u8; (MODEL_HAN.1 - MODEL_HAN.0 + 1) as usize];
+    // The word list's counts are of words, not of running text, where function words
+    // and characters that stand alone (`中` in `列表中`, `个`) are far commoner: a
+    // character costs the less of the two.
+    let running = running_costs(&context.join("latin.tsv"));
     let mut others = Vec::new();
     for (&c, &n) in &counts {
         let u = c as u32;
         if (MODEL_HAN.0..=MODEL_HAN.1).contains(&u) {
-            dense[(u - MODEL_HAN.0) as usize] = cost(n);
+            let running = running.get(&c).copied().unwrap_or(u8::MAX);
+            dense[(u - MODEL_HAN.0) as usize] = cost(n).min(running);
         } else {
             others.push((c, cost(n)));
         }
@@ -597,9 +602,34 @@ fn language_model(
     std::fs::write(out.join("model_tables.rs"), code).unwrap();
 }
 
+/// What each Han character `data/context/latin.tsv` counts (those seen at least 50 times)
+/// costs by its share of the Han characters of running text, in half bits.
+fn running_costs(path: &Path) -> BTreeMap<char, u8> {
+    let text = read(path);
+    let mut lines = text.lines();
+    let total: f64 = lines
+        .next()
+        .and_then(|l| l.strip_prefix("# total\t"))
+        .and_then(|l| l.split('\t').next())
+        .expect("latin.tsv: a `# total` line first")
+        .parse()
+        .expect("latin.tsv: counts");
+    lines
+        .map(|line| {
+            let mut fields = line.split('\t');
+            let c = fields.next().and_then(|c| c.chars().next());
+            let seen: Option<f64> = fields.next().and_then(|n| n.parse().ok());
+            match (c, seen) {
+                (Some(c), Some(seen)) => (c, ((total / seen).log2() * 2.0).round().min(56.0) as u8),
+                _ => panic!("latin.tsv: unexpected line {line:?}"),
+            }
+        })
+        .collect()
+}
+
 /// How many sightings of a pair in running text are taken off its count: a pair seen a
 /// few times between rare characters would otherwise look like a strong word.
-const RUNNING_PAIR_DISCOUNT: f64 = 3.0;
+const RUNNING_PAIR_DISCOUNT: f64 = 2.0;
 
 /// The pairs of Han characters `data/context/pairs.tsv` counts side by side in running
 /// text, each with how many times more often (log2, bits) its second character follows
@@ -670,7 +700,7 @@ fn context_table(context: &Path, out: &Path) {
             let share = totals[side + 1] / totals[0];
             let count: f64 = count.parse().unwrap();
             let smoothed = (count + CONTEXT_PRIOR * share) / (seen + CONTEXT_PRIOR);
-            let cost = (-2.0 * (smoothed / share).log2()).round().clamp(-4.0, 12.0) as i8;
+            let cost = (-2.0 * (smoothed / share).log2()).round().clamp(-6.0, 12.0) as i8;
             table[2 * (c - MODEL_HAN.0) as usize + side] = cost as u8;
         }
     }

@@ -263,8 +263,8 @@ fn real_lines_garbled_every_way_are_repaired() {
     eprintln!("{}", failures.join("\n"));
     let [[lossless, lossy], [python_lossless, python_lossy]] = totals.map(|t| t.map(share));
     // The aims, on the readings of browsers (and cp1252's five lost bytes).
-    assert!(lossless >= 0.98, "lossless {:.2}%", 100.0 * lossless);
-    assert!(lossy >= 0.50, "lossy {:.2}%", 100.0 * lossy);
+    assert!(lossless >= 0.99, "lossless {:.2}%", 100.0 * lossless);
+    assert!(lossy >= 0.55, "lossy {:.2}%", 100.0 * lossy);
     // Python's readings: floors under what is reached, short of the aims (README).
     assert!(
         python_lossless >= PYTHON_LOSSLESS,
@@ -279,9 +279,9 @@ fn real_lines_garbled_every_way_are_repaired() {
 }
 
 /// The floors for Python's readings: what `repair` reaches less a point.
-const PYTHON_LOSSLESS: f64 = 0.93;
-const PYTHON_LOSSY: f64 = 0.25;
-const PYTHON_WHOLE_DOCUMENTS: f64 = 0.31;
+const PYTHON_LOSSLESS: f64 = 0.94;
+const PYTHON_LOSSY: f64 = 0.30;
+const PYTHON_WHOLE_DOCUMENTS: f64 = 0.36;
 
 /// What users meet: a whole file garbled one way, repaired as a whole, where the spans
 /// garbled beyond doubt lend their evidence to the short ones. Lines holding Han that
@@ -336,7 +336,7 @@ fn whole_documents_garbled_every_way_are_repaired() {
         eprintln!("whole documents, {readers}: {share:.2}% of {total} lines");
     }
     let [browsers, python] = totals.map(share);
-    assert!(browsers >= 0.82, "whole documents {:.2}%", 100.0 * browsers);
+    assert!(browsers >= 0.86, "whole documents {:.2}%", 100.0 * browsers);
     assert!(
         python >= PYTHON_WHOLE_DOCUMENTS,
         "Python, whole documents {:.2}%",

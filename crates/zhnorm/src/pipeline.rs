@@ -457,10 +457,14 @@ mod tests {
             Pipeline::with_selection(config.map(Converter::new), &StageSelection::default())
         };
         let t2s = pipeline(Some(Config::T2S));
-        // What a second run would read as mojibake: t2s would make `義` `义`; s2twp `绗`
-        // `絎`; `punct` would make the colon full-width, joining two runs.
+        // What a second run would read as mojibake: t2s would make `賜` `赐` (UTF-8 read
+        // as Big5 by Python); s2twp `绗` `絎`; `punct` would make the colon full-width,
+        // joining two runs.
         for (p, garbled) in [
-            (&t2s, "\u{FFFD}義的行\u{FFFD}"),
+            (
+                &t2s,
+                "靽\u{FFFD}蝮賜\u{FFFD}\u{FFFD}蝐唾\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}臭漪",
+            ),
             (&pipeline(Some(Config::S2TWP)), "鏄ㄊ绗"),
             (&pipeline(None), "涓氬:涓"),
         ] {
