@@ -317,8 +317,8 @@ type Applied<'a> = (Cow<'a, str>, Vec<Range<usize>>);
 const MAX_RERUNS: usize = 3;
 
 /// The spans of `doubtful` to hide from the `later` stages: those of each line that the
-/// later stages make into something `stage` would change (`�義的行�`, left garbled, is
-/// other mojibake once t2s makes `義` `义`), each with the ASCII marks beside it (made
+/// later stages make into something `stage` would change (`靽�蝮賜��`, UTF-8 read as
+/// Big5 and left garbled, is other mojibake once t2s makes `賜` `赐`), each with the ASCII marks beside it (made
 /// full-width, a mark joins the span to what stands there: `涓氬:涓` becomes `涓氬：涓`).
 fn unsettled_spans(
     later: &[Box<dyn Stage>],
