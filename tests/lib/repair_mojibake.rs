@@ -588,6 +588,22 @@ fn bytes_python_lost_one_at_a_time_come_back() {
 }
 
 #[test]
+fn characters_lost_side_by_side_are_guessed_with_each_other() {
+    // Python's GBK loses the last byte of `一` (E4 B8 80) and of `个` (E4 B8 AA) in `一个`:
+    // guessed one after the other, the first, blind to the second, is `中`; guessed again
+    // once the second is, it is `一`, and the second `个`.
+    let lines = [
+        "读入一个字符，point 移动到这个字符上一次出现的地方。",
+        "也可以用一个列表片段来仅选择你需要的元素：",
+    ];
+    for line in lines {
+        let garbled = read_as_python(&utf8(line), GBK);
+        assert!(garbled.contains("涓\u{FFFD}涓\u{FFFD}"), "{garbled}");
+        assert_eq!(repair(&garbled), line);
+    }
+}
+
+#[test]
 fn a_guessed_character_keeps_to_the_script_around_it() {
     // GBK lost the last byte of `情`; the likeliest character the two left can start is
     // `惡`, a Traditional one, among Simplified characters (`环`, `馈`, `问`).

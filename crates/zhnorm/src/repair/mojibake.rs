@@ -1140,6 +1140,10 @@ fn fill_lost_bytes(
         None
     };
     let mut after_pair = None;
+    // The characters of UTF-8 guessed while one after them in their window was still lost,
+    // and the bytes guessed in each: they are guessed again once it is filled (`涓�涓�`,
+    // `一个`, both lost: `中` wins the first while the second is unknown).
+    let mut blind: Vec<(usize, Vec<usize>)> = Vec::new();
     for k in segment.clone() {
         // (A byte may have been filled together with the one before it, or left lost
         // with it.)
@@ -1173,9 +1177,7 @@ fn fill_lost_bytes(
         } else {
             FILL_WINDOW
         };
-        let from = m.starts[k.saturating_sub(reach).max(segment.start)];
-        let to = m.starts[(k + reach + 1).min(segment.end)];
-        let at = m.starts[k];
+        let (from, to, at) = fill_window(m, k, reach, &segment);
         // No continuation byte makes a character here, or the bytes around are not
         // UTF-8 anyway: every guess is as bad.
         if original == Original::Utf8
@@ -1192,13 +1194,15 @@ fn fill_lost_bytes(
             open: cx.edges.open,
             lean: lean.or(cx.edges.lean),
         };
-        let (run_before, rest) = m.bytes.split_at_mut(from);
-        let window = &mut rest[..to - from];
         if original == Original::Utf8 {
-            let lost = (misread, candidates);
-            fill_continuations(window, at - from, lost, around, run_before, cx.memory);
+            let filled = fill_utf8_window(m, at, from..to, (misread, candidates), around, cx);
+            if let Some(filled) = filled {
+                blind.push((k, filled));
+            }
             continue;
         }
+        let (_, rest) = m.bytes.split_at_mut(from);
+        let window = &mut rest[..to - from];
         // Lost one at a time, a byte is any the reading could not read before the next.
         let next = window
             .get(at - from + 1)
@@ -1263,6 +1267,58 @@ fn fill_lost_bytes(
             remembered.insert(key, window[at - from]);
         }
     }
+    for (k, guessed) in blind {
+        guessed.iter().for_each(|&i| m.bytes[i] = UNFILLED);
+        let (from, to, at) = fill_window(m, k, FILL_WINDOW, &segment);
+        let around = Around {
+            before: (from == 0).then_some(cx.edges.before).flatten(),
+            after: (to == m.bytes.len()).then_some(cx.edges.after),
+            reading: cx.edges.reading.filter(|_| to == m.bytes.len()),
+            open: cx.edges.open,
+            lean: lean.or(cx.edges.lean),
+        };
+        fill_utf8_window(m, at, from..to, (misread, candidates), around, cx);
+    }
+}
+
+/// The window a lost byte of unit `k` is guessed in, `reach` units on each side within
+/// `segment`, and where the byte is: byte offsets in the run.
+fn fill_window(
+    m: &Misreading,
+    k: usize,
+    reach: usize,
+    segment: &Range<usize>,
+) -> (usize, usize, usize) {
+    let from = m.starts[k.saturating_sub(reach).max(segment.start)];
+    let to = m.starts[(k + reach + 1).min(segment.end)];
+    (from, to, m.starts[k])
+}
+
+/// Fills the lost byte of UTF-8 at `at` (and the lost bytes after it in its character)
+/// in the window `span` of the run's bytes (see [`fill_continuations`]). Returns the bytes
+/// it filled when some byte after the character in the window was still lost: the guess
+/// was made without it.
+fn fill_utf8_window(
+    m: &mut Misreading,
+    at: usize,
+    span: Range<usize>,
+    lost: (Misread, &[u8]),
+    around: Around,
+    cx: RunContext,
+) -> Option<Vec<usize>> {
+    let holes: Vec<usize> = span.clone().filter(|&i| m.bytes[i] == UNFILLED).collect();
+    let (run_before, rest) = m.bytes.split_at_mut(span.start);
+    let window = &mut rest[..span.len()];
+    fill_continuations(window, at - span.start, lost, around, run_before, cx.memory);
+    let filled: Vec<usize> = holes
+        .iter()
+        .copied()
+        .filter(|&i| m.bytes[i] != UNFILLED)
+        .collect();
+    let blind = filled
+        .last()
+        .is_some_and(|&last| holes.iter().any(|&i| i > last && m.bytes[i] == UNFILLED));
+    blind.then_some(filled)
 }
 
 /// Fills the lost byte at `at` of the UTF-8 `window`, and the lost bytes right after it
