@@ -567,16 +567,11 @@ fn bytes_python_lost_one_at_a_time_come_back() {
     // lead, which only a user-defined pair makes; of the 64 continuation bytes, few can
     // have been lost there, and `一` (E4 B8 80) is not taken for `个`. `。` (E3 80 82)
     // loses both 80 and 82, guessed together.
-    let lines = [
+    repaired_from_python_gbk(&[
         "是指系统在第一个 IDE 硬盘上的第一个分区。",
         "配合定义一个认可或拒绝上传的目录。",
         "为添加的路由指定网络掩码。",
-    ];
-    for line in lines {
-        let garbled = read_as_python(&utf8(line), GBK);
-        assert!(garbled.contains('\u{FFFD}'), "{garbled}");
-        assert_eq!(repair(&garbled), line);
-    }
+    ]);
     // Big5 read by Python's GBK: `的` (AA BA) loses AA, and the reading is out of step
     // up to the ASCII byte it took for a trail (`�骇@猭` is `的作法`); GBK read by its Big5.
     let lines = ["這已是較好的作法，除了", "此模組沒有可選項，不過"];
@@ -597,9 +592,17 @@ fn characters_lost_side_by_side_are_guessed_with_each_other() {
         "也可以用一个列表片段来仅选择你需要的元素：",
     ];
     for line in lines {
+        assert!(read_as_python(&utf8(line), GBK).contains("涓\u{FFFD}涓\u{FFFD}"));
+    }
+    repaired_from_python_gbk(&lines);
+}
+
+/// Each line, read as GBK with bytes lost (as Python reads UTF-8 so), comes back.
+fn repaired_from_python_gbk(lines: &[&str]) {
+    for line in lines {
         let garbled = read_as_python(&utf8(line), GBK);
-        assert!(garbled.contains("涓\u{FFFD}涓\u{FFFD}"), "{garbled}");
-        assert_eq!(repair(&garbled), line);
+        assert!(garbled.contains('\u{FFFD}'), "{garbled}");
+        assert_eq!(repair(&garbled), *line);
     }
 }
 
