@@ -542,10 +542,12 @@ fn language_model(
     // A pair's bonus is what its second character costs less after the first than on
     // its own. Within words, `b` follows `a` 2^pmi times as often as it stands anywhere
     // (`係` after `關`), where pmi is its cost less that of its share of the pairs `a`
-    // starts; a pair that also spans word boundaries is half each: the bonus is
-    // log2(1 + 2^pmi), at most the cap. A pair rarer in words than its characters alone
-    // (`一美`, pmi < 0) earns next to nothing, where a floor gave it as much as `中美`:
-    // that made `一` win every lost byte that could also be `中`.
+    // starts. Text is words and what lies between them: taking `b` after `a` to be half
+    // the one and half the other, it is (2^pmi + 1) / 2 times as likely as alone, and the
+    // bonus (counted over the half both share) is log2(1 + 2^pmi), at most the cap. A
+    // pair rarer in words than its characters alone (`一美`, pmi < 0) earns next to
+    // nothing, where a floor gave it as much as `中美`: that made `一` win every lost
+    // byte that could also be `中`.
     let mut starting: BTreeMap<char, u64> = BTreeMap::new();
     for (&(a, _), &n) in &pairs {
         *starting.entry(a).or_default() += n;

@@ -1186,14 +1186,7 @@ fn fill_lost_bytes(
         {
             continue;
         }
-        let at_end = to == m.bytes.len();
-        let around = Around {
-            before: (from == 0).then_some(cx.edges.before).flatten(),
-            after: at_end.then_some(cx.edges.after),
-            reading: cx.edges.reading.filter(|_| at_end),
-            open: cx.edges.open,
-            lean: lean.or(cx.edges.lean),
-        };
+        let around = Around::window(&cx, from, to == m.bytes.len(), lean);
         if original == Original::Utf8 {
             let filled = fill_utf8_window(m, at, from..to, (misread, candidates), around, cx);
             if let Some(filled) = filled {
@@ -1270,13 +1263,7 @@ fn fill_lost_bytes(
     for (k, guessed) in blind {
         guessed.iter().for_each(|&i| m.bytes[i] = UNFILLED);
         let (from, to, at) = fill_window(m, k, FILL_WINDOW, &segment);
-        let around = Around {
-            before: (from == 0).then_some(cx.edges.before).flatten(),
-            after: (to == m.bytes.len()).then_some(cx.edges.after),
-            reading: cx.edges.reading.filter(|_| to == m.bytes.len()),
-            open: cx.edges.open,
-            lean: lean.or(cx.edges.lean),
-        };
+        let around = Around::window(&cx, from, to == m.bytes.len(), lean);
         fill_utf8_window(m, at, from..to, (misread, candidates), around, cx);
     }
 }
@@ -2048,6 +2035,20 @@ struct Around {
     /// The script most characters of the run that mark one are in: a guess in the other
     /// (`监` in `必須在審慎監`) is one the model, built mostly from Simplified text, made.
     lean: Option<Script>,
+}
+
+impl Around {
+    /// What stands around a window of the run from byte `from`, which reaches the run's
+    /// end when `at_end`; `lean` is the script the run's own bytes lean to, if any.
+    fn window(cx: &RunContext, from: usize, at_end: bool, lean: Option<Script>) -> Around {
+        Around {
+            before: (from == 0).then_some(cx.edges.before).flatten(),
+            after: at_end.then_some(cx.edges.after),
+            reading: cx.edges.reading.filter(|_| at_end),
+            open: cx.edges.open,
+            lean: lean.or(cx.edges.lean),
+        }
+    }
 }
 
 /// Opening marks and the marks that close them.
