@@ -528,7 +528,7 @@ fn language_model(
     // The word list's counts are of words, not of running text, where function words
     // and characters that stand alone (`中` in `列表中`, `个`) are far commoner: a
     // character costs the less of the two.
-    let running = running_costs(&context.join("latin.tsv"));
+    let running = running_costs(&latin_counts(context));
     let mut others = Vec::new();
     for (&c, &n) in &counts {
         let u = c as u32;
@@ -604,28 +604,48 @@ fn language_model(
     std::fs::write(out.join("model_tables.rs"), code).unwrap();
 }
 
-/// What each Han character `data/context/latin.tsv` counts (those seen at least 50 times)
-/// costs by its share of the Han characters of running text, in half bits.
-fn running_costs(path: &Path) -> BTreeMap<char, u8> {
-    let text = read(path);
+/// The counts of `data/context/latin.tsv`: how many Han characters were seen, how many
+/// stood right before and right after Latin text; then the same for each character seen
+/// at least 50 times.
+struct LatinCounts {
+    totals: [f64; 3],
+    chars: Vec<(char, [f64; 3])>,
+}
+
+fn latin_counts(context: &Path) -> LatinCounts {
+    let text = read(&context.join("latin.tsv"));
     let mut lines = text.lines();
-    let total: f64 = lines
-        .next()
-        .and_then(|l| l.strip_prefix("# total\t"))
-        .and_then(|l| l.split('\t').next())
-        .expect("latin.tsv: a `# total` line first")
-        .parse()
-        .expect("latin.tsv: counts");
-    lines
+    let numbers = |fields: &[&str], line: &str| -> [f64; 3] {
+        let numbers: Vec<f64> = fields
+            .iter()
+            .map(|n| n.parse().expect("latin.tsv: counts"))
+            .collect();
+        numbers
+            .try_into()
+            .unwrap_or_else(|_| panic!("latin.tsv: three counts: {line:?}"))
+    };
+    let first = lines.next().expect("latin.tsv: a `# total` line first");
+    let fields: Vec<&str> = first.split('\t').collect();
+    assert_eq!(fields[0], "# total", "latin.tsv: a `# total` line first");
+    let totals = numbers(&fields[1..], first);
+    let chars = lines
         .map(|line| {
-            let mut fields = line.split('\t');
-            let c = fields.next().and_then(|c| c.chars().next());
-            let seen: Option<f64> = fields.next().and_then(|n| n.parse().ok());
-            match (c, seen) {
-                (Some(c), Some(seen)) => (c, ((total / seen).log2() * 2.0).round().min(56.0) as u8),
-                _ => panic!("latin.tsv: unexpected line {line:?}"),
-            }
+            let fields: Vec<&str> = line.split('\t').collect();
+            let c = fields[0].chars().next().expect("latin.tsv: a character");
+            (c, numbers(&fields[1..], line))
         })
+        .collect();
+    LatinCounts { totals, chars }
+}
+
+/// What each Han character `latin.tsv` counts costs by its share of the Han characters of
+/// running text, in half bits.
+fn running_costs(counts: &LatinCounts) -> BTreeMap<char, u8> {
+    let total = counts.totals[0];
+    counts
+        .chars
+        .iter()
+        .map(|&(c, [seen, ..])| (c, ((total / seen).log2() * 2.0).round().min(56.0) as u8))
         .collect()
 }
 
@@ -678,29 +698,15 @@ const CONTEXT_PRIOR: f64 = 20.0;
 /// stands there than the average character in `data/context/latin.tsv`, smoothed; 0 for
 /// characters the counts lack. A dense table: it is read for every guess of a lost byte.
 fn context_table(context: &Path, out: &Path) {
-    let text = read(&context.join("latin.tsv"));
-    let mut lines = text.lines();
-    let totals: Vec<f64> = lines
-        .next()
-        .and_then(|l| l.strip_prefix("# total\t"))
-        .expect("latin.tsv: a `# total` line first")
-        .split('\t')
-        .map(|n| n.parse().expect("latin.tsv: counts"))
-        .collect();
+    let LatinCounts { totals, chars } = latin_counts(context);
     let mut table = vec![0u8; 2 * (MODEL_HAN.1 - MODEL_HAN.0 + 1) as usize];
-    for line in lines {
-        let fields: Vec<&str> = line.split('\t').collect();
-        let [c, seen, before, after] = fields[..] else {
-            panic!("latin.tsv: `char<TAB>seen<TAB>before<TAB>after` lines: {line:?}")
-        };
-        let c = c.chars().next().expect("a character") as u32;
+    for (c, [seen, before, after]) in chars {
+        let c = c as u32;
         if !(MODEL_HAN.0..=MODEL_HAN.1).contains(&c) {
             continue;
         }
-        let seen: f64 = seen.parse().unwrap();
         for (side, count) in [before, after].into_iter().enumerate() {
             let share = totals[side + 1] / totals[0];
-            let count: f64 = count.parse().unwrap();
             let smoothed = (count + CONTEXT_PRIOR * share) / (seen + CONTEXT_PRIOR);
             let cost = (-2.0 * (smoothed / share).log2()).round().clamp(-6.0, 12.0) as i8;
             table[2 * (c - MODEL_HAN.0) as usize + side] = cost as u8;
