@@ -2,7 +2,8 @@
 //!
 //! The decoder and the `repair` stage use it to choose between readings of the same
 //! bytes. Han characters cost what their frequency in RIME's essay word list says
-//! (`data/freq`, both scripts); a pair of characters earns a bonus as large as the word
+//! (`data/freq`, both scripts), or in running text where that is more (`data/context`:
+//! `个`, `中`); a pair of characters earns a bonus as large as the word
 //! list (within words) or running text (`data/context/pairs.tsv`, across words) makes the
 //! second character likelier after the first; everything
 //! else costs by class — Latin letters are cheap, C1 controls and Private Use characters

@@ -936,6 +936,11 @@ impl Misreading {
         }
     }
 
+    /// Whether unit `k` is a loss no byte has been filled in yet.
+    fn still_lost(&self, k: usize) -> bool {
+        self.units[k] == Unit::Lost && self.bytes.get(self.starts[k]) == Some(&UNFILLED)
+    }
+
     /// What unit `j`'s bytes are in the original encoding, when `j` is in `segment` and
     /// they are one character: the neighbour of a lost byte.
     fn char_in(&self, j: usize, segment: &Range<usize>, original: Original) -> Option<char> {
@@ -1143,11 +1148,11 @@ fn fill_lost_bytes(
     // The characters of UTF-8 guessed while one after them in their window was still lost,
     // and the bytes guessed in each: they are guessed again once it is filled (`涓�涓�`,
     // `一个`, both lost: `中` wins the first while the second is unknown).
-    let mut blind: Vec<(usize, Vec<usize>)> = Vec::new();
+    let mut blind: Vec<(usize, Range<usize>, Vec<usize>)> = Vec::new();
     for k in segment.clone() {
         // (A byte may have been filled together with the one before it, or left lost
         // with it.)
-        if m.units[k] != Unit::Lost || m.bytes[m.starts[k]] != UNFILLED || after_pair == Some(k) {
+        if !m.still_lost(k) || after_pair == Some(k) {
             continue;
         }
         let near = k.saturating_sub(1).max(segment.start)..(k + 2).min(segment.end);
@@ -1177,7 +1182,9 @@ fn fill_lost_bytes(
         } else {
             FILL_WINDOW
         };
-        let (from, to, at) = fill_window(m, k, reach, &segment);
+        let from = m.starts[k.saturating_sub(reach).max(segment.start)];
+        let to = m.starts[(k + reach + 1).min(segment.end)];
+        let at = m.starts[k];
         // No continuation byte makes a character here, or the bytes around are not
         // UTF-8 anyway: every guess is as bad.
         if original == Original::Utf8
@@ -1190,7 +1197,7 @@ fn fill_lost_bytes(
         if original == Original::Utf8 {
             let filled = fill_utf8_window(m, at, from..to, (misread, candidates), around, cx);
             if let Some(filled) = filled {
-                blind.push((k, filled));
+                blind.push((at, from..to, filled));
             }
             continue;
         }
@@ -1260,25 +1267,11 @@ fn fill_lost_bytes(
             remembered.insert(key, window[at - from]);
         }
     }
-    for (k, guessed) in blind {
+    for (at, window, guessed) in blind {
         guessed.iter().for_each(|&i| m.bytes[i] = UNFILLED);
-        let (from, to, at) = fill_window(m, k, FILL_WINDOW, &segment);
-        let around = Around::window(&cx, from, to == m.bytes.len(), lean);
-        fill_utf8_window(m, at, from..to, (misread, candidates), around, cx);
+        let around = Around::window(&cx, window.start, window.end == m.bytes.len(), lean);
+        fill_utf8_window(m, at, window, (misread, candidates), around, cx);
     }
-}
-
-/// The window a lost byte of unit `k` is guessed in, `reach` units on each side within
-/// `segment`, and where the byte is: byte offsets in the run.
-fn fill_window(
-    m: &Misreading,
-    k: usize,
-    reach: usize,
-    segment: &Range<usize>,
-) -> (usize, usize, usize) {
-    let from = m.starts[k.saturating_sub(reach).max(segment.start)];
-    let to = m.starts[(k + reach + 1).min(segment.end)];
-    (from, to, m.starts[k])
 }
 
 /// Fills the lost byte of UTF-8 at `at` (and the lost bytes after it in its character)
@@ -1763,11 +1756,7 @@ fn fill_lost_pair(
     let k = lost.start;
     // A character lost next to another still lost has one side to be judged by: among
     // thousands of candidates, that picks a plausible wrong one (`�們的` for `簡單的`).
-    let is_lost = |j: usize| {
-        segment.contains(&j)
-            && m.units[j] == Unit::Lost
-            && m.bytes.get(m.starts[j]) == Some(&UNFILLED)
-    };
+    let is_lost = |j: usize| segment.contains(&j) && m.still_lost(j);
     if k.checked_sub(1).is_some_and(is_lost) || is_lost(lost.end) {
         return;
     }
