@@ -382,6 +382,53 @@ fn clean_text_is_never_touched() {
 }
 
 #[test]
+fn real_text_with_bytes_a_bad_decoding_replaced_is_left_alone() {
+    // A file with stray invalid bytes decodes to clean text with U+FFFD here and there.
+    // A U+FFFD is no evidence of mojibake on its own: lines that each held one or two
+    // were "repaired" alone (`�未知�` → `形棉花`), and a text of them counted as made of
+    // mojibake (`创建目录“%�s”时出错：%�s` → `“%峥”时出错：%峥`).
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = |below: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % below as u64) as usize
+    };
+    let damaged: Vec<String> = lines()
+        .iter()
+        .map(|line| {
+            let mut chars: Vec<char> = line.chars().collect();
+            for _ in 0..1 + next(3) {
+                let at = next(chars.len() + 1);
+                chars.insert(at, '\u{FFFD}');
+            }
+            chars.into_iter().collect()
+        })
+        .collect();
+    let changed: Vec<String> = damaged
+        .iter()
+        .filter_map(|line| {
+            let got = repair(line);
+            (got != *line).then(|| format!("{line:?}\n  → {got:?}"))
+        })
+        .collect();
+    assert!(
+        changed.is_empty(),
+        "{} of {} lines changed:\n{}",
+        changed.len(),
+        damaged.len(),
+        changed.join("\n")
+    );
+    let document = damaged.join("\n");
+    let got = repair(&document);
+    assert!(
+        got == document,
+        "{}",
+        crate::util::first_difference(&document, &got)
+    );
+}
+
+#[test]
 fn normalized_seed_pages_are_left_alone() {
     // Once punctuation is full-width, a page's lines are long runs of non-ASCII; a list of
     // headlines after middle dots then looked like a document of debris, and common

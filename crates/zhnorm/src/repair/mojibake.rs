@@ -157,7 +157,7 @@ impl Classes {
                         let rare = model::char_cost(char::from_u32(u).expect("Han")) >= RARE_HAN;
                         HAN | WORDY | if rare { SUSPECT } else { 0 }
                     }
-                    0xAC00..=0xD7A3 => WORDY,              // Hangul syllables
+                    0xAC00..=0xD7A3 => WORDY, // Hangul syllables
                     0xE000..=0xF8FF => SUSPECT | WORDY | DEBRIS, // Private Use
                     _ => char::from_u32(u).map_or(0, classes_but_pasted),
                 })
@@ -331,7 +331,16 @@ pub(crate) fn repair(text: &str, memory: &Memory) -> Pass {
                 is_plain(&repaired, run_text, &chains[id], cx)
                     .then_some((repaired, chains[id].clone()))
             });
-            if let Some((repaired, chain)) = settled.or_else(|| repair_run(run_text, cx)) {
+            // Every guess gains on a loss: a run that holds U+FFFD is repaired alone only
+            // where the rest of it gains too (`�未知�` is not `形棉花`, nor `(x�í)`
+            // `(x來)`; `块�X�@�勇驳u` is `輸出一個簡短的`).
+            let alone = || {
+                let (repaired, chain) = repair_run(run_text, cx)?;
+                let evidence =
+                    !run.lost || gains_beyond_losses(run_text, &repaired, LAYERS[chain[0]].2);
+                evidence.then_some((repaired, chain))
+            };
+            if let Some((repaired, chain)) = settled.or_else(alone) {
                 let id = chain_id(&mut chains, &mut votes, chain);
                 votes[id] += 1;
                 if suspects(&repaired).next().is_none() {
@@ -349,7 +358,9 @@ pub(crate) fn repair(text: &str, memory: &Memory) -> Pass {
     // Document evidence counts only where mojibake is what the text is made of: in a
     // large clean text one garbled span says nothing about the others.
     let wordy = runs.iter().filter(|run| run.wordy).count();
-    // A run the reading lost bytes of is garbled too, repaired or not. (Also weighed by
+    // A run the reading lost bytes of is garbled too, repaired or not — when something
+    // in it besides U+FFFD looks garbled: a byte a bad decoding replaced is no evidence
+    // of mojibake (`创建目录“%�s”时出错：%�s` holds none). (Also weighed by
     // characters: one long span garbled beyond doubt among short ones is the text's
     // state, `2023爛03堎21゜ 20:00 郔摽載陔`.)
     let wordy_chars: usize = runs
@@ -360,7 +371,7 @@ pub(crate) fn repair(text: &str, memory: &Memory) -> Pass {
     // Runs repaired (or that lost bytes), and their characters.
     let garbled = |fixed: &[Option<String>]| {
         (runs.iter().zip(fixed))
-            .filter(|(run, f)| f.is_some() || run.lost)
+            .filter(|(run, f)| f.is_some() || run.lost && run.suspect_beyond_loss)
             .fold((0, 0), |(n, chars), (run, _)| (n + 1, chars + run.chars))
     };
     let (repaired, repaired_chars) = garbled(&fixed);
@@ -478,6 +489,22 @@ pub(crate) fn repair(text: &str, memory: &Memory) -> Pass {
     }
 }
 
+/// Whether `repaired` is cheaper than `run` by the margin for its characters, each U+FFFD
+/// of `run` that `repaired` fills costing what a common character does: what a repair
+/// gains beyond filling losses, which a U+FFFD a bad decoding left would gain too.
+fn gains_beyond_losses(run: &str, repaired: &str, evidence: Evidence) -> bool {
+    let kept = |text: &str| model::cost_of(text.chars().filter(|&c| c != '\u{FFFD}')) as i64;
+    let losses = |text: &str| text.chars().filter(|&c| c == '\u{FFFD}').count() as i64;
+    let filled = losses(run) - losses(repaired);
+    let chars = repaired.chars().filter(|c| !c.is_ascii()).count();
+    kept(run) + filled * FILLED_LOSS - kept(repaired) >= margin(evidence, Strictness::Alone, chars)
+}
+
+/// What a U+FFFD a repair fills counts for in [`gains_beyond_losses`], in half bits: a
+/// common character's cost (`的` costs 9, `是` 14, `国` 18; U+FFFD itself 24). More let
+/// random U+FFFD in clean text be filled (`�；�magic8` → `；都agic8`).
+const FILLED_LOSS: i64 = 2 * 8;
+
 /// The index of `chain` among the chains found so far, added with no vote if new.
 fn chain_id(chains: &mut Vec<Chain>, votes: &mut Vec<usize>, chain: Chain) -> usize {
     chains.iter().position(|c| *c == chain).unwrap_or_else(|| {
@@ -591,7 +618,8 @@ struct Run {
     end: usize,
     /// Holds a character that carries words ([`is_wordy`]).
     wordy: bool,
-    /// Holds Latin or box-drawing debris: suspect but not Han, or U+2500–25A0.
+    /// Holds Latin or box-drawing debris: suspect but not Han (U+FFFD aside), or
+    /// U+2500–25A0.
     debris: bool,
     /// Holds a suspect character that is not Han.
     foreign: bool,
@@ -600,6 +628,9 @@ struct Run {
     rare_han: usize,
     /// Holds U+FFFD.
     lost: bool,
+    /// Holds a suspect character other than U+FFFD: evidence of mojibake that a byte
+    /// lost to a bad decoding alone is not.
+    suspect_beyond_loss: bool,
     /// How many characters it holds.
     chars: usize,
 }
@@ -652,6 +683,7 @@ fn runs(text: &str) -> (Vec<Run>, Vec<usize>) {
             han: 0,
             rare_han: 0,
             lost: false,
+            suspect_beyond_loss: false,
             chars: 0,
         };
         loop {
@@ -683,8 +715,9 @@ fn runs(text: &str) -> (Vec<Run>, Vec<usize>) {
                 run.foreign |= suspect;
             }
             run.wordy |= class & WORDY != 0;
-            run.debris |= class & DEBRIS != 0;
+            run.debris |= class & DEBRIS != 0 && code != 0xFFFD;
             run.lost |= code == 0xFFFD;
+            run.suspect_beyond_loss |= suspect && code != 0xFFFD;
             run.chars += 1;
             i = next;
             // After a byte lost one at a time, the reading is out of step with the pairs
