@@ -429,6 +429,25 @@ fn real_text_with_bytes_a_bad_decoding_replaced_is_left_alone() {
 }
 
 #[test]
+fn other_languages_are_left_alone() {
+    // A page of Portuguese, German or Vietnamese is full of runs of accented letters, the
+    // debris mojibake is made of; a few read back as GBK make Han (`çõ` is `珲`), and
+    // weighed over the whole text they once passed for the text's misreading:
+    // `informações` → `informa珲es`, `Wählen` → `W刪len`. A misreading undoes most of its
+    // debris, not a few pieces of it.
+    for language in ["pt_BR", "es", "de", "fr", "vi", "el"] {
+        let path = format!("tests/fixtures/other-languages/{language}.txt");
+        let text = read(&path);
+        let got = repair(&text);
+        assert!(
+            got == text,
+            "{path}: {}",
+            crate::util::first_difference(&text, &got)
+        );
+    }
+}
+
+#[test]
 fn normalized_seed_pages_are_left_alone() {
     // Once punctuation is full-width, a page's lines are long runs of non-ASCII; a list of
     // headlines after middle dots then looked like a document of debris, and common

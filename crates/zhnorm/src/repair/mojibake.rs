@@ -562,7 +562,9 @@ fn repair_spaced(text: &str, group: &[Run], memory: &Memory) -> Option<(String, 
 /// whole. The layer must leave no suspect character of a span it repairs as it was: a
 /// real misreading undoes all its debris, while a layer that makes
 /// words of two symbols among others (`‘—“中•:—•` read back as GBK gives `憲“中•:棔`) is
-/// finding words by chance.
+/// finding words by chance. Nor may it leave most of the spans as they were: a page of
+/// Portuguese is all accented letters, and a few of them read back as GBK make Han
+/// (`informações` → `informa珲es`).
 fn layer_of_the_whole(text: &str, runs: &[Run], wordy: usize, memory: &Memory) -> Option<Chain> {
     let suspect: Vec<(&str, RunContext)> = runs
         .iter()
@@ -591,6 +593,7 @@ fn layer_of_the_whole(text: &str, runs: &[Run], wordy: usize, memory: &Memory) -
             let enough = layer.2 == Evidence::Normal
                 && !left
                 && spans >= 2
+                && spans * 2 >= suspect.len()
                 && gain >= 2 * margin(layer.2, Strictness::Alone, chars);
             enough.then_some((gain, i))
         })
