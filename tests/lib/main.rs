@@ -6,6 +6,7 @@ mod fuzz_replay;
 mod golden;
 mod idempotence;
 mod opencc_conformance;
+mod other_languages;
 mod pathological;
 mod pinyin_injection;
 mod properties;

@@ -96,6 +96,19 @@ pub fn classify(text: &str) -> ScriptReport {
     from_counts(count(0), count(3), count(1), count(2))
 }
 
+/// Whether `text` is Japanese: it holds kana, at least a quarter as many as its Han
+/// ([`classify`] reads it as [`Script::NonChinese`]). `convert` and `punct` leave such a
+/// text as it is: Chinese rules would rewrite its kanji and its marks.
+pub(crate) fn is_japanese(text: &str) -> bool {
+    has_kana(text.as_bytes()) && classify(text).script == Script::NonChinese
+}
+
+/// Whether `bytes` hold a hiragana or katakana of U+3040–30FF (UTF-8 `E3 81`–`E3 83`): a
+/// quick look before counting, since Chinese text holds none.
+fn has_kana(bytes: &[u8]) -> bool {
+    memchr::memchr_iter(0xE3, bytes).any(|i| matches!(bytes.get(i + 1), Some(0x81..=0x83)))
+}
+
 /// What `c` counts as: bit 0 Han, 1 a Traditional mark, 2 a Simplified mark, 3 kana.
 fn class_of(c: usize) -> u8 {
     match c {

@@ -51,7 +51,10 @@ impl Stage for PunctStage {
         let out = match self.mode {
             PunctMode::Keep => return Cow::Borrowed(text),
             PunctMode::Search => fold_for_search(text),
-            mode => in_context(text, mode),
+            // Japanese keeps its own punctuation: a line of kanji in a Japanese text
+            // (`結果:`) is no Chinese line, though it holds no kana. (Asked only of a text
+            // the rules change.)
+            mode => in_context(text, mode).filter(|_| !crate::convert::is_japanese(text)),
         };
         match out {
             Some(s) if s != text => Cow::Owned(s),

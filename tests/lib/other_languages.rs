@@ -1,0 +1,51 @@
+//! Text in other languages than Chinese, as a mixed corpus holds it
+//! (`tests/fixtures/other-languages`): the default pipeline must not make it Chinese.
+
+use std::borrow::Cow;
+
+use zhnorm::{Config, Converter, Pipeline, StageSelection};
+
+use crate::util::{first_difference, read};
+
+const LANGUAGES: [&str; 7] = ["pt_BR", "es", "de", "fr", "vi", "el", "ja"];
+
+fn fixture(language: &str) -> String {
+    read(&format!("tests/fixtures/other-languages/{language}.txt"))
+}
+
+#[test]
+fn japanese_and_other_languages_keep_their_script_and_marks() {
+    // `convert` and `punct` leave them alone: the default pipeline gives what it gives
+    // without those two stages (`unicode` and `space` still fold full-width digits and
+    // no-break spaces). Japanese was converted by t2s (`時間` → `时间`) and its lines of
+    // kanji alone given Chinese marks (`結果:` → `結果：`).
+    let without = StageSelection::default().skip("convert,punct").unwrap();
+    let pipeline = Pipeline::with_selection(Some(Converter::new(Config::T2S)), &without);
+    for language in LANGUAGES {
+        let text = fixture(language);
+        let default = zhnorm::normalize(&text);
+        let other = pipeline.run(&text).text;
+        assert!(
+            default == other,
+            "{language}: {}",
+            first_difference(&other, &default)
+        );
+    }
+}
+
+#[test]
+fn the_configs_for_japanese_convert_japanese() {
+    // jp2t makes shinjitai kyujitai (`変更` → `變更`): the user asked for it.
+    let text = fixture("ja");
+    let jp2t = Pipeline::with_selection(
+        Some(Converter::new(Config::JP2T)),
+        &StageSelection::only("convert").unwrap(),
+    );
+    let converted = jp2t.run(&text).text;
+    assert!(matches!(converted, Cow::Owned(_)));
+    assert!(
+        converted.contains("變"),
+        "{}",
+        first_difference(&text, &converted)
+    );
+}
