@@ -211,6 +211,36 @@ impl Classes {
         &PLAIN
     }
 
+    /// A bit per BMP character, set for those of no class: the rest of a run of
+    /// Chinese, its marks (`，。、（）`).
+    fn of_no_class() -> &'static [u64] {
+        static NONE: LazyLock<Vec<u64>> = LazyLock::new(|| Classes::bits(|c| c == 0));
+        &NONE
+    }
+
+    /// How many three-byte characters at the start of `bytes` (a character boundary) are
+    /// plain Han or of no class, and how many of them are Han: the characters of a run of
+    /// Chinese that add nothing but their count to what [`runs`] notes.
+    #[inline(always)]
+    fn count_plain(bytes: &[u8], plain_han: &[u64], of_no_class: &[u64]) -> (usize, usize) {
+        let (mut chars, mut han) = (0, 0);
+        for ch in bytes.chunks_exact(3) {
+            if ch[0] & 0xF0 != 0xE0 {
+                break;
+            }
+            let c = (ch[0] as usize & 0x0F) << 12
+                | (ch[1] as usize & 0x3F) << 6
+                | (ch[2] as usize & 0x3F);
+            let is_han = plain_han[c / 64] >> (c % 64) & 1 == 1;
+            if !is_han && of_no_class[c / 64] >> (c % 64) & 1 == 0 {
+                break;
+            }
+            chars += 1;
+            han += is_han as usize;
+        }
+        (chars, han)
+    }
+
     fn bits(wanted: impl Fn(u8) -> bool) -> Vec<u64> {
         let classes = Classes::get();
         let mut bits = vec![0u64; 0x10000 / 64];
@@ -675,6 +705,7 @@ fn runs(text: &str) -> (Vec<Run>, Vec<usize>) {
     let mut pasted = Vec::new();
     let classes = Classes::get();
     let plain_han = Classes::plain_han();
+    let of_no_class = Classes::of_no_class();
     let mut i = crate::chars::skip_ascii(bytes, 0, bytes.len());
     while i < bytes.len() {
         let mut run = Run {
@@ -690,13 +721,15 @@ fn runs(text: &str) -> (Vec<Run>, Vec<usize>) {
             chars: 0,
         };
         loop {
-            // Plain Han, in a loop of their own (what the loop below makes of each).
-            let plain = match run.lost {
-                false => Classes::count_three_byte(&bytes[i..], plain_han),
-                true => 0,
+            // Plain Han and marks, in a loop of their own (what the loop below makes of
+            // each).
+            let (plain, han) = match run.lost {
+                false => Classes::count_plain(&bytes[i..], plain_han, of_no_class),
+                true => (0, 0),
             };
             if plain > 0 {
-                (run.han, run.chars, run.wordy) = (run.han + plain, run.chars + plain, true);
+                (run.han, run.chars) = (run.han + han, run.chars + plain);
+                run.wordy |= han > 0;
                 i += 3 * plain;
                 match goes_on(bytes, i, false) {
                     Some(true) => continue,
