@@ -17,6 +17,7 @@ pub(super) struct Document<'t> {
     text: &'t str,
     catalogue: Option<bool>,
     man_page: Option<bool>,
+    csv: Option<bool>,
     /// The blocks of preformatted text ([`preformatted_blocks`]), whole lines, in order;
     /// found when a line first asks.
     blocks: Option<Vec<Range<usize>>>,
@@ -30,6 +31,7 @@ impl<'t> Document<'t> {
             text,
             catalogue: None,
             man_page: None,
+            csv: None,
             blocks: None,
             next_block: 0,
         }
@@ -64,6 +66,12 @@ impl<'t> Document<'t> {
             .get_or_insert_with(|| starts_some_line(text, "msg", &["id ", "str"]))
     }
 
+    /// Comma-separated values ([`is_csv`]).
+    fn is_csv(&mut self) -> bool {
+        let text = self.text;
+        *self.csv.get_or_insert_with(|| is_csv(text))
+    }
+
     /// A man page in roff: some line is a section heading (`.SH`, `.Sh` in mdoc).
     fn is_man_page(&mut self) -> bool {
         let text = self.text;
@@ -72,6 +80,40 @@ impl<'t> Document<'t> {
             .get_or_insert_with(|| starts_some_line(text, ".S", &["H", "h"]))
     }
 }
+
+/// Whether `text` is a table of comma-separated values (CSV): of its first lines (up to
+/// [`CSV_LINES`] that are not blank), at least three, and nine in ten of them as well as
+/// the first (the header), have the same number of commas outside double quotes, two at
+/// least. Its commas and quotes are the table's: `1,张三,"北京, 海淀"` made
+/// `1，张三，“北京， 海淀”` is no longer a row of three fields. (Prose does not keep the
+/// same number of commas line after line.)
+fn is_csv(text: &str) -> bool {
+    let separators = |line: &str| {
+        let mut quoted = false;
+        line.bytes()
+            .filter(|&b| {
+                quoted ^= b == b'"';
+                b == b',' && !quoted
+            })
+            .count()
+    };
+    let mut lines = text
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .take(CSV_LINES);
+    let Some(header) = lines.next().map(separators).filter(|&n| n >= 2) else {
+        return false;
+    };
+    let (mut rows, mut alike) = (1, 1);
+    for line in lines {
+        rows += 1;
+        alike += (separators(line) == header) as usize;
+    }
+    rows >= 3 && alike * 10 >= rows * 9
+}
+
+/// Lines [`is_csv`] reads at most.
+const CSV_LINES: usize = 100;
 
 /// The lines from each opening of a block of preformatted text to the line that closes
 /// it (to the end, if none does): in markup, the elements whose content is not prose
@@ -532,6 +574,12 @@ pub(super) fn protected_spans(
             }
         }
     }
+    // A table's commas and quotes (see [`is_csv`]).
+    if memchr::memchr2(b',', b'"', bytes).is_some() && document.is_csv() {
+        for &i in marks.iter().filter(|&&i| matches!(chars[i], ',' | '"')) {
+            protected[i] = true;
+        }
+    }
     // (The quotes and parentheses are among the line's marks.)
     let quotes_or_parens = marks.iter().any(|&i| matches!(chars[i], '"' | '\'' | '('));
     if quotes_or_parens || bytes.first() == Some(&b'.') {
@@ -591,6 +639,26 @@ mod tests {
             "msgstr \"单击\\\"确定\\\"按钮，然后\""
         );
         assert_eq!(cjk("msgstr \"日期(固定)\""), "msgstr \"日期（固定）\"");
+    }
+
+    #[test]
+    fn a_table_of_comma_separated_values_keeps_its_commas_and_quotes() {
+        let table = "编号,姓名,城市,备注\n1,张三,北京,\"喜欢读书, 也喜欢跑步\"\n\
+                     2,李四,上海,价格:3.5元\n3,王五,\"广州, 天河\",备注(无)\n";
+        // The table's syntax stays; the text in its cells is still Chinese text.
+        assert_eq!(
+            cjk(table),
+            "编号,姓名,城市,备注\n1,张三,北京,\"喜欢读书, 也喜欢跑步\"\n\
+             2,李四,上海,价格：3.5元\n3,王五,\"广州, 天河\",备注（无）\n"
+        );
+        // Prose does not keep the same number of commas line after line.
+        let prose = "王毅表示,中俄关系良好,双方合作,成果丰硕\n他说,今年以来\n\
+                     两国经济社会生活正在有序恢复,合作不断\n";
+        assert_eq!(
+            cjk(prose),
+            "王毅表示，中俄关系良好，双方合作，成果丰硕\n他说，今年以来\n\
+             两国经济社会生活正在有序恢复，合作不断\n"
+        );
     }
 
     #[test]
