@@ -115,6 +115,34 @@ fn is_csv(text: &str) -> bool {
 /// Lines [`is_csv`] reads at most.
 const CSV_LINES: usize = 100;
 
+/// Whether `line` is a statement of SQL that holds a string (`INSERT INTO users VALUES
+/// (1,'张三','北京');`), or a row of values continuing one (`(2,'李四','上海'),`): what a
+/// database dump is made of, whose quotes, parentheses, commas and semicolons would be
+/// made Chinese.
+fn is_sql(line: &str) -> bool {
+    const STATEMENTS: [&str; 9] = [
+        "INSERT INTO ",
+        "REPLACE INTO ",
+        "SELECT ",
+        "UPDATE ",
+        "DELETE FROM ",
+        "CREATE TABLE ",
+        "ALTER TABLE ",
+        "VALUES ",
+        "VALUES(",
+    ];
+    let line = line.trim();
+    if !line.contains('\'') {
+        return false;
+    }
+    let statement = STATEMENTS.iter().any(|s| {
+        line.get(..s.len())
+            .is_some_and(|head| head == *s || head == s.to_ascii_lowercase())
+    });
+    let row = line.starts_with('(') && (line.ends_with("),") || line.ends_with(");"));
+    statement || row
+}
+
 /// The lines from each opening of a block of preformatted text to the line that closes
 /// it (to the end, if none does): in markup, the elements whose content is not prose
 /// ([`VERBATIM_ELEMENTS`], tags in either case); in a man page, tables
@@ -574,6 +602,11 @@ pub(super) fn protected_spans(
             }
         }
     }
+    // A statement of SQL, whole (a database dump's rows are data, its marks syntax).
+    if is_sql(line) {
+        protect(protected, 0..n);
+        return;
+    }
     // A table's commas and quotes (see [`is_csv`]).
     if memchr::memchr2(b',', b'"', bytes).is_some() && document.is_csv() {
         for &i in marks.iter().filter(|&&i| matches!(chars[i], ',' | '"')) {
@@ -658,6 +691,19 @@ mod tests {
             cjk(prose),
             "王毅表示，中俄关系良好，双方合作，成果丰硕\n他说，今年以来\n\
              两国经济社会生活正在有序恢复，合作不断\n"
+        );
+    }
+
+    #[test]
+    fn statements_of_sql_are_kept_whole() {
+        let dump = "INSERT INTO users VALUES (1,'张三','北京');\n\
+                    INSERT INTO users VALUES\n(2,'李四','上海, 浦东'),\n(3,'王五','广州');\n\
+                    SELECT * FROM users WHERE city='北京';\n";
+        assert_eq!(cjk(dump), dump);
+        // Prose about SQL is prose.
+        assert_eq!(
+            cjk("SELECT 语句用于从表中选取数据,很常用.\n"),
+            "SELECT 语句用于从表中选取数据，很常用。\n"
         );
     }
 
