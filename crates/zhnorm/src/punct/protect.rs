@@ -115,6 +115,24 @@ fn is_csv(text: &str) -> bool {
 /// Lines [`is_csv`] reads at most.
 const CSV_LINES: usize = 100;
 
+/// Whether `line` (trimmed) is a statement of code that holds a string: ASCII code before
+/// its first quote that assigns, calls or returns (`String msg = "你好,世界";`,
+/// `const label = '名称:';`, `let items = ["苹果", "香蕉"];`, `return "错误(" + code + ")";`),
+/// and `;` at its end. Its quotes, parentheses and semicolon are the language's.
+fn is_code_statement(line: &[char]) -> bool {
+    let Some(quote) = line.iter().position(|&c| c == '"' || c == '\'') else {
+        return false;
+    };
+    let head = &line[..quote];
+    let returns = head.starts_with(&['r', 'e', 't', 'u', 'r', 'n', ' ']);
+    line.last() == Some(&';')
+        && head.iter().all(char::is_ascii)
+        && head
+            .first()
+            .is_some_and(|c| c.is_ascii_alphabetic() || *c == '_')
+        && (returns || head.contains(&'=') || head.contains(&'('))
+}
+
 /// Whether `line` is a statement of SQL that holds a string (`INSERT INTO users VALUES
 /// (1,'张三','北京');`), or a row of values continuing one (`(2,'李四','上海'),`): what a
 /// database dump is made of, whose quotes, parentheses, commas and semicolons would be
@@ -291,7 +309,7 @@ fn protect_syntax(
         || json_key;
     let prompt =
         rest.starts_with(&['$', ' ']) && rest.get(2).is_some_and(char::is_ascii_alphabetic);
-    if json || prompt {
+    if json || prompt || is_code_statement(rest) {
         protect(protected, first..last + 1);
         return;
     }
@@ -332,7 +350,19 @@ fn protect_syntax(
                 .any(char::is_ascii_alphabetic);
         // The string is an argument, followed by another or by the call's end, not
         // quoted prose (`^A c ("Control-A" 接著 "c")`).
-        let open = skip_index(chars, i + 1);
+        let mut open = skip_index(chars, i + 1);
+        // (A string's prefix: Python's `f"共 {n} 个"`, `r'…'`, C++'s `L"…"`.)
+        let prefix = chars[open.min(n)..]
+            .iter()
+            .take_while(|c| matches!(c, 'f' | 'F' | 'r' | 'R' | 'b' | 'B' | 'u' | 'U' | 'L'))
+            .count();
+        if prefix <= 2
+            && chars
+                .get(open + prefix)
+                .is_some_and(|&c| c == '"' || c == '\'')
+        {
+            open += prefix;
+        }
         let argument = open < n
             && matches!(chars[open], '"' | '\'')
             && closing_quote(chars, open).is_some_and(|close| {
@@ -691,6 +721,19 @@ mod tests {
             cjk(prose),
             "王毅表示，中俄关系良好，双方合作，成果丰硕\n他说，今年以来\n\
              两国经济社会生活正在有序恢复，合作不断\n"
+        );
+    }
+
+    #[test]
+    fn statements_of_code_that_hold_a_string_are_kept_whole() {
+        let code = "String msg = \"你好,世界\";\nconst label = '名称:';\n\
+                    let items = [\"苹果\", \"香蕉\"];\n    return \"错误(\" + code + \")\";\n\
+                    print(f\"共 {n} 个文件,耗时 {t:.2f} 秒\")\n";
+        assert_eq!(cjk(code), code);
+        // Their comments are prose.
+        assert_eq!(
+            cjk("// 这是注释,说明用法.\n# 配置项(可选)\n"),
+            "// 这是注释，说明用法。\n# 配置项（可选）\n"
         );
     }
 
