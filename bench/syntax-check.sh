@@ -3,7 +3,8 @@
 # catalogue of the Debian packages bench/build-corpus.sh unpacks (msgunfmt of the .mo
 # files) must pass `msgfmt --check`, and every page of manpages-zh must give groff no
 # warning or error it did not give before (line-breaking warnings aside: full-width marks
-# are wider). Also counts character references whose `;` was made `；` in the corpora.
+# are wider). Also counts character references whose `;` was made `；` in the corpora, and
+# checks that the machine's Python sources that hold Han still parse.
 # Needs gettext and groff (installed here if missing). Usage: bench/syntax-check.sh [ZHNORM]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,6 +56,20 @@ for page in "$T"/man/*; do
     fi
 done
 echo "man pages: $failed of $total give groff new warnings or errors after zhnorm"
+
+# Python sources on this machine that hold Han (in strings and comments): each must still
+# parse (`ast.parse`) after zhnorm, as it did before.
+failed=0 total=0
+while read -r source; do
+    python3 -c 'import ast, sys; ast.parse(open(sys.argv[1], encoding="utf-8").read())' "$source" 2>/dev/null || continue
+    total=$((total + 1))
+    "$Z" --quiet "$source" > "$T/source.py"
+    python3 -c 'import ast, sys; ast.parse(open(sys.argv[1], encoding="utf-8").read())' "$T/source.py" 2>/dev/null || {
+        failed=$((failed + 1))
+        echo "no longer parses: $source"
+    }
+done < <(grep -rlP '[\x{4e00}-\x{9fff}]' /usr/lib/python3 --include='*.py' 2>/dev/null | sort)
+echo "Python sources: $failed of $total no longer parse after zhnorm"
 
 for corpus in trad simp; do
     [ -f "bench/work/corpus-$corpus.txt" ] || continue

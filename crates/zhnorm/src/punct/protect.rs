@@ -115,6 +115,31 @@ fn is_csv(text: &str) -> bool {
 /// Lines [`is_csv`] reads at most.
 const CSV_LINES: usize = 100;
 
+/// Whether the parenthesis at `paren` opens with a string argument, followed by another
+/// or by the call's end: not quoted prose (`^A c ("Control-A" 接著 "c")`). The string may
+/// have a prefix (Python's `f"共 {n} 个"`, `r'…'`, C++'s `L"…"`).
+fn opens_with_string(chars: &[char], paren: usize) -> bool {
+    let n = chars.len();
+    let mut open = skip_index(chars, paren + 1);
+    let prefix = chars[open.min(n)..]
+        .iter()
+        .take_while(|c| matches!(c, 'f' | 'F' | 'r' | 'R' | 'b' | 'B' | 'u' | 'U' | 'L'))
+        .count();
+    if prefix <= 2
+        && chars
+            .get(open + prefix)
+            .is_some_and(|&c| c == '"' || c == '\'')
+    {
+        open += prefix;
+    }
+    open < n
+        && matches!(chars[open], '"' | '\'')
+        && closing_quote(chars, open).is_some_and(|close| {
+            let next = skip_index(chars, close + 1);
+            next == n || matches!(chars[next], ',' | ')' | ';' | '+' | '&' | '.' | '\n')
+        })
+}
+
 /// Whether `line` (trimmed) is a statement of code that holds a string: ASCII code before
 /// its first quote that assigns, calls or returns (`String msg = "你好,世界";`,
 /// `const label = '名称:';`, `let items = ["苹果", "香蕉"];`, `return "错误(" + code + ")";`),
@@ -348,28 +373,16 @@ fn protect_syntax(
                 .rev()
                 .take_while(|&&c| is_ident_char(c))
                 .any(char::is_ascii_alphabetic);
-        // The string is an argument, followed by another or by the call's end, not
-        // quoted prose (`^A c ("Control-A" 接著 "c")`).
-        let mut open = skip_index(chars, i + 1);
-        // (A string's prefix: Python's `f"共 {n} 个"`, `r'…'`, C++'s `L"…"`.)
-        let prefix = chars[open.min(n)..]
-            .iter()
-            .take_while(|c| matches!(c, 'f' | 'F' | 'r' | 'R' | 'b' | 'B' | 'u' | 'U' | 'L'))
-            .count();
-        if prefix <= 2
-            && chars
-                .get(open + prefix)
-                .is_some_and(|&c| c == '"' || c == '\'')
-        {
-            open += prefix;
-        }
-        let argument = open < n
-            && matches!(chars[open], '"' | '\'')
-            && closing_quote(chars, open).is_some_and(|close| {
-                let next = skip_index(chars, close + 1);
-                next == n || matches!(chars[next], ',' | ')' | ';' | '+' | '&' | '.' | '\n')
-            });
-        if named && argument {
+        let argument = opens_with_string(chars, i);
+        // Or a call whose first argument is such a call (`print(set_cell_size("""…""", n))`).
+        let nested = || {
+            let open = skip_index(chars, i + 1);
+            let name = ident_len(&chars[open.min(n)..]);
+            name > 0
+                && chars.get(open + name) == Some(&'(')
+                && opens_with_string(chars, open + name)
+        };
+        if named && (argument || nested()) {
             past = closing_paren(chars, i).map_or(n, |close| close + 1);
             protect(protected, i..past);
         }
@@ -482,11 +495,16 @@ fn escapes(chars: &[char], i: usize) -> bool {
 /// that no backslash escapes.
 fn closing_quote(chars: &[char], open: usize) -> Option<usize> {
     let quote = chars[open];
-    let mut i = open + 1;
+    // A triple quote closes with three (`chop_cells("""这是…""", 8)`).
+    let triple = chars.get(open + 1) == Some(&quote) && chars.get(open + 2) == Some(&quote);
+    let mut i = if triple { open + 3 } else { open + 1 };
     while i < chars.len() {
         match chars[i] {
             '\\' => i += 2,
-            c if c == quote => return Some(i),
+            c if c == quote && !triple => return Some(i),
+            c if c == quote && chars.get(i + 1) == Some(&c) && chars.get(i + 2) == Some(&c) => {
+                return Some(i + 2)
+            }
             _ => i += 1,
         }
     }
@@ -730,6 +748,10 @@ mod tests {
                     let items = [\"苹果\", \"香蕉\"];\n    return \"错误(\" + code + \")\";\n\
                     print(f\"共 {n} 个文件,耗时 {t:.2f} 秒\")\n";
         assert_eq!(cjk(code), code);
+        // A triple-quoted argument, a call in a call (rich's `cells.py`).
+        let calls = "    for line in chop_cells(\"\"\"这是测试。面对模棱两可的想法，拒绝猜测。\"\"\", 8):\n\
+                     print(set_cell_size(\"\"\"这是测试。\"\"\", n) + \"|\")\n";
+        assert_eq!(cjk(calls), calls);
         // Their comments are prose.
         assert_eq!(
             cjk("// 这是注释,说明用法.\n# 配置项(可选)\n"),
