@@ -398,7 +398,8 @@ pub(crate) fn repair(text: &str, memory: &Memory) -> Pass {
         .filter(|run| run.wordy)
         .map(|run| run.chars)
         .sum();
-    // Runs repaired (or that lost bytes), and their characters.
+    // Runs repaired (or that lost bytes beside other suspect characters), and their
+    // characters.
     let garbled = |fixed: &[Option<String>]| {
         (runs.iter().zip(fixed))
             .filter(|(run, f)| f.is_some() || run.lost && run.suspect_beyond_loss)
@@ -2837,7 +2838,8 @@ mod tests {
 
     #[test]
     fn the_class_table_holds_each_characters_classes() {
-        // The table builds the Han blocks apart, faster than by the rules; it must agree.
+        // The table sets the Han, Hangul and Private Use blocks by block, faster than by
+        // the rules: it must agree with them.
         let classes = Classes::get();
         let mut pasted: HashMap<char, u8> = HashMap::new();
         for (reading, place) in super::super::pasted::readings() {
