@@ -100,8 +100,14 @@ pub fn classify(text: &str) -> ScriptReport {
 /// ([`classify`] reads it as [`Script::NonChinese`]). `convert` and `punct` leave such a
 /// text as it is: Chinese rules would rewrite its kanji and its marks.
 pub(crate) fn is_japanese(text: &str) -> bool {
-    has_kana(text.as_bytes()) && classify(text).script == Script::NonChinese
+    let bytes = text.as_bytes();
+    has_kana(&bytes[..bytes.len().min(KANA_LOOK)]) && classify(text).script == Script::NonChinese
 }
+
+/// Bytes at the start of a text looked at for kana: a Japanese text holds kana all
+/// through, and one whose first 64 KiB hold none has too few to be Japanese (where a look
+/// at all of a segment of 1 MiB of Chinese stopped at each of its `。、「」`).
+const KANA_LOOK: usize = 64 << 10;
 
 /// Whether `bytes` hold a hiragana or katakana of U+3040–30FF (UTF-8 `E3 81`–`E3 83`): a
 /// quick look before counting, since Chinese text holds none.

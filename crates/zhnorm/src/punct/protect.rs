@@ -145,24 +145,27 @@ fn opens_with_string(chars: &[char], paren: usize) -> bool {
 /// `const label = '名称:';`, `let items = ["苹果", "香蕉"];`, `return "错误(" + code + ")";`),
 /// and `;` at its end. Its quotes, parentheses and semicolon are the language's.
 fn is_code_statement(line: &[char]) -> bool {
+    // (The end first: most lines that reach here end otherwise.)
+    if line.last() != Some(&';') {
+        return false;
+    }
     let Some(quote) = line.iter().position(|&c| c == '"' || c == '\'') else {
         return false;
     };
     let head = &line[..quote];
     let returns = head.starts_with(&['r', 'e', 't', 'u', 'r', 'n', ' ']);
-    line.last() == Some(&';')
-        && head.iter().all(char::is_ascii)
+    head.iter().all(char::is_ascii)
         && head
             .first()
             .is_some_and(|c| c.is_ascii_alphabetic() || *c == '_')
         && (returns || head.contains(&'=') || head.contains(&'('))
 }
 
-/// Whether `line` is a statement of SQL that holds a string (`INSERT INTO users VALUES
+/// Whether `line` (trimmed) is a statement of SQL that holds a string (`INSERT INTO users VALUES
 /// (1,'张三','北京');`), or a row of values continuing one (`(2,'李四','上海'),`): what a
 /// database dump is made of, whose quotes, parentheses, commas and semicolons would be
 /// made Chinese.
-fn is_sql(line: &str) -> bool {
+fn is_sql(line: &[char]) -> bool {
     const STATEMENTS: [&str; 9] = [
         "INSERT INTO ",
         "REPLACE INTO ",
@@ -174,15 +177,24 @@ fn is_sql(line: &str) -> bool {
         "VALUES ",
         "VALUES(",
     ];
-    let line = line.trim();
-    if !line.contains('\'') {
+    // (The first character first: most lines that reach here start otherwise.)
+    let first = line.first().map(char::to_ascii_uppercase);
+    if !matches!(
+        first,
+        Some('I' | 'R' | 'S' | 'U' | 'D' | 'C' | 'A' | 'V' | '(')
+    ) || !line.contains(&'\'')
+    {
         return false;
     }
-    let statement = STATEMENTS.iter().any(|s| {
-        line.get(..s.len())
-            .is_some_and(|head| head == *s || head == s.to_ascii_lowercase())
-    });
-    let row = line.starts_with('(') && (line.ends_with("),") || line.ends_with(");"));
+    let starts = |s: &str| {
+        s.len() <= line.len()
+            && s.chars()
+                .zip(line)
+                .all(|(k, &c)| c.eq_ignore_ascii_case(&k))
+    };
+    let statement = STATEMENTS.iter().any(|s| starts(s));
+    let ends = |tail: [char; 2]| line.ends_with(&tail);
+    let row = line.first() == Some(&'(') && (ends([')', ',']) || ends([')', ';']));
     statement || row
 }
 
@@ -334,7 +346,9 @@ fn protect_syntax(
         || json_key;
     let prompt =
         rest.starts_with(&['$', ' ']) && rest.get(2).is_some_and(char::is_ascii_alphabetic);
-    if json || prompt || is_code_statement(rest) {
+    // A statement of code or of SQL, whole (a database dump's rows are data, its marks
+    // syntax).
+    if json || prompt || is_code_statement(rest) || is_sql(rest) {
         protect(protected, first..last + 1);
         return;
     }
@@ -649,11 +663,6 @@ pub(super) fn protected_spans(
                 protect(protected, i..i + name + 2);
             }
         }
-    }
-    // A statement of SQL, whole (a database dump's rows are data, its marks syntax).
-    if is_sql(line) {
-        protect(protected, 0..n);
-        return;
     }
     // A table's commas and quotes (see [`is_csv`]).
     if memchr::memchr2(b',', b'"', bytes).is_some() && document.is_csv() {
