@@ -419,12 +419,16 @@ fn real_text_with_bytes_a_bad_decoding_replaced_is_left_alone() {
         damaged.len(),
         changed.join("\n")
     );
-    let document = damaged.join("\n");
-    let got = repair(&document);
+    assert_left_alone("the lines as one text", &damaged.join("\n"));
+}
+
+/// Asserts that `repair` gives `text` back as it is.
+fn assert_left_alone(what: &str, text: &str) {
+    let got = repair(text);
     assert!(
-        got == document,
-        "{}",
-        crate::util::first_difference(&document, &got)
+        got == text,
+        "{what}: {}",
+        crate::util::first_difference(text, &got)
     );
 }
 
@@ -437,13 +441,7 @@ fn other_languages_are_left_alone() {
     // debris, not a few pieces of it.
     for language in ["pt_BR", "es", "de", "fr", "vi", "el"] {
         let path = format!("tests/fixtures/other-languages/{language}.txt");
-        let text = read(&path);
-        let got = repair(&text);
-        assert!(
-            got == text,
-            "{path}: {}",
-            crate::util::first_difference(&text, &got)
-        );
+        assert_left_alone(&path, &read(&path));
     }
 }
 
