@@ -330,11 +330,28 @@ fn may_be_legacy(bytes: &[u8], text: &str) -> bool {
     if unwritten_in_utf8(sample) > 0 {
         return true;
     }
-    bytes.len() <= SHORT_FILE && {
+    bytes.len() <= SHORT_FILE && !has_spanish_marks(sample) && {
         let as_utf8 = reading_cost(UTF_8, bytes);
         let legacy = reading_cost(GBK, bytes).min(reading_cost(BIG5, bytes));
         legacy + LEGACY_MARGIN + 2 * non_ascii as u64 <= as_utf8
     }
+}
+
+/// Whether `text` opens exclamations or questions with inverted marks and closes them on
+/// the same line (`¡¡¡Hola!!!`, `¿Qué?`): Spanish, though GBK reads `¡` as `隆`, and three
+/// of them as a word.
+fn has_spanish_marks(text: &str) -> bool {
+    let closed = |line: &str, open: char, close: char| {
+        line.rfind(open).is_none_or(|at| line[at..].contains(close))
+    };
+    let mut any = false;
+    for line in text.lines().filter(|line| line.contains(['¡', '¿'])) {
+        if !(closed(line, '¡', '!') && closed(line, '¿', '?')) {
+            return false;
+        }
+        any = true;
+    }
+    any
 }
 
 fn is_c1_control(c: char) -> bool {
@@ -549,6 +566,8 @@ mod tests {
             "1½ cups\n",
             "Tchaikovsky (Чайковский)\n",
             "שלום\n",
+            "¡¡¡Hola!!!\n",
+            "¡¡¡Gracias!!! ¿¿Qué??\n",
             "å\u{88}\u{9d}å§\u{8b}å\u{8c}\u{96}\n",
         ] {
             assert_eq!(detected(text.as_bytes()), ("UTF-8", text.to_string()));

@@ -369,9 +369,13 @@ pub(crate) fn repair(text: &str, memory: &Memory) -> Pass {
             // where the rest of it gains too (`�未知�` is not `形棉花`, nor `(x�í)`
             // `(x來)`; `块�X�@�勇驳u` is `輸出一個簡短的`).
             let alone = || {
+                if is_word_of_greek_or_cyrillic(run_text) {
+                    return None;
+                }
                 let (repaired, chain) = repair_run(run_text, cx)?;
-                let evidence =
-                    !run.lost || gains_beyond_losses(run_text, &repaired, LAYERS[chain[0]].2);
+                let evidence = (!run.lost
+                    || gains_beyond_losses(run_text, &repaired, LAYERS[chain[0]].2))
+                    && (reads_as_words(&repaired) || has_utf8_underneath(&chain));
                 evidence.then_some((repaired, chain))
             };
             if let Some((repaired, chain)) = settled.or_else(alone) {
@@ -854,6 +858,40 @@ fn is_plain(text: &str, run: &str, chain: &Chain, cx: RunContext) -> bool {
     !suspects(text).any(|c| c != '\u{FFFD}')
         && lost(text) <= lost(run)
         && ends_in_text(text, chain, cx)
+}
+
+/// Whether `run` is a word of Greek or Cyrillic letters cased as words are (`τεστ`,
+/// `Το`, `ΤΕΣΤ`): text of that language. cp437 reads a few GBK pairs as Greek letters
+/// (`珙彗` as `τεστ`), but a misreading mixes cases and box drawing in; UTF-8 read as GBK
+/// or Big5 makes Cyrillic only among Han. (A run may end in an ASCII mark taken for a
+/// trail byte: `τεστ\n`.)
+fn is_word_of_greek_or_cyrillic(run: &str) -> bool {
+    let mut chars = run
+        .trim_end_matches(|c: char| c.is_ascii_punctuation())
+        .chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    let letter = |c: char| matches!(c, '\u{0370}'..='\u{04FF}') && c.is_alphabetic();
+    let rest: Vec<char> = chars.collect();
+    letter(first)
+        && !rest.is_empty()
+        && rest.iter().all(|&c| letter(c))
+        && (rest.iter().all(|c| c.is_lowercase())
+            || first.is_uppercase() && rest.iter().all(|c| c.is_uppercase()))
+}
+
+/// Whether a repair alone gives words: Han. GBK and Big5 make something of almost any
+/// pair of bytes, so marks and symbols alone out of them prove nothing (Spanish `¡¡¡H` is
+/// Big5's `﹛？` read as cp1252, `¿¿¿Q` GBK's `è≦` read as cp437).
+fn reads_as_words(repaired: &str) -> bool {
+    repaired.chars().any(is_han)
+}
+
+/// Whether the bottom of `chain` is UTF-8, whose sequences are evidence of their own
+/// (`â€œ` is `“`): a repair to it needs no words.
+fn has_utf8_underneath(chain: &Chain) -> bool {
+    chain.iter().any(|&layer| LAYERS[layer].1 == Original::Utf8)
 }
 
 /// The chain that repaired most runs so far, once it has repaired this many and no other
