@@ -881,11 +881,14 @@ fn is_word_of_greek_or_cyrillic(run: &str) -> bool {
             || first.is_uppercase() && rest.iter().all(|c| c.is_uppercase()))
 }
 
-/// Whether a repair alone gives words: Han. GBK and Big5 make something of almost any
-/// pair of bytes, so marks and symbols alone out of them prove nothing (Spanish `¡¡¡H` is
-/// Big5's `﹛？` read as cp1252, `¿¿¿Q` GBK's `è≦` read as cp437).
+/// Whether a repair alone gives words: Han or kana (`¥ì¥¹¥­¥å` is GBK's `レスキュ`). GBK
+/// and Big5 make something of almost any pair of bytes, so marks and symbols alone out
+/// of them prove nothing (Spanish `¡¡¡H` is Big5's `﹛？` read as cp1252, `¿¿¿Q` GBK's
+/// `è≦` read as cp437).
 fn reads_as_words(repaired: &str) -> bool {
-    repaired.chars().any(is_han)
+    repaired
+        .chars()
+        .any(|c| is_han(c) || crate::chars::is_kana(c))
 }
 
 /// Whether the bottom of `chain` is UTF-8, whose sequences are evidence of their own
