@@ -854,6 +854,8 @@ fn readings_of_pasted_symbols_stay_where_chinese_puts_them() {
         "去庐山旅游，2 脑袋",
         "卤水 5 斤，漏洞 CVE-2020-1234，鸭卤3只",
         "日本の聽覚",
+        // (Code in opencc-fmmseg's README: a line that leans neither way.)
+        r#"    assert_eq!(cc.normalize_unicode_compat("聼"), "聽");"#,
     ] {
         assert_eq!(repair(line), line);
     }

@@ -230,23 +230,24 @@ fn lean_apart_from_spaces(line: &[char]) -> Option<Script> {
 /// Whether the run `run` of `聽` stands for no-break spaces. Never in a line that leans
 /// Traditional (`監聽 `, ` 聽到`). In a line that leans Simplified, unless it is one `聽`
 /// between Han characters making a word with one of them (`都聽说`), or cited between
-/// marks (`“聽”`). In a line that leans neither way, only away from Han characters.
+/// marks (`“聽”`). In a line that leans neither way, only away from Han characters, and
+/// not cited either (`normalize("聼"), "聽"` in code that shows a conversion).
 fn is_space(chars: &[char], run: std::ops::Range<usize>, lean: Option<Script>) -> bool {
     let before = run.start.checked_sub(1).map(|k| chars[k]);
     let after = chars.get(run.end).copied();
     let han_before = before.filter(|&c| is_han(c));
     let han_after = after.filter(|&c| is_han(c));
+    let alone = run.len() == 1;
+    let cited = alone && before.is_some_and(is_citing_mark) && after.is_some_and(is_citing_mark);
     match lean {
         Some(Script::Traditional) => false,
         Some(_) => {
-            let alone = run.len() == 1;
             let word = han_before.zip(han_after).is_some_and(|(before, after)| {
                 model::pair_known(before, '聽') || model::pair_known('聽', after)
             });
-            let cited = before.is_some_and(is_citing_mark) && after.is_some_and(is_citing_mark);
-            !(alone && (word || cited))
+            !(alone && word || cited)
         }
-        None => han_before.is_none() && han_after.is_none(),
+        None => han_before.is_none() && han_after.is_none() && !cited,
     }
 }
 
