@@ -17,7 +17,7 @@ pub(super) struct Document<'t> {
     text: &'t str,
     catalogue: Option<bool>,
     man_page: Option<bool>,
-    csv: Option<bool>,
+    table: Option<Option<u8>>,
     /// The blocks of preformatted text ([`preformatted_blocks`]), whole lines, in order;
     /// found when a line first asks.
     blocks: Option<Vec<Range<usize>>>,
@@ -31,7 +31,7 @@ impl<'t> Document<'t> {
             text,
             catalogue: None,
             man_page: None,
-            csv: None,
+            table: None,
             blocks: None,
             next_block: 0,
         }
@@ -66,10 +66,10 @@ impl<'t> Document<'t> {
             .get_or_insert_with(|| starts_some_line(text, "msg", &["id ", "str"]))
     }
 
-    /// Comma-separated values ([`is_csv`]).
-    fn is_csv(&mut self) -> bool {
+    /// The separator of a table of comma- or tab-separated values ([`table_separator`]).
+    fn table_separator(&mut self) -> Option<u8> {
         let text = self.text;
-        *self.csv.get_or_insert_with(|| is_csv(text))
+        *self.table.get_or_insert_with(|| table_separator(text))
     }
 
     /// A man page in roff: some line is a section heading (`.SH`, `.Sh` in mdoc).
@@ -81,39 +81,80 @@ impl<'t> Document<'t> {
     }
 }
 
-/// Whether `text` is a table of comma-separated values (CSV): of its first lines (up to
-/// [`CSV_LINES`] that are not blank), at least three, and nine in ten of them as well as
-/// the first (the header), have the same number of commas outside double quotes, two at
-/// least. Its commas and quotes are the table's: `1,张三,"北京, 海淀"` made
-/// `1，张三，“北京， 海淀”` is no longer a row of three fields. (Prose does not keep the
-/// same number of commas line after line.)
-fn is_csv(text: &str) -> bool {
-    let separators = |line: &str| {
-        let mut quoted = false;
-        line.bytes()
-            .filter(|&b| {
-                quoted ^= b == b'"';
-                b == b',' && !quoted
-            })
-            .count()
+/// The separator of `text` when it is a table of comma-separated values (CSV) or of
+/// tab-separated ones (TSV): of its first lines (up to [`TABLE_LINES`] that are not
+/// blank), at least three, and nine in ten of them as well as the first (the header),
+/// have the same number of separators outside double quotes — two commas at least, or a
+/// tab. A CSV's commas and quotes are the table's: `1,张三,"北京, 海淀"` made
+/// `1，张三，“北京， 海淀”` is no longer a row of three fields. A TSV's commas are its
+/// cells' text, but quotes that wrap a cell are the table's too. (Prose does not keep
+/// the same number of commas line after line.)
+fn table_separator(text: &str) -> Option<u8> {
+    let is_table = |separator: u8, least: usize| {
+        let separators = |line: &str| {
+            let mut quoted = false;
+            line.bytes()
+                .filter(|&b| {
+                    quoted ^= b == b'"';
+                    b == separator && !quoted
+                })
+                .count()
+        };
+        let mut lines = text
+            .lines()
+            .filter(|line| !line.trim().is_empty())
+            .take(TABLE_LINES);
+        let Some(header) = lines.next().map(separators).filter(|&n| n >= least) else {
+            return false;
+        };
+        let (mut rows, mut alike) = (1, 1);
+        for line in lines {
+            rows += 1;
+            alike += (separators(line) == header) as usize;
+        }
+        rows >= 3 && alike * 10 >= rows * 9
     };
-    let mut lines = text
-        .lines()
-        .filter(|line| !line.trim().is_empty())
-        .take(CSV_LINES);
-    let Some(header) = lines.next().map(separators).filter(|&n| n >= 2) else {
-        return false;
-    };
-    let (mut rows, mut alike) = (1, 1);
-    for line in lines {
-        rows += 1;
-        alike += (separators(line) == header) as usize;
-    }
-    rows >= 3 && alike * 10 >= rows * 9
+    [(b',', 2), (b'\t', 1)]
+        .into_iter()
+        .find(|&(separator, least)| is_table(separator, least))
+        .map(|(separator, _)| separator)
 }
 
-/// Lines [`is_csv`] reads at most.
-const CSV_LINES: usize = 100;
+/// Lines [`table_separator`] reads at most.
+const TABLE_LINES: usize = 100;
+
+/// In a line of a TSV, the quotes that wrap a cell (`"喜欢, 读书"`) and the doubled quotes
+/// inside it, which stand for one (`"他说""好"""`).
+fn protect_quoted_cells(chars: &[char], protected: &mut [bool]) {
+    let mut start = 0;
+    while start <= chars.len() {
+        let end = chars[start..]
+            .iter()
+            .position(|&c| c == '\t')
+            .map_or(chars.len(), |k| start + k);
+        // (The line's end is no part of its last cell.)
+        let mut last = end;
+        while last > start && matches!(chars[last - 1], '\n' | '\r') {
+            last -= 1;
+        }
+        let cell = &chars[start..last];
+        if cell.len() >= 2 && cell[0] == '"' && cell[cell.len() - 1] == '"' {
+            protected[start] = true;
+            protected[last - 1] = true;
+            let mut k = start + 1;
+            while k + 1 < last - 1 {
+                if chars[k] == '"' && chars[k + 1] == '"' {
+                    protected[k] = true;
+                    protected[k + 1] = true;
+                    k += 2;
+                } else {
+                    k += 1;
+                }
+            }
+        }
+        start = end + 1;
+    }
+}
 
 /// Whether the parenthesis at `paren` opens with a string argument, followed by another
 /// or by the call's end: not quoted prose (`^A c ("Control-A" 接著 "c")`). The string may
@@ -664,10 +705,18 @@ pub(super) fn protected_spans(
             }
         }
     }
-    // A table's commas and quotes (see [`is_csv`]).
-    if memchr::memchr2(b',', b'"', bytes).is_some() && document.is_csv() {
-        for &i in marks.iter().filter(|&&i| matches!(chars[i], ',' | '"')) {
-            protected[i] = true;
+    // A table's commas and quotes (see [`table_separator`]).
+    if memchr::memchr2(b',', b'"', bytes).is_some() {
+        match document.table_separator() {
+            Some(b',') => {
+                for &i in marks.iter().filter(|&&i| matches!(chars[i], ',' | '"')) {
+                    protected[i] = true;
+                }
+            }
+            Some(_) if memchr::memchr(b'"', bytes).is_some() => {
+                protect_quoted_cells(chars, protected)
+            }
+            _ => {}
         }
     }
     // (The quotes and parentheses are among the line's marks.)
@@ -748,6 +797,19 @@ mod tests {
             cjk(prose),
             "王毅表示，中俄关系良好，双方合作，成果丰硕\n他说，今年以来\n\
              两国经济社会生活正在有序恢复，合作不断\n"
+        );
+    }
+
+    #[test]
+    fn a_table_of_tab_separated_values_keeps_the_quotes_that_wrap_cells() {
+        // Quotes that wrap a cell, and the doubled quotes inside it, are the table's;
+        // commas and quotes inside a cell's text are text (a corpus of sentence pairs).
+        let table = "编号\t姓名\t备注\n1\t张三\t\"喜欢, 读书\"\n2\t李四\t他说:\"好\"\n\
+                     3\t王五\t\"他说\"\"好\"\"\"\n";
+        assert_eq!(
+            cjk(table),
+            "编号\t姓名\t备注\n1\t张三\t\"喜欢， 读书\"\n2\t李四\t他说：“好”\n\
+             3\t王五\t\"他说\"\"好\"\"\"\n"
         );
     }
 
