@@ -645,7 +645,8 @@ pub(super) fn protected_spans(
     // Runs of ASCII that are URLs, addresses or paths.
     let mut i = if may_hold_address(bytes) { 0 } else { n };
     while i < n {
-        if !chars[i].is_ascii_graphic() {
+        // (Tags, most of the ASCII of a markup line, are protected already.)
+        if !chars[i].is_ascii_graphic() || protected[i] {
             i += 1;
             continue;
         }
