@@ -49,3 +49,22 @@ fn the_configs_for_japanese_convert_japanese() {
         first_difference(&text, &converted)
     );
 }
+
+#[test]
+fn joiners_that_scripts_spell_with_are_kept() {
+    // Real messages (Debian 12: at-spi2-core's Persian, Linux-PAM's Sinhala and
+    // Malayalam): Persian writes a ZWNJ inside words, Sinhala's yansaya and Malayalam's
+    // chillu are a ZWJ after a virama. Scraped Chinese text has no use for either:
+    // there both are debris.
+    for line in [
+        "شرح دسترسی\u{200C}پذیری\n",
+        "යෙදුමට පැරණි libpam ඇමතීමට අවශ්\u{200D}යව ඇත\n",
+        " %.*s-ല്\u{200D} നിന്നും\n",
+    ] {
+        assert_eq!(zhnorm::normalize(line), line);
+    }
+    assert_eq!(
+        zhnorm::normalize("新\u{200C}闻\u{200D}推荐 a\u{200C}b\n"),
+        "新闻推荐 ab\n"
+    );
+}

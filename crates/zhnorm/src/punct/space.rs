@@ -4,7 +4,8 @@
 //! - NBSP and the other Unicode spaces become a space. The ideographic space U+3000 is
 //!   kept: it indents paragraphs and separates verses.
 //! - Zero-width characters are removed, except a ZWJ inside an emoji sequence (one that
-//!   does not end its grapheme cluster).
+//!   does not end its grapheme cluster), and a ZWJ or ZWNJ after a letter of a script
+//!   that spells with them (Persian, the Indic scripts, Sinhala, Myanmar).
 //! - Spaces and tabs at the end of a line are removed, but for one a backslash escapes.
 //! - A space between two Han characters is kept unless the text itself shows it is debris:
 //!   a letter-spaced run of single characters, long (`新 闻 推 荐`) or written without the
@@ -151,19 +152,36 @@ pub(crate) fn is_invisible_debris(c: char) -> bool {
 }
 
 /// Whether `chars[k]` is invisible debris: a control or zero-width character, or a ZWJ
-/// that does not join two pictographs. Stages before this one drop it too, so that it
-/// cannot hide a phrase from `convert` or a mark's context from `punct` (an
-/// approximation of the grapheme rule used here, close enough for debris).
+/// that does not join two pictographs. A joiner (ZWJ, ZWNJ) after a letter of a script
+/// that spells with it is no debris ([`spells_with_joiners`]). Stages before this one
+/// drop debris too, so that it cannot hide a phrase from `convert` or a mark's context
+/// from `punct` (an approximation of the grapheme rule used here, close enough for
+/// debris).
 pub(crate) fn is_debris_at(chars: &[char], k: usize) -> bool {
     let pictographic = |c: Option<&char>| {
         c.is_some_and(|&c| {
             c >= '\u{1F000}' || ('\u{2600}'..='\u{27BF}').contains(&c) || c == '\u{FE0F}'
         })
     };
+    let after_spelling = || k > 0 && spells_with_joiners(chars[k - 1]);
     match chars[k] {
-        '\u{200D}' => !(k > 0 && pictographic(chars.get(k - 1)) && pictographic(chars.get(k + 1))),
+        '\u{200D}' => {
+            !(k > 0 && pictographic(chars.get(k - 1)) && pictographic(chars.get(k + 1))
+                || after_spelling())
+        }
+        '\u{200C}' => !after_spelling(),
         c => is_invisible_debris(c),
     }
+}
+
+/// Whether `c` belongs to a script whose spelling uses the zero-width joiners: Hebrew
+/// and Arabic (Persian writes `می‌خواهم` with a ZWNJ), the scripts of South and Southeast
+/// Asia (Malayalam's chillu `ല്‍`, Sinhala's `ශ්‍රී`, Devanagari's half forms), Tibetan,
+/// Myanmar, Khmer, Mongolian and their kin. Chinese text has no use for either: there
+/// they are debris of scraping.
+fn spells_with_joiners(c: char) -> bool {
+    matches!(c, '\u{0590}'..='\u{10FF}' | '\u{1700}'..='\u{1CFF}' | '\u{A800}'..='\u{ABFF}'
+        | '\u{FB1D}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFC}' | '\u{10800}'..='\u{11FFF}')
 }
 
 /// NBSP and the other spaces this stage turns into a plain space.
@@ -193,18 +211,23 @@ fn clean_chars(text: &str) -> String {
             None => (rest, None),
         };
         let start = out.len();
+        // A joiner after a letter of a script that spells with it is kept.
+        let mut prev = '\n';
         if has_zwj && line.contains('\u{200D}') {
             for cluster in line.graphemes(true) {
                 // A ZWJ joins emoji only when the cluster goes on after it.
                 // It needs something to join before it, and not another ZWJ after it.
                 for (j, c) in cluster.char_indices() {
                     let next = cluster[j + c.len_utf8()..].chars().next();
-                    push_clean(&mut out, c, j > 0 && next.is_some_and(|n| n != '\u{200D}'));
+                    let joins = j > 0 && next.is_some_and(|n| n != '\u{200D}');
+                    push_clean(&mut out, c, joins || spells_with_joiners(prev));
+                    prev = c;
                 }
             }
         } else {
             for c in line.chars() {
-                push_clean(&mut out, c, false);
+                push_clean(&mut out, c, spells_with_joiners(prev));
+                prev = c;
             }
         }
         let mut kept = out[start..].trim_end_matches([' ', '\t']).len();
@@ -230,11 +253,13 @@ fn clean_chars(text: &str) -> String {
     out
 }
 
-fn push_clean(out: &mut String, c: char, keep_zwj: bool) {
+/// Writes `c` cleaned; `keep_joiner` keeps a ZWJ or ZWNJ.
+fn push_clean(out: &mut String, c: char, keep_joiner: bool) {
     match space_class(c) {
         Class::Keep => out.push(c),
         Class::Space => out.push(' '),
-        Class::Zwj if keep_zwj => out.push(c),
+        Class::Zwj if keep_joiner => out.push(c),
+        Class::Remove if keep_joiner && c == '\u{200C}' => out.push(c),
         Class::Zwj | Class::Remove => {}
     }
 }
