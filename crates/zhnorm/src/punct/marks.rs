@@ -22,6 +22,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::protect::{protected_spans, Document};
 use super::space::{is_debris_at, is_invisible_debris, is_unicode_space};
+use crate::chars::AsciiSet;
 use super::PunctMode;
 use crate::chars::{is_cjk_closing, is_han, is_kana, skip_ascii, ByteSet};
 use crate::pipeline::Stage;
@@ -360,12 +361,15 @@ impl<'a> Line<'a> {
         shown.clear();
         let mut marks = std::mem::take(&mut scratch.marks);
         marks.clear();
-        // One pass decodes the line, notes its marks and whether it holds anything special.
+        // One pass decodes the line, notes its marks, which ASCII characters it holds and
+        // whether it holds anything special.
         let mut has_special = false;
+        let mut ascii = AsciiSet::default();
         shown.reserve(line.len()); // (a character per byte at most: it never grows)
         for c in line.chars() {
             // (Han, most of a line, is neither a mark nor special.)
             if c.is_ascii() || !is_han(c) {
+                ascii.insert(c);
                 if may_change(c) {
                     marks.push(shown.len());
                 } else {
@@ -408,6 +412,7 @@ impl<'a> Line<'a> {
         let mut protected = std::mem::take(&mut scratch.protected);
         protected_spans(
             line,
+            ascii,
             &chars,
             &marks,
             document,
@@ -416,7 +421,7 @@ impl<'a> Line<'a> {
         );
         Line {
             source: line,
-            synopsis: is_synopsis(line),
+            synopsis: ascii.has(b']') && is_synopsis(line),
             chars,
             shown,
             dropped_debris,

@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use crate::chars::ByteSet;
+use crate::chars::AsciiSet;
 
 /// What the text a line comes from is, found when a line first needs to know: the
 /// quotes of a line that is one quoted string are the string's delimiters in a gettext
@@ -595,6 +595,7 @@ fn closing_paren(chars: &[char], open: usize) -> Option<usize> {
 /// mark.
 pub(super) fn protected_spans(
     line: &str,
+    ascii: AsciiSet,
     chars: &[char],
     marks: &[usize],
     document: &mut Document,
@@ -607,7 +608,7 @@ pub(super) fn protected_spans(
     let bytes = line.as_bytes();
     // Inline code between backticks.
     ticks.clear();
-    if memchr::memchr(b'`', bytes).is_some() {
+    if ascii.has(b'`') {
         ticks.extend((0..n).filter(|&i| chars[i] == '`'));
     }
     for pair in ticks.chunks_exact(2) {
@@ -615,7 +616,7 @@ pub(super) fn protected_spans(
     }
     // Markup tags (`<meta content="关键词, 图表">`, `<!ENTITY label "标签">`): their
     // quotes and commas are syntax. A tag left open runs to the end of the line.
-    let mut i = if memchr::memchr(b'<', bytes).is_some() {
+    let mut i = if ascii.has(b'<') {
         0
     } else {
         n
@@ -643,7 +644,7 @@ pub(super) fn protected_spans(
         i = end;
     }
     // Runs of ASCII that are URLs, addresses or paths.
-    let mut i = if may_hold_address(bytes) { 0 } else { n };
+    let mut i = if may_hold_address(bytes, ascii) { 0 } else { n };
     while i < n {
         // (Tags, most of the ASCII of a markup line, are protected already.)
         if !chars[i].is_ascii_graphic() || protected[i] {
@@ -695,7 +696,7 @@ pub(super) fn protected_spans(
     }
     // Character references, which `repair` leaves in markup (`&gt;`, `&#20013;`): their
     // `;` is syntax.
-    if memchr::memchr(b'&', bytes).is_some() {
+    if ascii.has(b'&') {
         for i in (0..n).filter(|&i| chars[i] == '&') {
             let name = chars[i + 1..]
                 .iter()
@@ -707,14 +708,14 @@ pub(super) fn protected_spans(
         }
     }
     // A table's commas and quotes (see [`table_separator`]).
-    if memchr::memchr2(b',', b'"', bytes).is_some() {
+    if ascii.has(b',') || ascii.has(b'"') {
         match document.table_separator() {
             Some(b',') => {
                 for &i in marks.iter().filter(|&&i| matches!(chars[i], ',' | '"')) {
                     protected[i] = true;
                 }
             }
-            Some(_) if memchr::memchr(b'"', bytes).is_some() => {
+            Some(_) if ascii.has(b'"') => {
                 protect_quoted_cells(chars, protected)
             }
             _ => {}
@@ -733,11 +734,11 @@ fn protect(protected: &mut [bool], span: Range<usize>) {
 }
 
 /// Whether a line may hold a URL, an e-mail address or a path: a `/ @ \\ :`, or `www.`.
-fn may_hold_address(bytes: &[u8]) -> bool {
-    const MARKS: ByteSet = ByteSet::new(b"/@\\:", &[]);
-    MARKS.find(bytes, 0).is_some()
-        || memchr::memchr_iter(b'.', bytes)
-            .any(|i| i >= 3 && bytes[i - 3..i].eq_ignore_ascii_case(b"www"))
+fn may_hold_address(bytes: &[u8], ascii: AsciiSet) -> bool {
+    b"/@\\:".iter().any(|&b| ascii.has(b))
+        || ascii.has(b'.')
+            && memchr::memchr_iter(b'.', bytes)
+                .any(|i| i >= 3 && bytes[i - 3..i].eq_ignore_ascii_case(b"www"))
 }
 
 #[cfg(test)]
