@@ -22,9 +22,8 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::protect::{protected_spans, Document};
 use super::space::{is_debris_at, is_invisible_debris, is_unicode_space};
-use crate::chars::AsciiSet;
 use super::PunctMode;
-use crate::chars::{is_cjk_closing, is_han, is_kana, skip_ascii, ByteSet};
+use crate::chars::{is_cjk_closing, is_han, is_kana, skip_ascii, AsciiSet, ByteSet};
 use crate::pipeline::Stage;
 
 /// The `punct` stage in one mode.

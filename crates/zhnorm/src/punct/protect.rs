@@ -616,11 +616,7 @@ pub(super) fn protected_spans(
     }
     // Markup tags (`<meta content="关键词, 图表">`, `<!ENTITY label "标签">`): their
     // quotes and commas are syntax. A tag left open runs to the end of the line.
-    let mut i = if ascii.has(b'<') {
-        0
-    } else {
-        n
-    };
+    let mut i = if ascii.has(b'<') { 0 } else { n };
     while let Some(lt) = (i..n).find(|&k| chars[k] == '<') {
         // (A name that runs into anything but a space, `>` or `/` is no tag's: `a<b,则`.)
         let opens_tag = match chars.get(lt + 1) {
@@ -715,9 +711,7 @@ pub(super) fn protected_spans(
                     protected[i] = true;
                 }
             }
-            Some(_) if ascii.has(b'"') => {
-                protect_quoted_cells(chars, protected)
-            }
+            Some(_) if ascii.has(b'"') => protect_quoted_cells(chars, protected),
             _ => {}
         }
     }

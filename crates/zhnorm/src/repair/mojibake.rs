@@ -18,7 +18,7 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 use super::codecs::{self, loses_pairs, lost_bytes, Misread, Original, GBK_PAIRS_BIG5_LOSES};
-use crate::chars::is_han;
+use crate::chars::{is_han, is_kana};
 use crate::convert::{self, Script};
 use crate::model;
 use crate::pinyin::{self, Reading};
@@ -873,12 +873,12 @@ fn is_word_of_greek_or_cyrillic(run: &str) -> bool {
         return false;
     };
     let letter = |c: char| matches!(c, '\u{0370}'..='\u{04FF}') && c.is_alphabetic();
-    let rest: Vec<char> = chars.collect();
+    let rest = chars.as_str();
     letter(first)
         && !rest.is_empty()
-        && rest.iter().all(|&c| letter(c))
-        && (rest.iter().all(|c| c.is_lowercase())
-            || first.is_uppercase() && rest.iter().all(|c| c.is_uppercase()))
+        && rest.chars().all(letter)
+        && (rest.chars().all(char::is_lowercase)
+            || first.is_uppercase() && rest.chars().all(char::is_uppercase))
 }
 
 /// Whether a repair alone gives words: Han or kana (`¥ì¥¹¥­¥å` is GBK's `レスキュ`). GBK
@@ -886,9 +886,7 @@ fn is_word_of_greek_or_cyrillic(run: &str) -> bool {
 /// of them prove nothing (Spanish `¡¡¡H` is Big5's `﹛？` read as cp1252, `¿¿¿Q` GBK's
 /// `è≦` read as cp437).
 fn reads_as_words(repaired: &str) -> bool {
-    repaired
-        .chars()
-        .any(|c| is_han(c) || crate::chars::is_kana(c))
+    repaired.chars().any(|c| is_han(c) || is_kana(c))
 }
 
 /// Whether the bottom of `chain` is UTF-8, whose sequences are evidence of their own
