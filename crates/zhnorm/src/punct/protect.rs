@@ -356,7 +356,7 @@ fn starts_some_line(text: &str, head: &str, tails: &[&str]) -> bool {
 /// - a line of JSON (`{"name": "张三"}`, `"city": "北京",`) or a shell prompt (`$ echo`);
 /// - a string assigned to a name at the start of a line (`NAME="中文名"`, `title: "标题"`);
 /// - a call with a string argument, whole (`printf("错误: %s\n", msg)`);
-/// - a menu item's access key (`打开(&O)`, `比较(_C)`);
+/// - a menu item's access key (`打开(&O)`, `比较(_C)`, LibreOffice's `物件(~O)`);
 /// - triple quotes (`"""`, `'''`).
 fn protect_syntax(
     bytes: &[u8],
@@ -401,7 +401,7 @@ fn protect_syntax(
         }
     }
     // A call with a string argument: from its opening parenthesis to its closing one. A
-    // menu item's access key (`打开(&O)`, `比较(_C)`): toolkit syntax.
+    // menu item's access key (`打开(&O)`, `比较(_C)`, `物件(~O)`): toolkit syntax.
     let mut past = 0; // the end of the last call protected
     for &i in marks {
         // (Markup protected already: `<a href="x(1)">`.)
@@ -409,7 +409,7 @@ fn protect_syntax(
             continue;
         }
         if i + 3 < n
-            && matches!(chars[i + 1], '&' | '_')
+            && matches!(chars[i + 1], '&' | '_' | '~')
             && chars[i + 2].is_ascii_alphanumeric()
             && chars[i + 3] == ')'
         {
@@ -715,11 +715,134 @@ pub(super) fn protected_spans(
             _ => {}
         }
     }
+    // Emoticons and kaomoji (`谢谢你:)`, `好开心(^_^)`), whose marks are a face.
+    if [b':', b';', b'=', b'('].iter().any(|&b| ascii.has(b)) {
+        protect_faces(chars, marks, protected);
+    }
     // (The quotes and parentheses are among the line's marks.)
     let quotes_or_parens = marks.iter().any(|&i| matches!(chars[i], '"' | '\'' | '('));
     if quotes_or_parens || bytes.first() == Some(&b'.') {
         protect_syntax(bytes, chars, marks, document, protected);
     }
+}
+
+/// Protects the emoticons and kaomoji among a line's marks: `:)`, `;-)`, `:'(`, and
+/// `:D`, `:P` where no word goes on after them (`注:P型` is a colon); a parenthesis
+/// around a face of symbols, `(^_^)`, `(>_<)`, `(T_T)`, `(╯°□°）╯`. Made full-width,
+/// they are no longer faces.
+fn protect_faces(chars: &[char], marks: &[usize], protected: &mut [bool]) {
+    let n = chars.len();
+    for &i in marks {
+        match chars[i] {
+            ':' | ';' | '=' => {
+                // (Not after a letter or digit: `8:30`, `A:D`.)
+                if i > 0 && chars[i - 1].is_ascii_alphanumeric() {
+                    continue;
+                }
+                let nose = usize::from(matches!(chars.get(i + 1), Some('-' | '\'')));
+                let mouth = i + 1 + nose;
+                // (No word goes on after a mouth: `说:(这是注释)` opens a parenthesis.)
+                let ends = || {
+                    chars
+                        .get(mouth + 1)
+                        .is_none_or(|&c| !(c.is_alphanumeric() || c == '_'))
+                };
+                let face = match chars.get(mouth) {
+                    // (Not one that closes a parenthesis: `(见注:)`.)
+                    Some(')') => !is_inside_parens(&chars[..i]),
+                    Some('(' | 'D' | 'P' | 'p' | 'O' | 'o') => ends(),
+                    _ => false,
+                };
+                if face {
+                    protect(protected, i..mouth + 1);
+                }
+            }
+            '(' => {
+                let Some(close) =
+                    (i + 1..n.min(i + 2 + MAX_FACE)).find(|&k| matches!(chars[k], ')' | '）'))
+                else {
+                    continue;
+                };
+                if is_face(&chars[i + 1..close]) {
+                    protected[i] = true;
+                    protected[close] = true;
+                    protect(protected, i + 1..close);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Whether a parenthesis opened in `before` is still open at its end.
+fn is_inside_parens(before: &[char]) -> bool {
+    let mut depth = 0usize;
+    for &c in before {
+        match c {
+            '(' | '（' => depth += 1,
+            ')' | '）' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    depth > 0
+}
+
+/// Characters a kaomoji is at most, between its parentheses.
+const MAX_FACE: usize = 12;
+
+/// Whether `inner`, between parentheses, is a face: eyes and mouths of symbols (`^_^`,
+/// `>_<`, `╯°□°`, `´・ω・｀`), no Han, digits or words (`T_T` and `o_O` have letters for
+/// eyes).
+fn is_face(inner: &[char]) -> bool {
+    let symbols = inner
+        .iter()
+        .filter(|&&c| {
+            matches!(
+                c,
+                '^' | '_'
+                    | '°'
+                    | '´'
+                    | '`'
+                    | '｀'
+                    | '∀'
+                    | 'ω'
+                    | '▽'
+                    | '□'
+                    | 'Д'
+                    | '・'
+                    | ';'
+                    | '*'
+                    | '>'
+                    | '<'
+                    | '~'
+                    | '‿'
+                    | '◕'
+                    | '︶'
+                    | '≧'
+                    | '≦'
+                    | '﹏'
+                    | '╥'
+                    | '╯'
+                    | '╰'
+                    | 'ｰ'
+                    | '−'
+            )
+        })
+        .count();
+    // Letters for eyes, two at most (`T_T`, `o_O`); no other letters, no Han, digits or
+    // spaces.
+    let eyes = |c: &char| matches!(c, 'T' | 'o' | 'O' | 'x' | 'X' | 'u' | 'U' | 'v');
+    let letters = inner
+        .iter()
+        .filter(|c| c.is_alphanumeric() && !matches!(c, 'ω' | 'Д'));
+    let eye_letters = letters.clone().count();
+    symbols >= 1
+        && symbols + eye_letters >= 2
+        && eye_letters <= 2
+        && letters.clone().all(eyes)
+        && !inner
+            .iter()
+            .any(|&c| crate::chars::is_han(c) || c == ' ' || c == ',')
 }
 
 /// Marks the characters of `span` protected.
@@ -794,6 +917,31 @@ mod tests {
             "王毅表示，中俄关系良好，双方合作，成果丰硕\n他说，今年以来\n\
              两国经济社会生活正在有序恢复，合作不断\n"
         );
+    }
+
+    #[test]
+    fn emoticons_and_kaomoji_keep_their_marks() {
+        // Lines of the Debian corpora (Thunderbird's and the Linux HOWTOs' translations)
+        // and faces as forums write them.
+        for line in [
+            "message3 = 我在试用 Thunderbird！;-)",
+            "当然，一段时间以后这类资讯可能就比较讨厌了:-)",
+            "谢谢你:) 明天见",
+            "难过:(",
+            "哈哈哈:D",
+            "今天好开心(^_^)",
+            "呜呜(T_T)",
+            "(>_<)好痛",
+            "我生气了(╯°□°）╯︵ ┻━┻",
+            "msgstr \"物件(~O)\"",
+        ] {
+            assert_eq!(cjk(line), line);
+        }
+        // A colon before a parenthesis or a letter that goes on is a colon.
+        assert_eq!(cjk("他说:(这是注释)"), "他说：（这是注释）");
+        assert_eq!(cjk("注:P型半导体"), "注：P型半导体");
+        assert_eq!(cjk("（见注:)"), "（见注：）");
+        assert_eq!(cjk("(一)总则,见(1)"), "（一）总则，见（1）");
     }
 
     #[test]
