@@ -758,8 +758,9 @@ fn protect_faces(chars: &[char], marks: &[usize], protected: &mut [bool]) {
                 }
             }
             '(' => {
-                let Some(close) =
-                    (i + 1..n.min(i + 2 + MAX_FACE)).find(|&k| matches!(chars[k], ')' | '）'))
+                let Some(close) = (i + 1..n.min(i + 2 + MAX_FACE))
+                    .find(|&k| matches!(chars[k], ')' | '）'))
+                    .filter(|&close| close > i + 1)
                 else {
                     continue;
                 };
@@ -791,58 +792,66 @@ fn is_inside_parens(before: &[char]) -> bool {
 const MAX_FACE: usize = 12;
 
 /// Whether `inner`, between parentheses, is a face: eyes and mouths of symbols (`^_^`,
-/// `>_<`, `╯°□°`, `´・ω・｀`), no Han, digits or words (`T_T` and `o_O` have letters for
-/// eyes).
+/// `>_<`, `╯°□°`, `´・ω・｀`), two features at least; letters only for eyes, two at most
+/// (`T_T`, `o_O`); no Han, digits, other words or spaces.
 fn is_face(inner: &[char]) -> bool {
-    let symbols = inner
-        .iter()
-        .filter(|&&c| {
-            matches!(
-                c,
-                '^' | '_'
-                    | '°'
-                    | '´'
-                    | '`'
-                    | '｀'
-                    | '∀'
-                    | 'ω'
-                    | '▽'
-                    | '□'
-                    | 'Д'
-                    | '・'
-                    | ';'
-                    | '*'
-                    | '>'
-                    | '<'
-                    | '~'
-                    | '‿'
-                    | '◕'
-                    | '︶'
-                    | '≧'
-                    | '≦'
-                    | '﹏'
-                    | '╥'
-                    | '╯'
-                    | '╰'
-                    | 'ｰ'
-                    | '−'
-            )
-        })
-        .count();
-    // Letters for eyes, two at most (`T_T`, `o_O`); no other letters, no Han, digits or
-    // spaces.
-    let eyes = |c: &char| matches!(c, 'T' | 'o' | 'O' | 'x' | 'X' | 'u' | 'U' | 'v');
-    let letters = inner
-        .iter()
-        .filter(|c| c.is_alphanumeric() && !matches!(c, 'ω' | 'Д'));
-    let eye_letters = letters.clone().count();
-    symbols >= 1
-        && symbols + eye_letters >= 2
-        && eye_letters <= 2
-        && letters.clone().all(eyes)
-        && !inner
-            .iter()
-            .any(|&c| crate::chars::is_han(c) || c == ' ' || c == ',')
+    // (Most parentheses hold words: the first character tells.)
+    if !inner
+        .first()
+        .is_some_and(|&c| is_face_symbol(c) || is_eye_letter(c))
+    {
+        return false;
+    }
+    let (mut symbols, mut eyes) = (0, 0);
+    for &c in inner {
+        if is_face_symbol(c) {
+            symbols += 1;
+        } else if is_eye_letter(c) {
+            eyes += 1;
+        } else if c.is_alphanumeric() || c.is_whitespace() || c == ',' {
+            return false;
+        }
+    }
+    symbols >= 1 && symbols + eyes >= 2 && eyes <= 2
+}
+
+/// The symbols faces are drawn with.
+fn is_face_symbol(c: char) -> bool {
+    matches!(
+        c,
+        '^' | '_'
+            | '°'
+            | '´'
+            | '`'
+            | '｀'
+            | '∀'
+            | 'ω'
+            | '▽'
+            | '□'
+            | 'Д'
+            | '・'
+            | ';'
+            | '*'
+            | '>'
+            | '<'
+            | '~'
+            | '‿'
+            | '◕'
+            | '︶'
+            | '≧'
+            | '≦'
+            | '﹏'
+            | '╥'
+            | '╯'
+            | '╰'
+            | 'ｰ'
+            | '−'
+    )
+}
+
+/// Letters that are eyes in a face (`T_T`, `o_O`, `x_x`).
+fn is_eye_letter(c: char) -> bool {
+    matches!(c, 'T' | 'o' | 'O' | 'x' | 'X' | 'u' | 'U' | 'v')
 }
 
 /// Marks the characters of `span` protected.
