@@ -618,19 +618,24 @@ fn layer_of_the_whole(text: &str, runs: &[Run], wordy: usize, memory: &Memory) -
         .enumerate()
         .filter_map(|(i, &layer)| {
             let (mut gain, mut chars, mut left, mut spans) = (0, 0, false, 0);
+            let mut han = false;
             for &(run, cx) in &suspect {
                 memory.next_run();
                 if let Some((repaired, g)) = undo_layer(run, layer, Strictness::Confirmed, cx) {
                     gain += g;
                     chars += repaired.chars().filter(|c| !c.is_ascii()).count();
                     left |= suspects(&repaired).any(|c| run.contains(c));
+                    han |= repaired.chars().any(is_han);
                     spans += 1;
                 }
             }
             // Evidence as a whole is more than one span: a span alone was judged alone
-            // (`‘—` beside an emoji, read back as GBK, is `憲`).
+            // (`‘—` beside an emoji, read back as GBK, is `憲`). A GBK or Big5 text is
+            // Chinese: repairs that give no Han are no evidence it was one (a page of
+            // Manx, whose `Çh` read back as Big5 is `め` throughout).
             let enough = layer.2 == Evidence::Normal
                 && !left
+                && (layer.1 == Original::Utf8 || han)
                 && spans >= 2
                 && spans * 2 >= suspect.len()
                 && gain >= 2 * margin(layer.2, Strictness::Alone, chars);
