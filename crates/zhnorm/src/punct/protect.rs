@@ -489,12 +489,50 @@ fn protect_syntax(
     if keyword > 0 && matches!(chars.get(head), Some('=' | ':')) {
         let open = skip_index(chars, head + 1);
         if open < n && matches!(chars[open], '"' | '\'') {
-            protected[open] = true;
-            if let Some(close) = closing_quote(chars, open) {
-                protected[close] = true;
-            }
+            protect_string(chars, open, protected);
         }
     }
+    // Anywhere in the line, a string given to a name (`name="张三"`, `--title="标题"`) or
+    // to a command's option (`git commit -m "修复bug"`): prose puts no quote there.
+    // (An opening quote: an even number of its kind before it. `"hd="` is a name quoted.)
+    let mut before = [0usize; 2];
+    for &i in marks {
+        let kind = match chars[i] {
+            '"' => 0,
+            '\'' => 1,
+            _ => continue,
+        };
+        before[kind] += 1;
+        if protected[i] || before[kind] % 2 == 0 {
+            continue;
+        }
+        let assigned = i >= 2 && chars[i - 1] == '=' && is_ident_char(chars[i - 2]);
+        if assigned || i >= 1 && chars[i - 1] == ' ' && is_option(&chars[..i - 1]) {
+            protect_string(chars, i, protected);
+        }
+    }
+}
+
+/// Protects the quote at `open` and the one that closes it.
+fn protect_string(chars: &[char], open: usize, protected: &mut [bool]) {
+    protected[open] = true;
+    if let Some(close) = closing_quote(chars, open) {
+        protected[close] = true;
+    }
+}
+
+/// Whether `before` ends in a command-line option, a word of its own: `-m`, `--message`.
+fn is_option(before: &[char]) -> bool {
+    let word = before.iter().rev().take_while(|&&c| c != ' ').count();
+    let start = before.len() - word;
+    let option = &before[start..];
+    let dashes = option.iter().take_while(|&&c| c == '-').count();
+    (1..=2).contains(&dashes)
+        && option.len() > dashes
+        && option[dashes].is_ascii_alphabetic()
+        && option[dashes..]
+            .iter()
+            .all(|&c| c.is_ascii_alphanumeric() || c == '-')
 }
 
 /// How many characters at the start of `chars` make a name of code (ASCII letters,
@@ -926,6 +964,26 @@ mod tests {
             "王毅表示，中俄关系良好，双方合作，成果丰硕\n他说，今年以来\n\
              两国经济社会生活正在有序恢复，合作不断\n"
         );
+    }
+
+    #[test]
+    fn strings_given_to_names_and_options_keep_their_quotes() {
+        for line in [
+            "使用 git commit -m \"修复bug\" 提交",
+            "配置项 name=\"张三\" 表示姓名",
+            "运行 mytool --title=\"标题\" 即可",
+        ] {
+            assert_eq!(cjk(line), line);
+        }
+        // A quote that closes a quoted name ending in `=` opens nothing (the Debian
+        // manuals' `"hd="` had become `“hd="`); a number is no option.
+        for line in [
+            "非驱动器选项使用前缀 \"hd=\" 来指定。",
+            "在initrd内部， 也可以将 systemd 用作init程序（由\"rdinit=\"内核引导选项指定）。",
+        ] {
+            assert_eq!(cjk(line), line);
+        }
+        assert_eq!(cjk("范围 -5 \"数值\""), "范围 -5 “数值”");
     }
 
     #[test]
