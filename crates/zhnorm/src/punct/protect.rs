@@ -754,7 +754,7 @@ pub(super) fn protected_spans(
         }
     }
     // Emoticons and kaomoji (`谢谢你:)`, `好开心(^_^)`), whose marks are a face.
-    if [b':', b';', b'=', b'('].iter().any(|&b| ascii.has(b)) {
+    if [b':', b';', b'('].iter().any(|&b| ascii.has(b)) {
         protect_faces(chars, marks, protected);
     }
     // (The quotes and parentheses are among the line's marks.)
@@ -772,7 +772,7 @@ fn protect_faces(chars: &[char], marks: &[usize], protected: &mut [bool]) {
     let n = chars.len();
     for &i in marks {
         match chars[i] {
-            ':' | ';' | '=' => {
+            ':' | ';' => {
                 // (Not after a letter or digit: `8:30`, `A:D`.)
                 if i > 0 && chars[i - 1].is_ascii_alphanumeric() {
                     continue;
