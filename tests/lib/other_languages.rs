@@ -68,3 +68,18 @@ fn joiners_that_scripts_spell_with_are_kept() {
         "新闻推荐 ab\n"
     );
 }
+
+#[test]
+fn korean_with_hanja_keeps_its_script_and_marks() {
+    // Article 1 of the Constitution of the Republic of Korea (1987), as its official text
+    // writes it, with Hanja (legislation, free of copyright under Article 7 of Korea's
+    // Copyright Act). t2s made `大韓民國` `大韩民国`, and `punct` gave it Chinese marks.
+    let text = "大韓民國은 民主共和國이다.\n\
+                大韓民國의 主權은 國民에게 있고, 모든 權力은 國民으로부터 나온다.\n";
+    assert_eq!(zhnorm::normalize(text), text);
+    // A Korean name glossed in a Chinese line leaves the line Chinese.
+    assert_eq!(
+        zhnorm::normalize("韩国首都首尔(서울)很漂亮,值得一去.\n"),
+        "韩国首都首尔（서울）很漂亮，值得一去。\n"
+    );
+}

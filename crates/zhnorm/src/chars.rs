@@ -115,6 +115,14 @@ pub(crate) fn decode_at(text: &str, i: usize) -> (u32, usize) {
 #[derive(Clone, Debug)]
 pub(crate) struct ByteSet([bool; 256]);
 
+/// Whether `bytes` hold the lead byte of a Hangul syllable (U+AC00–D7A3 start with
+/// EA–ED). One branchless pass, which the compiler vectorizes: most lines hold none.
+pub(crate) fn may_hold_hangul(bytes: &[u8]) -> bool {
+    bytes
+        .iter()
+        .fold(false, |seen, &b| seen | (b.wrapping_sub(0xEA) < 4))
+}
+
 /// Which ASCII characters a line holds, noted as it is decoded: a rule that needs one
 /// asks the set instead of searching the line again.
 #[derive(Debug, Clone, Copy, Default)]

@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use crate::convert::{classify, is_japanese, Converter, ScriptReport};
+use crate::convert::{classify, is_japanese_or_korean, Converter, ScriptReport};
 use crate::error::{Error, ErrorKind};
 use crate::pinyin::PinyinStage;
 use crate::punct::{PunctMode, PunctStage, SpaceStage, UnicodeStage};
@@ -40,19 +40,20 @@ pub trait Stage: Send + Sync {
 }
 
 /// The `convert` stage: script conversion with a [`Converter`]. A text that is Japanese
-/// (kana at least a quarter as many as its Han, as [`classify`] reads it) is left as it
-/// is by the Chinese configs: t2s would make `時間` `时间` in every Japanese document of a
-/// mixed corpus. t2jp and jp2t, which are for Japanese, and `--opencc-exact`, which
+/// or Korean (kana or Hangul at least a quarter as many as its Han, as [`classify`] reads
+/// it) is left as it is by the Chinese configs: t2s would make `時間` `时间` in every
+/// Japanese document of a mixed corpus, and Korean Hanja Simplified (`大韓民國` →
+/// `大韩民国`). t2jp and jp2t, which are for Japanese, and `--opencc-exact`, which
 /// promises OpenCC's output whatever the text, convert it.
 #[derive(Debug, Clone)]
 pub struct ConvertStage(pub Converter);
 
 impl ConvertStage {
-    /// Whether this stage leaves `text` as it is for being Japanese.
-    fn leaves_as_japanese(&self, text: &str) -> bool {
+    /// Whether this stage leaves `text` as it is for being Japanese or Korean.
+    fn leaves_as_japanese_or_korean(&self, text: &str) -> bool {
         use crate::convert::{Config, Policy};
         let for_japanese = matches!(self.0.config(), Config::T2JP | Config::JP2T);
-        !for_japanese && self.0.policy() != Policy::OpenccExact && is_japanese(text)
+        !for_japanese && self.0.policy() != Policy::OpenccExact && is_japanese_or_korean(text)
     }
 }
 
@@ -64,7 +65,7 @@ impl Stage for ConvertStage {
     fn apply<'a>(&self, text: &'a str) -> Cow<'a, str> {
         // (Asked only of a text conversion changes: most need no look for kana.)
         match self.0.convert(text) {
-            Cow::Owned(_) if self.leaves_as_japanese(text) => Cow::Borrowed(text),
+            Cow::Owned(_) if self.leaves_as_japanese_or_korean(text) => Cow::Borrowed(text),
             converted => converted,
         }
     }

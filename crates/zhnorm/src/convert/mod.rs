@@ -25,7 +25,7 @@ use std::sync::{Arc, OnceLock};
 
 use engine::{convert_span, convert_span_with, segment, Lazy};
 pub use script::{classify, Script, ScriptReport};
-pub(crate) use script::{has_simplified_form, is_japanese, mark_of};
+pub(crate) use script::{has_simplified_form, is_japanese_or_korean, mark_of};
 use trie::{decode, Trie, TrieRef};
 
 use crate::chars::{skip_ascii_except, ByteSet};

@@ -19,7 +19,7 @@ pub enum Script {
     Mixed,
     /// Chinese, but only characters both scripts share.
     Unmarked,
-    /// No Chinese characters, or Japanese (kana alongside the kanji).
+    /// No Chinese characters, or Japanese or Korean (kana or Hangul alongside the Han).
     NonChinese,
 }
 
@@ -47,6 +47,8 @@ pub struct ScriptReport {
     pub simplified: usize,
     /// Kana (hiragana, katakana).
     pub kana: usize,
+    /// Hangul syllables.
+    pub hangul: usize,
 }
 
 impl ScriptReport {
@@ -55,6 +57,7 @@ impl ScriptReport {
         from_counts(
             self.han + other.han,
             self.kana + other.kana,
+            self.hangul + other.hangul,
             self.traditional + other.traditional,
             self.simplified + other.simplified,
         )
@@ -65,7 +68,7 @@ impl ScriptReport {
 pub fn classify(text: &str) -> ScriptReport {
     // How many characters of each class (the bits of `class_of`) there are: one increment
     // per character, the counts read from the classes afterwards.
-    let mut by_class = [0usize; 16];
+    let mut by_class = [0usize; 32];
     let classes: &[u8] = &CLASSES;
     let bytes = text.as_bytes();
     let mut i = skip_ascii(bytes, 0, bytes.len());
@@ -74,7 +77,7 @@ pub fn classify(text: &str) -> ScriptReport {
         // each is one table lookup, without a return to the ASCII scan between them.
         while let Some(0xE3..=0xE9) = bytes.get(i) {
             let (c, next) = crate::chars::decode_at(text, i);
-            by_class[classes[c as usize - CLASSES_FIRST] as usize & 15] += 1;
+            by_class[classes[c as usize - CLASSES_FIRST] as usize & 31] += 1;
             i = next;
         }
         if i >= bytes.len() {
@@ -82,43 +85,56 @@ pub fn classify(text: &str) -> ScriptReport {
         }
         if bytes[i] >= 0x80 {
             let (c, next) = crate::chars::decode_at(text, i);
-            by_class[class_of(c as usize) as usize & 15] += 1;
+            by_class[class_of(c as usize) as usize & 31] += 1;
             i = next;
         }
         i = skip_ascii(bytes, i, bytes.len());
     }
     let count = |bit: usize| -> usize {
-        (0..16)
+        (0..32)
             .filter(|class| class >> bit & 1 == 1)
             .map(|class| by_class[class])
             .sum()
     };
-    from_counts(count(0), count(3), count(1), count(2))
+    from_counts(count(0), count(3), count(4), count(1), count(2))
 }
 
-/// Whether `text` is Japanese: it holds kana, at least a quarter as many as its Han
-/// ([`classify`] reads it as [`Script::NonChinese`]). `convert` and `punct` leave such a
-/// text as it is: Chinese rules would rewrite its kanji and its marks.
-pub(crate) fn is_japanese(text: &str) -> bool {
+/// Whether `text` is Japanese or Korean: it holds kana or Hangul, together at least a
+/// quarter as many as its Han ([`classify`] reads it as [`Script::NonChinese`]). `convert`
+/// and `punct` leave such a text as it is: Chinese rules would rewrite its kanji and
+/// Hanja (`大韓民國` → `大韩民国`) and its marks.
+pub(crate) fn is_japanese_or_korean(text: &str) -> bool {
     let bytes = text.as_bytes();
-    has_kana(&bytes[..bytes.len().min(KANA_LOOK)]) && classify(text).script == Script::NonChinese
+    let mut head = bytes.len().min(KANA_LOOK);
+    while !text.is_char_boundary(head) {
+        head -= 1;
+    }
+    // (The head first: a Chinese text that names a language in Hangul or kana, as
+    // LibreOffice's help does, is not read through.)
+    has_kana_or_hangul(&bytes[..head])
+        && classify(&text[..head]).script == Script::NonChinese
+        && classify(text).script == Script::NonChinese
 }
 
-/// Bytes at the start of a text looked at for kana: a Japanese text holds kana all
-/// through, and one whose first 64 KiB hold none has too few to be Japanese (where a look
+/// Bytes at the start of a text looked at for kana and Hangul: a Japanese or Korean text
+/// holds them all through, and one whose first 64 KiB hold too few is neither (where a look
 /// at all of a segment of 1 MiB of Chinese stopped at each of its `。、「」`).
 const KANA_LOOK: usize = 64 << 10;
 
-/// Whether `bytes` hold a hiragana or katakana of U+3040–30FF (UTF-8 `E3 81`–`E3 83`): a
-/// quick look before counting, since Chinese text holds none.
-fn has_kana(bytes: &[u8]) -> bool {
+/// Whether `bytes` hold a hiragana or katakana of U+3040–30FF (UTF-8 `E3 81`–`E3 83`) or
+/// a Hangul syllable (U+AC00–D7A3, leads `EA`–`ED`): a quick look before counting, since
+/// Chinese text holds neither.
+fn has_kana_or_hangul(bytes: &[u8]) -> bool {
     memchr::memchr_iter(0xE3, bytes).any(|i| matches!(bytes.get(i + 1), Some(0x81..=0x83)))
+        || crate::chars::may_hold_hangul(bytes)
 }
 
-/// What `c` counts as: bit 0 Han, 1 a Traditional mark, 2 a Simplified mark, 3 kana.
+/// What `c` counts as: bit 0 Han, 1 a Traditional mark, 2 a Simplified mark, 3 kana,
+/// 4 Hangul.
 fn class_of(c: usize) -> u8 {
     match c {
         0x3040..=0x30FF | 0x31F0..=0x31FF => 8,
+        0xAC00..=0xD7A3 => 16,
         0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x2_0000..=0x3_FFFF => {
             1 | (has(&TRADITIONAL_MARKS, c) as u8) << 1 | (has(&SIMPLIFIED_MARKS, c) as u8) << 2
         }
@@ -131,9 +147,15 @@ static CLASSES: LazyLock<Vec<u8>> =
     LazyLock::new(|| (CLASSES_FIRST..0xA000).map(class_of).collect());
 const CLASSES_FIRST: usize = 0x3000;
 
-fn from_counts(han: usize, kana: usize, traditional: usize, simplified: usize) -> ScriptReport {
+fn from_counts(
+    han: usize,
+    kana: usize,
+    hangul: usize,
+    traditional: usize,
+    simplified: usize,
+) -> ScriptReport {
     let marks = traditional + simplified;
-    let script = if han == 0 || kana * 4 >= han {
+    let script = if han == 0 || (kana + hangul) * 4 >= han {
         Script::NonChinese
     } else if marks == 0 {
         Script::Unmarked
@@ -150,6 +172,7 @@ fn from_counts(han: usize, kana: usize, traditional: usize, simplified: usize) -
         traditional,
         simplified,
         kana,
+        hangul,
     }
 }
 
@@ -190,13 +213,13 @@ mod tests {
         // Every character of U+2F00–A0FF (the table's edges and beyond) and a few others,
         // in dense runs and between ASCII, counted as `class_of` counts each alone.
         let chars: Vec<char> = ('\u{2F00}'..='\u{A0FF}')
-            .chain(['豈', '𠀀', 'é', '\u{FFFD}', 'ｶ'])
+            .chain(['豈', '𠀀', 'é', '\u{FFFD}', 'ｶ', '가', '힣'])
             .collect();
         for text in [
             chars.iter().collect::<String>(),
             chars.iter().flat_map(|&c| [c, 'a']).collect(),
         ] {
-            let mut counts = [0; 4];
+            let mut counts = [0; 5];
             for c in text.chars() {
                 let class = class_of(c as usize);
                 for (bit, count) in counts.iter_mut().enumerate() {
@@ -204,7 +227,10 @@ mod tests {
                 }
             }
             let r = classify(&text);
-            assert_eq!([r.han, r.traditional, r.simplified, r.kana], counts);
+            assert_eq!(
+                [r.han, r.traditional, r.simplified, r.kana, r.hangul],
+                counts
+            );
         }
     }
 

@@ -51,10 +51,10 @@ impl Stage for PunctStage {
         let out = match self.mode {
             PunctMode::Keep => return Cow::Borrowed(text),
             PunctMode::Search => fold_for_search(text),
-            // Japanese keeps its own punctuation: a line of kanji in a Japanese text
+            // Japanese and Korean keep their own punctuation: a line of kanji in a Japanese text
             // (`結果:`) is no Chinese line, though it holds no kana. (Asked only of a text
             // the rules change.)
-            mode => in_context(text, mode).filter(|_| !crate::convert::is_japanese(text)),
+            mode => in_context(text, mode).filter(|_| !crate::convert::is_japanese_or_korean(text)),
         };
         match out {
             Some(s) if s != text => Cow::Owned(s),
@@ -268,13 +268,24 @@ fn in_context(text: &str, mode: PunctMode) -> Option<String> {
 }
 
 /// A line the context rules apply to: it holds Han (or a full-width `：．`, which may sit
-/// between digits) and no kana (Japanese keeps its own punctuation).
+/// between digits) and no kana or Hangul (Japanese and Korean keep their own punctuation).
 fn is_chinese_line(line: &str) -> bool {
     let bytes = line.as_bytes();
     // Kana start with E3 (U+3041–31FF) or EF (half-width): only there is a character read.
     let kana = memchr::memchr2_iter(0xE3, 0xEF, bytes)
         .any(|i| line[i..].chars().next().is_some_and(is_kana));
-    if kana {
+    // Nor a line of Korean: Hangul syllables (leads EA–ED), at least a quarter as many as
+    // its Han (`第1條 (目的) 이 法은`; a Korean name in a Chinese line, `首尔(서울)是`, is
+    // Chinese).
+    let korean = || {
+        let (mut hangul, mut han) = (0, 0);
+        for c in line.chars() {
+            hangul += usize::from(('가'..='힣').contains(&c));
+            han += usize::from(is_han(c));
+        }
+        hangul * 4 >= han
+    };
+    if kana || crate::chars::may_hold_hangul(bytes) && korean() {
         return false;
     }
     // Han of U+4E00–9FFF start with E4–E9; the rest of the scope is read character by
