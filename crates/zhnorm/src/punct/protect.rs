@@ -753,6 +753,20 @@ pub(super) fn protected_spans(
             _ => {}
         }
     }
+    // MediaWiki's conversion markup (`-{zh-hans:计算机; zh-hant:電腦;}-`), whose `:` and
+    // `;` are syntax.
+    if ascii.has(b'{') {
+        let mut i = 0;
+        while let Some(open) = (i + 1..n).find(|&k| chars[k - 1] == '-' && chars[k] == '{') {
+            let Some(close) =
+                (open + 1..n.saturating_sub(1)).find(|&k| chars[k] == '}' && chars[k + 1] == '-')
+            else {
+                break;
+            };
+            protect(protected, open - 1..close + 2);
+            i = close + 2;
+        }
+    }
     // Emoticons and kaomoji (`谢谢你:)`, `好开心(^_^)`), whose marks are a face.
     if [b':', b';', b'('].iter().any(|&b| ascii.has(b)) {
         protect_faces(chars, marks, protected);
@@ -963,6 +977,16 @@ mod tests {
             cjk(prose),
             "王毅表示，中俄关系良好，双方合作，成果丰硕\n他说，今年以来\n\
              两国经济社会生活正在有序恢复，合作不断\n"
+        );
+    }
+
+    #[test]
+    fn mediawiki_conversion_markup_keeps_its_syntax() {
+        let line = "-{zh-hans:计算机; zh-hant:電腦;}-";
+        assert_eq!(cjk(line), line);
+        assert_eq!(
+            cjk("他说:-{H|zh-cn:软件; zh-tw:軟體;}-很好."),
+            "他说：-{H|zh-cn:软件; zh-tw:軟體;}-很好。"
         );
     }
 
