@@ -115,34 +115,6 @@ pub(crate) fn decode_at(text: &str, i: usize) -> (u32, usize) {
 #[derive(Clone, Debug)]
 pub(crate) struct ByteSet([bool; 256]);
 
-/// Whether `bytes` hold the lead byte of a Hangul syllable (U+AC00–D7A3 start with
-/// EA–ED). One branchless pass, which the compiler vectorizes: most lines hold none.
-pub(crate) fn may_hold_hangul(bytes: &[u8]) -> bool {
-    bytes
-        .iter()
-        .fold(false, |seen, &b| seen | (b.wrapping_sub(0xEA) < 4))
-}
-
-/// Which ASCII characters a line holds, noted as it is decoded: a rule that needs one
-/// asks the set instead of searching the line again.
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct AsciiSet(u128);
-
-impl AsciiSet {
-    /// Notes `c` if it is ASCII.
-    #[inline(always)]
-    pub(crate) fn insert(&mut self, c: char) {
-        if c.is_ascii() {
-            self.0 |= 1 << c as u32;
-        }
-    }
-
-    #[inline(always)]
-    pub(crate) fn has(self, b: u8) -> bool {
-        b < 128 && self.0 >> b & 1 != 0
-    }
-}
-
 impl ByteSet {
     /// The set of `bytes` and of every byte in `ranges` (inclusive).
     pub(crate) const fn new(bytes: &[u8], ranges: &[(u8, u8)]) -> ByteSet {
@@ -200,6 +172,34 @@ impl ByteSet {
             .iter()
             .position(|&b| set[b as usize])
             .map(|k| p + k)
+    }
+}
+
+/// Whether `bytes` hold the lead byte of a Hangul syllable (U+AC00–D7A3 start with
+/// EA–ED). One branchless pass, which the compiler vectorizes: most lines hold none.
+pub(crate) fn may_hold_hangul(bytes: &[u8]) -> bool {
+    bytes
+        .iter()
+        .fold(false, |seen, &b| seen | (b.wrapping_sub(0xEA) < 4))
+}
+
+/// Which ASCII characters a line holds, noted as it is decoded: a rule that needs one
+/// asks the set instead of searching the line again.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct AsciiSet(u128);
+
+impl AsciiSet {
+    /// Notes `c` if it is ASCII.
+    #[inline(always)]
+    pub(crate) fn insert(&mut self, c: char) {
+        if c.is_ascii() {
+            self.0 |= 1 << c as u32;
+        }
+    }
+
+    #[inline(always)]
+    pub(crate) fn has(self, b: u8) -> bool {
+        b < 128 && self.0 >> b & 1 != 0
     }
 }
 

@@ -113,7 +113,7 @@ pub(crate) fn is_japanese_or_korean(text: &str) -> bool {
     // LibreOffice's help does, is not read through.)
     has_kana_or_hangul(&bytes[..head])
         && classify(&text[..head]).script == Script::NonChinese
-        && classify(text).script == Script::NonChinese
+        && (head == text.len() || classify(text).script == Script::NonChinese)
 }
 
 /// Bytes at the start of a text looked at for kana and Hangul: a Japanese or Korean text

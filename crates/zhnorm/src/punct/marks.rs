@@ -278,12 +278,8 @@ fn is_chinese_line(line: &str) -> bool {
     // its Han (`第1條 (目的) 이 法은`; a Korean name in a Chinese line, `首尔(서울)是`, is
     // Chinese).
     let korean = || {
-        let (mut hangul, mut han) = (0, 0);
-        for c in line.chars() {
-            hangul += usize::from(('가'..='힣').contains(&c));
-            han += usize::from(is_han(c));
-        }
-        hangul * 4 >= han
+        let report = crate::convert::classify(line);
+        report.hangul * 4 >= report.han
     };
     if kana || crate::chars::may_hold_hangul(bytes) && korean() {
         return false;
