@@ -23,7 +23,7 @@ use unicode_normalization::UnicodeNormalization;
 use super::protect::{protected_spans, Document};
 use super::space::{is_debris_at, is_invisible_debris, is_unicode_space};
 use super::PunctMode;
-use crate::chars::{is_cjk_closing, is_han, is_kana, skip_ascii, AsciiSet, ByteSet};
+use crate::chars::{find_where, is_cjk_closing, is_han, is_kana, skip_ascii, AsciiSet, ByteSet};
 use crate::pipeline::Stage;
 
 /// The `punct` stage in one mode.
@@ -134,34 +134,40 @@ const SCAN_BLOCK: usize = 4096;
 /// The first byte of `text[from..end]` (a line or more) where a context rule could apply.
 fn trigger_in(text: &str, from: usize, end: usize) -> Option<usize> {
     let bytes = text.as_bytes();
-    let mut i = from;
-    while let Some(at) = MAY_TRIGGER.find(&bytes[..end], i) {
-        if triggers(bytes, at) {
-            return Some(at);
-        }
-        if bytes[at] >= 0x80 {
-            // (A lead byte of the set begins a three-byte character.)
-            i = at + 3;
-            continue;
-        }
-        // A mark inside ASCII text (markup is full of `"`) triggers only where blanks
-        // alone part it from a line end or from the non-ASCII text after the run: only
-        // the last mark before each is looked at.
-        let run_end = skip_ascii(bytes, at + 1, end);
-        let line_ends = memchr::memchr2_iter(b'\n', b'\r', &bytes[at + 1..run_end]);
-        for stop in line_ends.map(|k| at + 1 + k).chain([run_end]) {
-            let last = bytes[at + 1..stop]
-                .iter()
-                .rposition(|&b| b != b' ' && b != b'\t')
-                .map(|k| at + 1 + k);
-            if let Some(k) = last.filter(|&k| MAY_TRIGGER.contains(bytes[k]) && triggers(bytes, k))
-            {
-                return Some(k);
-            }
-        }
-        i = run_end;
+    // Dense Chinese holds a `，` or `。` in nearly every 32 bytes: a byte scan would spend
+    // its time stopping at them.
+    #[cfg(target_arch = "x86_64")]
+    let may = sse2::may_trigger;
+    #[cfg(not(target_arch = "x86_64"))]
+    let may = |_: &[u8], _: usize| 0;
+    find_where(&MAY_TRIGGER, bytes, from, end, 2, may, |k| {
+        triggers(bytes, k)
+    })
+}
+
+#[cfg(target_arch = "x86_64")]
+mod sse2 {
+    use crate::chars::sse2::{at, at_most, bits, in_range, is, non_ascii};
+
+    /// One bit for each of `bytes[i..i + 16]` that may be a trigger (see
+    /// [`crate::chars::find_where`]; two bytes after). Every byte [`super::triggers`] takes
+    /// is flagged, and few others: `。` not before another, an ASCII mark before a blank
+    /// that leads to ASCII.
+    #[inline(always)]
+    pub(super) fn may_trigger(bytes: &[u8], i: usize) -> u32 {
+        let [prev, b, n1, n2] = [0, 1, 2, 3].map(|d| at(bytes, i - 1 + d));
+        // An ASCII mark next to a character outside ASCII, or before a blank or line end:
+        // `!"#$%&'()*+,-./` and `:;<=>?` hold `,.?!:;()"'-`.
+        let mark = in_range(b, b'!', b'/') | in_range(b, b':', b'?');
+        let ascii = mark & (non_ascii(prev | n1) | at_most(n1, b' '));
+        // The lead bytes E2, E3 and EF, two bytes before a last byte of `―•‧─・。：．`
+        // (E2 80 95, A2, A7; E2 94 80; E3 83 BB; E3 80 82; EF BC 9A, 8E): the last byte
+        // tells them from most Chinese marks (`，` is EF BC 8C, `“` E2 80 9C).
+        let lead = is(b, 0xE2) | is(b, 0xE3) | is(b, 0xEF);
+        let last = is(n2, 0x95) | is(n2, 0xA2) | is(n2, 0xA7) | is(n2, 0x80);
+        let last = last | is(n2, 0xBB) | is(n2, 0x82) | is(n2, 0x9A) | is(n2, 0x8E);
+        bits(ascii | (lead & last))
     }
-    None
 }
 
 /// Whether the candidate byte at `i` (an ASCII mark or a lead byte in [`MAY_TRIGGER`])
@@ -1126,8 +1132,19 @@ mod tests {
     }
 
     #[test]
+    fn the_block_scan_finds_what_a_byte_scan_finds() {
+        crate::chars::tests::check_scan(
+            |text, from| trigger_in(text, from, text.len()),
+            |text, from| {
+                let bytes = text.as_bytes();
+                (from..bytes.len()).find(|&i| MAY_TRIGGER.contains(bytes[i]) && triggers(bytes, i))
+            },
+        );
+    }
+
+    #[test]
     fn the_trigger_scan_finds_the_first_trigger() {
-        // It jumps over marks inside ASCII text; checked against reading every byte.
+        // In markup and in text folded as scrapers fold it, checked against reading every byte.
         let first = |text: &str, from: usize| {
             let bytes = text.as_bytes();
             (from..bytes.len()).find(|&i| MAY_TRIGGER.contains(bytes[i]) && triggers(bytes, i))

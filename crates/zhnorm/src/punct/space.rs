@@ -18,7 +18,7 @@ use std::borrow::Cow;
 use aho_corasick::AhoCorasick;
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::chars::{is_han, replace_ranges, rewrite_lines, skip_ascii, ByteSet};
+use crate::chars::{find_where, is_han, replace_ranges, rewrite_lines, ByteSet};
 use crate::pipeline::Stage;
 
 /// The `space` stage.
@@ -53,57 +53,92 @@ impl Stage for SpaceStage {
     }
 }
 
-/// Bytes at which a rule other than the Han–space–Han one may apply: tabs (which may end
-/// a line), controls (CR included) and the lead bytes of the Unicode spaces and invisible
-/// characters (U+0080–00BF, U+1680, U+2000–206F, U+FEFF). A space before a line end is
-/// searched for apart.
+/// Bytes at which a rule other than the Han–space–Han one may apply: spaces and tabs
+/// (which may end a line), controls (CR included) and the lead bytes of the Unicode
+/// spaces and invisible characters (U+0080–00BF, U+1680, U+2000–206F, U+FEFF).
 const MAY_NEED_CLEANING: ByteSet = ByteSet::new(
-    &[0x7F, 0xC2, 0xE1, 0xE2, 0xEF],
+    &[b' ', 0x7F, 0xC2, 0xE1, 0xE2, 0xEF],
     &[(0x00, 0x09), (0x0B, 0x1F)],
 );
 
-/// Finds where lines need cleaning, front to back. Spaces before a line end, the one
-/// kind of trailing blank that is common, are found by a two-byte search whose next
-/// match is remembered (a byte scan would stop at every line end).
-#[derive(Default)]
-struct ToClean {
-    /// The next space before an LF, once searched for (`Some(None)`: none is left).
-    space_before_lf: Option<Option<usize>>,
+/// The first byte at or after `from` where a line needs cleaning.
+fn next_to_clean(text: &str, from: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    #[cfg(target_arch = "x86_64")]
+    let may = sse2::may_need_cleaning;
+    #[cfg(not(target_arch = "x86_64"))]
+    let may = |_: &[u8], _: usize| 0;
+    find_where(&MAY_NEED_CLEANING, bytes, from, bytes.len(), 2, may, |at| {
+        needs_cleaning_at(bytes, at)
+    })
 }
 
-impl ToClean {
-    /// The first byte at or after `from` where a line needs cleaning.
-    fn next(&mut self, text: &str, from: usize) -> Option<usize> {
-        let bytes = text.as_bytes();
-        if self
-            .space_before_lf
-            .is_some_and(|at| at.is_some_and(|at| at < from))
-        {
-            self.space_before_lf = None;
+/// Whether a line needs cleaning at `at`, whose byte is in [`MAY_NEED_CLEANING`].
+fn needs_cleaning_at(bytes: &[u8], at: usize) -> bool {
+    match bytes[at] {
+        b' ' => matches!(bytes.get(at + 1), None | Some(b'\n')),
+        b'\t' => {
+            let rest = bytes[at..].iter().find(|&&b| b != b' ' && b != b'\t');
+            matches!(rest, None | Some(b'\n'))
         }
-        let trailing = *self
-            .space_before_lf
-            .get_or_insert_with(|| memchr::memmem::find(&bytes[from..], b" \n").map(|k| from + k));
-        let end = trailing.unwrap_or(bytes.len());
-        let mut i = from;
-        while let Some(at) = MAY_NEED_CLEANING.find(&bytes[..end], i) {
-            let needs = match bytes[at] {
-                b'\t' => {
-                    let rest = bytes[at..].iter().find(|&&b| b != b' ' && b != b'\t');
-                    matches!(rest, None | Some(b'\n'))
-                }
-                0xC2 | 0xE1 | 0xE2 | 0xEF => is_unusual_space_at(bytes, at),
-                _ => true,
-            };
-            if needs {
-                return Some(at);
-            }
-            i = at + 1;
-        }
-        trailing.or_else(|| {
-            (bytes.last() == Some(&b' ') && bytes.len() > from).then(|| bytes.len() - 1)
-        })
+        0xC2 | 0xE1 | 0xE2 | 0xEF => is_unusual_space_at(bytes, at),
+        _ => true,
     }
+}
+
+#[cfg(target_arch = "x86_64")]
+mod sse2 {
+    use crate::chars::sse2::{at, at_most, bits, is, non_ascii};
+
+    /// One bit for each of `bytes[i..i + 16]` where a line may need cleaning (see
+    /// [`crate::chars::find_where`]; two bytes after): a space before an LF, a tab, a
+    /// control, and the characters [`super::is_unusual_space_at`] takes, told by their
+    /// bytes, so that `“` and `，` (E2 80 9C, EF BC 8C) are passed over.
+    #[inline(always)]
+    pub(super) fn may_need_cleaning(bytes: &[u8], i: usize) -> u32 {
+        let [b, n1, n2] = [0, 1, 2].map(|d| at(bytes, i + d));
+        let control = (at_most(b, 0x1F) & !is(b, b'\n')) | is(b, 0x7F);
+        let trailing = is(b, b' ') & is(n1, b'\n');
+        let spaces = (is(b, 0xC2) & at_most(n1, 0xA0))
+            | (is(b, 0xE1) & is(n1, 0x9A) & is(n2, 0x80))
+            | (is(b, 0xE2)
+                & ((is(n1, 0x80) & (at_most(n2, 0x8D) | is(n2, 0xAF)))
+                    | (is(n1, 0x81) & (is(n2, 0x9F) | is(n2, 0xA0)))))
+            | (is(b, 0xEF) & is(n1, 0xBB) & is(n2, 0xBF));
+        bits(control | trailing | spaces)
+    }
+
+    /// One bit for each of `bytes[i..i + 16]` that is a space between two bytes outside
+    /// ASCII (one byte before, one after).
+    #[inline(always)]
+    pub(super) fn may_join(bytes: &[u8], i: usize) -> u32 {
+        let [prev, b, n1] = [0, 1, 2].map(|d| at(bytes, i - 1 + d));
+        bits(is(b, b' ') & non_ascii(prev) & non_ascii(n1))
+    }
+}
+
+/// The first space at or after `from` with a Han character on each side. Markup and
+/// English hold most spaces: the scan passes over those after or before ASCII.
+fn next_between_han(text: &str, from: usize) -> Option<usize> {
+    const SPACE: ByteSet = ByteSet::new(b" ", &[]);
+    let bytes = text.as_bytes();
+    #[cfg(target_arch = "x86_64")]
+    let may = sse2::may_join;
+    #[cfg(not(target_arch = "x86_64"))]
+    let may = |_: &[u8], _: usize| 0;
+    find_where(&SPACE, bytes, from, bytes.len(), 1, may, |at| {
+        is_between_han(text, at)
+    })
+}
+
+/// Whether the space at `at` has a Han character on each side.
+fn is_between_han(text: &str, at: usize) -> bool {
+    let bytes = text.as_bytes();
+    at > 0
+        && bytes[at - 1] >= 0x80
+        && bytes.get(at + 1) >= Some(&0x80)
+        && text[..at].chars().next_back().is_some_and(is_han)
+        && text[at + 1..].chars().next().is_some_and(is_han)
 }
 
 /// Whether the character starting at `at` (a lead byte C2, E1, E2 or EF) is one
@@ -192,8 +227,7 @@ pub(crate) fn is_unicode_space(c: char) -> bool {
 /// Every rule but the Han–space–Han one; only the lines that need it are rebuilt (a CR
 /// inside one ends a line too, which `clean_chars` handles).
 fn clean_lines(text: &str) -> Cow<'_, str> {
-    let mut to_clean = ToClean::default();
-    rewrite_lines(text, |text, from| to_clean.next(text, from), clean_chars)
+    rewrite_lines(text, next_to_clean, clean_chars)
 }
 
 /// Every rule but the Han–space–Han one, line by line.
@@ -269,23 +303,11 @@ fn push_clean(out: &mut String, c: char, keep_joiner: bool) {
 fn join_debris_spaces(text: &str) -> Cow<'_, str> {
     let before = |at: usize| text[..at].chars().next_back();
     let after = |at: usize| text[at..].chars().next();
-    // Candidate spaces: one ASCII space with a Han character on each side. A space after
-    // ASCII skips the rest of its ASCII stretch: markup and English hold most spaces.
-    let bytes = text.as_bytes();
+    // Candidate spaces: one ASCII space with a Han character on each side.
     let mut candidates: Vec<usize> = Vec::new();
     let mut p = 0;
-    while let Some(k) = memchr::memchr(b' ', &bytes[p..]) {
-        let at = p + k;
-        if at == 0 || bytes[at - 1] < 0x80 {
-            p = skip_ascii(bytes, at, bytes.len());
-            continue;
-        }
-        if bytes.get(at + 1) >= Some(&0x80)
-            && before(at).is_some_and(is_han)
-            && after(at + 1).is_some_and(is_han)
-        {
-            candidates.push(at);
-        }
+    while let Some(at) = next_between_han(text, p) {
+        candidates.push(at);
         p = at + 1;
     }
     if candidates.is_empty() {
@@ -374,6 +396,18 @@ fn join_debris_spaces(text: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_block_scans_find_what_byte_scans_find() {
+        crate::chars::tests::check_scan(next_to_clean, |text, from| {
+            let bytes = text.as_bytes();
+            (from..bytes.len())
+                .find(|&at| MAY_NEED_CLEANING.contains(bytes[at]) && needs_cleaning_at(bytes, at))
+        });
+        crate::chars::tests::check_scan(next_between_han, |text, from| {
+            (from..text.len()).find(|&at| text.as_bytes()[at] == b' ' && is_between_han(text, at))
+        });
+    }
 
     fn apply(s: &str) -> Cow<'_, str> {
         SpaceStage.apply(s)

@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use super::space::is_debris_at;
-use crate::chars::{rewrite_lines, ByteSet};
+use crate::chars::{find_where, rewrite_lines, ByteSet};
 use crate::pipeline::Stage;
 
 mod tables {
@@ -78,23 +78,46 @@ const MAY_CHANGE: ByteSet = ByteSet::new(
 /// Byte offset, at or after `from`, of the first character this stage might change.
 fn next_candidate(text: &str, from: usize) -> Option<usize> {
     let bytes = text.as_bytes();
-    let mut i = from;
-    while let Some(at) = MAY_CHANGE.find(bytes, i) {
-        if bytes[at] < 0x80 {
-            return Some(at); // a control
-        }
-        // Chinese punctuation, on every line of Chinese text, told by its bytes.
-        if has_one_form(bytes, at) {
-            i = at + 3;
-            continue;
-        }
-        let c = text[at..].chars().next().expect("at a character boundary");
-        if may_change(c) {
-            return Some(at);
-        }
-        i = at + c.len_utf8();
+    #[cfg(target_arch = "x86_64")]
+    let may = sse2::may_change;
+    #[cfg(not(target_arch = "x86_64"))]
+    let may = |_: &[u8], _: usize| 0;
+    find_where(&MAY_CHANGE, bytes, from, bytes.len(), 2, may, |at| {
+        may_change_at(text, at)
+    })
+}
+
+/// Whether this stage may change the character at `at`, whose lead byte is in
+/// [`MAY_CHANGE`].
+fn may_change_at(text: &str, at: usize) -> bool {
+    // A control; Chinese punctuation, on every line of Chinese text, told by its bytes.
+    let bytes = text.as_bytes();
+    bytes[at] < 0x80
+        || !has_one_form(bytes, at) && text[at..].chars().next().is_some_and(may_change)
+}
+
+#[cfg(target_arch = "x86_64")]
+mod sse2 {
+    use crate::chars::sse2::{at, at_most, bits, in_range, is};
+
+    /// One bit for each of `bytes[i..i + 16]` this stage may change (see
+    /// [`crate::chars::find_where`]; two bytes after): the bytes of [`super::MAY_CHANGE`]
+    /// but the lead bytes of the marks [`super::has_one_form`] passes.
+    #[inline(always)]
+    pub(super) fn may_change(bytes: &[u8], i: usize) -> u32 {
+        let [b, n1, n2] = [0, 1, 2].map(|d| at(bytes, i + d));
+        let control =
+            (at_most(b, 0x1F) & !(is(b, b'\t') | is(b, b'\n') | is(b, b'\r'))) | is(b, 0x7F);
+        // U+3000–303F, U+2010–203F; U+FF00–FF7F but for letters and digits.
+        let punctuation = (is(b, 0xE3) & is(n1, 0x80))
+            | (is(b, 0xE2) & is(n1, 0x80) & !at_most(n2, 0x8F))
+            | (is(b, 0xEF)
+                & ((is(n1, 0xBC) & !(in_range(n2, 0x90, 0x99) | in_range(n2, 0xA1, 0xBA)))
+                    | (is(n1, 0xBD) & !in_range(n2, 0x81, 0x9A))));
+        // Lead bytes but those of U+4000–9FFF.
+        let lead = in_range(b, 0xC0, 0xE3) | !at_most(b, 0xE9);
+        bits(control | (lead & !punctuation))
     }
-    None
 }
 
 /// Whether this stage may change `c` (a character outside ASCII), judged alone: invisible
@@ -139,6 +162,15 @@ mod tests {
             }
         }
         assert!(has_one_form("，".as_bytes(), 0) && !has_one_form("Ａ".as_bytes(), 0));
+    }
+
+    #[test]
+    fn the_block_scan_finds_what_a_byte_scan_finds() {
+        let reference = |text: &str, from: usize| {
+            (from..text.len())
+                .find(|&at| MAY_CHANGE.contains(text.as_bytes()[at]) && may_change_at(text, at))
+        };
+        crate::chars::tests::check_scan(next_candidate, reference);
     }
 
     fn apply(s: &str) -> Cow<'_, str> {
