@@ -177,16 +177,18 @@ impl ByteSet {
 
 /// The first byte of `bytes[from..end]` in `set` where `exact` holds. Sixteen bytes at a
 /// time, `may(bytes, i)` (SSE2, see [`sse2`]) gives one bit for each byte of
-/// `bytes[i..i + 16]` that may be one, reading from `bytes[i - 1]` to `bytes[i + 15 +
-/// after]`: it must flag every byte `exact` takes, and should flag few others. Elsewhere,
-/// and on other processors, `set` is scanned.
+/// `bytes[i..i + 16]` that may be one, reading from `bytes[i - 1]` to `bytes[i + 15 +`
+/// [`READ_AFTER`]`]`: it must flag every byte `exact` takes, and should flag few others.
+/// Elsewhere, and on other processors, `set` is scanned.
+/// How many bytes past a block of sixteen the tests of [`find_where`] may read.
+pub(crate) const READ_AFTER: usize = 3;
+
 #[inline(always)]
 pub(crate) fn find_where(
     set: &ByteSet,
     bytes: &[u8],
     from: usize,
     end: usize,
-    after: usize,
     may: impl Fn(&[u8], usize) -> u32,
     mut exact: impl FnMut(usize) -> bool,
 ) -> Option<usize> {
@@ -199,7 +201,7 @@ pub(crate) fn find_where(
             }
             i = 1;
         }
-        while i + 16 <= end && i + 16 + after <= bytes.len() {
+        while i + 16 <= end && i + 16 + READ_AFTER <= bytes.len() {
             let mut flagged = may(bytes, i);
             while flagged != 0 {
                 let at = i + flagged.trailing_zeros() as usize;
@@ -212,7 +214,7 @@ pub(crate) fn find_where(
         }
     }
     #[cfg(not(target_arch = "x86_64"))]
-    let _ = (&may, after);
+    let _ = &may;
     while let Some(at) = set.find(&bytes[..end], i) {
         if exact(at) {
             return Some(at);

@@ -140,9 +140,7 @@ fn trigger_in(text: &str, from: usize, end: usize) -> Option<usize> {
     let may = sse2::may_trigger;
     #[cfg(not(target_arch = "x86_64"))]
     let may = |_: &[u8], _: usize| 0;
-    find_where(&MAY_TRIGGER, bytes, from, end, 2, may, |k| {
-        triggers(bytes, k)
-    })
+    find_where(&MAY_TRIGGER, bytes, from, end, may, |k| triggers(bytes, k))
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -150,23 +148,25 @@ mod sse2 {
     use crate::chars::sse2::{at, at_most, bits, in_range, is, non_ascii};
 
     /// One bit for each of `bytes[i..i + 16]` that may be a trigger (see
-    /// [`crate::chars::find_where`]; two bytes after). Every byte [`super::triggers`] takes
-    /// is flagged, and few others: `。` not before another, an ASCII mark before a blank
-    /// that leads to ASCII.
+    /// [`crate::chars::find_where`]). Every byte [`super::triggers`]
+    /// takes is flagged, and few others (`。` before another mark, an ASCII mark before
+    /// blanks that lead to ASCII).
     #[inline(always)]
     pub(super) fn may_trigger(bytes: &[u8], i: usize) -> u32 {
-        let [prev, b, n1, n2] = [0, 1, 2, 3].map(|d| at(bytes, i - 1 + d));
-        // An ASCII mark next to a character outside ASCII, or before a blank or line end:
-        // `!"#$%&'()*+,-./` and `:;<=>?` hold `,.?!:;()"'-`.
-        let mark = in_range(b, b'!', b'/') | in_range(b, b':', b'?');
-        let ascii = mark & (non_ascii(prev | n1) | at_most(n1, b' '));
-        // The lead bytes E2, E3 and EF, two bytes before a last byte of `―•‧─・。：．`
-        // (E2 80 95, A2, A7; E2 94 80; E3 83 BB; E3 80 82; EF BC 9A, 8E): the last byte
-        // tells them from most Chinese marks (`，` is EF BC 8C, `“` E2 80 9C).
-        let lead = is(b, 0xE2) | is(b, 0xE3) | is(b, 0xEF);
-        let last = is(n2, 0x95) | is(n2, 0xA2) | is(n2, 0xA7) | is(n2, 0x80);
-        let last = last | is(n2, 0xBB) | is(n2, 0x82) | is(n2, 0x9A) | is(n2, 0x8E);
-        bits(ascii | (lead & last))
+        let [prev, b, n1, n2, n3] = [0, 1, 2, 3, 4].map(|d| at(bytes, i - 1 + d));
+        // `,.?!:;()"'-`, next to a character outside ASCII, or before a line end or
+        // blanks that may lead to one or to such a character.
+        let mark = in_range(b, b'!', b'/') | in_range(b, b':', b';') | is(b, b'?');
+        let blanks_may_end = at_most(n1, b' ') & (non_ascii(n2) | at_most(n2, b' '));
+        let ascii = mark & (non_ascii(prev | n1) | is(n1, b'\n') | is(n1, b'\r') | blanks_may_end);
+        // `―•‧─・` (E2 80 95, A2, A7; E2 94 80; E3 83 BB), told by their last byte from
+        // most Chinese marks (`“` is E2 80 9C); `。` (E3 80 82) before another; `：．`
+        // (EF BC 9A, 8E) after a digit.
+        let last = is(n2, 0x95) | is(n2, 0xA2) | is(n2, 0xA7) | is(n2, 0x80) | is(n2, 0xBB);
+        let e2_e3 = (is(b, 0xE2) | is(b, 0xE3)) & last;
+        let stops = is(b, 0xE3) & is(n2, 0x82) & is(n3, 0xE3);
+        let ef = is(b, 0xEF) & in_range(prev, b'0', b'9') & (is(n2, 0x9A) | is(n2, 0x8E));
+        bits(ascii | e2_e3 | stops | ef)
     }
 }
 

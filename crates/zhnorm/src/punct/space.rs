@@ -68,7 +68,7 @@ fn next_to_clean(text: &str, from: usize) -> Option<usize> {
     let may = sse2::may_need_cleaning;
     #[cfg(not(target_arch = "x86_64"))]
     let may = |_: &[u8], _: usize| 0;
-    find_where(&MAY_NEED_CLEANING, bytes, from, bytes.len(), 2, may, |at| {
+    find_where(&MAY_NEED_CLEANING, bytes, from, bytes.len(), may, |at| {
         needs_cleaning_at(bytes, at)
     })
 }
@@ -91,7 +91,7 @@ mod sse2 {
     use crate::chars::sse2::{at, at_most, bits, is, non_ascii};
 
     /// One bit for each of `bytes[i..i + 16]` where a line may need cleaning (see
-    /// [`crate::chars::find_where`]; two bytes after): a space before an LF, a tab, a
+    /// [`crate::chars::find_where`]): a space before an LF, a tab, a
     /// control, and the characters [`super::is_unusual_space_at`] takes, told by their
     /// bytes, so that `“` and `，` (E2 80 9C, EF BC 8C) are passed over.
     #[inline(always)]
@@ -126,7 +126,7 @@ fn next_between_han(text: &str, from: usize) -> Option<usize> {
     let may = sse2::may_join;
     #[cfg(not(target_arch = "x86_64"))]
     let may = |_: &[u8], _: usize| 0;
-    find_where(&SPACE, bytes, from, bytes.len(), 1, may, |at| {
+    find_where(&SPACE, bytes, from, bytes.len(), may, |at| {
         is_between_han(text, at)
     })
 }

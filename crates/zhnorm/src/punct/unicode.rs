@@ -82,7 +82,7 @@ fn next_candidate(text: &str, from: usize) -> Option<usize> {
     let may = sse2::may_change;
     #[cfg(not(target_arch = "x86_64"))]
     let may = |_: &[u8], _: usize| 0;
-    find_where(&MAY_CHANGE, bytes, from, bytes.len(), 2, may, |at| {
+    find_where(&MAY_CHANGE, bytes, from, bytes.len(), may, |at| {
         may_change_at(text, at)
     })
 }
@@ -101,7 +101,7 @@ mod sse2 {
     use crate::chars::sse2::{at, at_most, bits, in_range, is};
 
     /// One bit for each of `bytes[i..i + 16]` this stage may change (see
-    /// [`crate::chars::find_where`]; two bytes after): the bytes of [`super::MAY_CHANGE`]
+    /// [`crate::chars::find_where`]): the bytes of [`super::MAY_CHANGE`]
     /// but the lead bytes of the marks [`super::has_one_form`] passes.
     #[inline(always)]
     pub(super) fn may_change(bytes: &[u8], i: usize) -> u32 {
