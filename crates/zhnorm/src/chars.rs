@@ -175,14 +175,27 @@ impl ByteSet {
     }
 }
 
-/// The first byte of `bytes[from..end]` in `set` where `exact` holds. Sixteen bytes at a
-/// time, `may(bytes, i)` (SSE2, see [`sse2`]) gives one bit for each byte of
-/// `bytes[i..i + 16]` that may be one, reading from `bytes[i - 1]` to `bytes[i + 15 +`
-/// [`READ_AFTER`]`]`: it must flag every byte `exact` takes, and should flag few others.
-/// Elsewhere, and on other processors, `set` is scanned.
+/// The SSE2 block test `$test` for [`find_where`] on x86-64; on other processors none,
+/// and `find_where` scans its byte set.
+macro_rules! block_test {
+    ($test:path) => {{
+        #[cfg(target_arch = "x86_64")]
+        let test = $test;
+        #[cfg(not(target_arch = "x86_64"))]
+        let test = |_: &[u8], _: usize| 0u32;
+        test
+    }};
+}
+pub(crate) use block_test;
+
 /// How many bytes past a block of sixteen the tests of [`find_where`] may read.
 pub(crate) const READ_AFTER: usize = 3;
 
+/// The first byte of `bytes[from..end]` in `set` where `exact` holds. Sixteen bytes at a
+/// time, `may(bytes, i)` (SSE2, see [`sse2`]) gives one bit for each byte of
+/// `bytes[i..i + 16]` that may be one, reading from `bytes[i - 1]` to [`READ_AFTER`]
+/// bytes past the block: it must flag every byte `exact` takes, and should flag few
+/// others. Elsewhere, and on other processors, `set` is scanned.
 #[inline(always)]
 pub(crate) fn find_where(
     set: &ByteSet,

@@ -23,7 +23,9 @@ use unicode_normalization::UnicodeNormalization;
 use super::protect::{protected_spans, Document};
 use super::space::{is_debris_at, is_invisible_debris, is_unicode_space};
 use super::PunctMode;
-use crate::chars::{find_where, is_cjk_closing, is_han, is_kana, skip_ascii, AsciiSet, ByteSet};
+use crate::chars::{
+    block_test, find_where, is_cjk_closing, is_han, is_kana, skip_ascii, AsciiSet, ByteSet,
+};
 use crate::pipeline::Stage;
 
 /// The `punct` stage in one mode.
@@ -136,10 +138,7 @@ fn trigger_in(text: &str, from: usize, end: usize) -> Option<usize> {
     let bytes = text.as_bytes();
     // Dense Chinese holds a `，` or `。` in nearly every 32 bytes: a byte scan would spend
     // its time stopping at them.
-    #[cfg(target_arch = "x86_64")]
-    let may = sse2::may_trigger;
-    #[cfg(not(target_arch = "x86_64"))]
-    let may = |_: &[u8], _: usize| 0;
+    let may = block_test!(sse2::may_trigger);
     find_where(&MAY_TRIGGER, bytes, from, end, may, |k| triggers(bytes, k))
 }
 

@@ -18,7 +18,7 @@ use std::borrow::Cow;
 use aho_corasick::AhoCorasick;
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::chars::{find_where, is_han, replace_ranges, rewrite_lines, ByteSet};
+use crate::chars::{block_test, find_where, is_han, replace_ranges, rewrite_lines, ByteSet};
 use crate::pipeline::Stage;
 
 /// The `space` stage.
@@ -64,10 +64,7 @@ const MAY_NEED_CLEANING: ByteSet = ByteSet::new(
 /// The first byte at or after `from` where a line needs cleaning.
 fn next_to_clean(text: &str, from: usize) -> Option<usize> {
     let bytes = text.as_bytes();
-    #[cfg(target_arch = "x86_64")]
-    let may = sse2::may_need_cleaning;
-    #[cfg(not(target_arch = "x86_64"))]
-    let may = |_: &[u8], _: usize| 0;
+    let may = block_test!(sse2::may_need_cleaning);
     find_where(&MAY_NEED_CLEANING, bytes, from, bytes.len(), may, |at| {
         needs_cleaning_at(bytes, at)
     })
@@ -122,10 +119,7 @@ mod sse2 {
 fn next_between_han(text: &str, from: usize) -> Option<usize> {
     const SPACE: ByteSet = ByteSet::new(b" ", &[]);
     let bytes = text.as_bytes();
-    #[cfg(target_arch = "x86_64")]
-    let may = sse2::may_join;
-    #[cfg(not(target_arch = "x86_64"))]
-    let may = |_: &[u8], _: usize| 0;
+    let may = block_test!(sse2::may_join);
     find_where(&SPACE, bytes, from, bytes.len(), may, |at| {
         is_between_han(text, at)
     })

@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use super::space::is_debris_at;
-use crate::chars::{find_where, rewrite_lines, ByteSet};
+use crate::chars::{block_test, find_where, rewrite_lines, ByteSet};
 use crate::pipeline::Stage;
 
 mod tables {
@@ -78,10 +78,7 @@ const MAY_CHANGE: ByteSet = ByteSet::new(
 /// Byte offset, at or after `from`, of the first character this stage might change.
 fn next_candidate(text: &str, from: usize) -> Option<usize> {
     let bytes = text.as_bytes();
-    #[cfg(target_arch = "x86_64")]
-    let may = sse2::may_change;
-    #[cfg(not(target_arch = "x86_64"))]
-    let may = |_: &[u8], _: usize| 0;
+    let may = block_test!(sse2::may_change);
     find_where(&MAY_CHANGE, bytes, from, bytes.len(), may, |at| {
         may_change_at(text, at)
     })
