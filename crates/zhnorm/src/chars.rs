@@ -175,27 +175,14 @@ impl ByteSet {
     }
 }
 
-/// The SSE2 block test `$test` for [`find_where`] on x86-64; on other processors none,
-/// and `find_where` scans its byte set.
-macro_rules! block_test {
-    ($test:path) => {{
-        #[cfg(target_arch = "x86_64")]
-        let test = $test;
-        #[cfg(not(target_arch = "x86_64"))]
-        let test = |_: &[u8], _: usize| 0u32;
-        test
-    }};
-}
-pub(crate) use block_test;
-
 /// How many bytes past a block of sixteen the tests of [`find_where`] may read.
 pub(crate) const READ_AFTER: usize = 3;
 
 /// The first byte of `bytes[from..end]` in `set` where `exact` holds. Sixteen bytes at a
-/// time, `may(bytes, i)` (SSE2, see [`sse2`]) gives one bit for each byte of
-/// `bytes[i..i + 16]` that may be one, reading from `bytes[i - 1]` to [`READ_AFTER`]
-/// bytes past the block: it must flag every byte `exact` takes, and should flag few
-/// others. Elsewhere, and on other processors, `set` is scanned.
+/// time, `may(bytes, i)` (see [`simd`]) gives one bit for each byte of `bytes[i..i + 16]`
+/// that may be one, reading from `bytes[i - 1]` to [`READ_AFTER`] bytes past the block:
+/// it must flag every byte `exact` takes, and should flag few others. Near the ends of
+/// the text, `set` is scanned.
 #[inline(always)]
 pub(crate) fn find_where(
     set: &ByteSet,
@@ -206,28 +193,23 @@ pub(crate) fn find_where(
     mut exact: impl FnMut(usize) -> bool,
 ) -> Option<usize> {
     let mut i = from;
-    #[cfg(target_arch = "x86_64")]
-    {
-        if i == 0 && i < end {
-            if set.contains(bytes[0]) && exact(0) {
-                return Some(0);
-            }
-            i = 1;
+    if i == 0 && i < end {
+        if set.contains(bytes[0]) && exact(0) {
+            return Some(0);
         }
-        while i + 16 <= end && i + 16 + READ_AFTER <= bytes.len() {
-            let mut flagged = may(bytes, i);
-            while flagged != 0 {
-                let at = i + flagged.trailing_zeros() as usize;
-                if set.contains(bytes[at]) && exact(at) {
-                    return Some(at);
-                }
-                flagged &= flagged - 1;
-            }
-            i += 16;
-        }
+        i = 1;
     }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = &may;
+    while i + 16 <= end && i + 16 + READ_AFTER <= bytes.len() {
+        let mut flagged = may(bytes, i);
+        while flagged != 0 {
+            let at = i + flagged.trailing_zeros() as usize;
+            if set.contains(bytes[at]) && exact(at) {
+                return Some(at);
+            }
+            flagged &= flagged - 1;
+        }
+        i += 16;
+    }
     while let Some(at) = set.find(&bytes[..end], i) {
         if exact(at) {
             return Some(at);
@@ -237,54 +219,61 @@ pub(crate) fn find_where(
     None
 }
 
-/// Sixteen bytes tested at once with SSE2, which every x86-64 processor has: the scans
-/// of clean text. A stage's test reads each byte with its neighbours, so that it stops
-/// at few of the Chinese marks a byte set stops at (every `，` starts with EF).
-#[cfg(target_arch = "x86_64")]
-pub(crate) mod sse2 {
-    pub(crate) use safe_arch::m128i as Bytes;
-    use safe_arch::*;
+/// Sixteen bytes tested at once (SSE2 on x86-64, NEON on ARM64; `wide` picks, and falls
+/// back to plain code elsewhere): the scans of clean text. A stage's test reads each byte
+/// with its neighbours, so that it stops at few of the Chinese marks a byte set stops at
+/// (every `，` starts with EF).
+pub(crate) mod simd {
+    use wide::i8x16;
+
+    pub(crate) type Bytes = i8x16;
 
     /// `bytes[i..i + 16]`.
     #[inline(always)]
     pub(crate) fn at(bytes: &[u8], i: usize) -> Bytes {
-        load_unaligned_m128i(bytes[i..i + 16].try_into().expect("sixteen bytes"))
+        let block: [u8; 16] = bytes[i..i + 16].try_into().expect("sixteen bytes");
+        i8x16::new(block.map(|b| b as i8))
+    }
+
+    #[inline(always)]
+    fn splat(b: u8) -> Bytes {
+        i8x16::splat(b as i8)
     }
 
     /// Where the bytes of `v` equal `b`.
     #[inline(always)]
     pub(crate) fn is(v: Bytes, b: u8) -> Bytes {
-        cmp_eq_mask_i8_m128i(v, set_splat_i8_m128i(b as i8))
+        v.simd_eq(splat(b))
     }
 
     /// Where the bytes of `v` lie from `low` to `high` (a range of at most 128 values).
     #[inline(always)]
     pub(crate) fn in_range(v: Bytes, low: u8, high: u8) -> Bytes {
         // Shifted so that the range starts at -128: one signed comparison.
-        let shifted = add_i8_m128i(v, set_splat_i8_m128i(0x80u8.wrapping_sub(low) as i8));
-        let bound = 0x80u8.wrapping_add(high - low).wrapping_add(1);
-        if bound == 0 {
-            return cmp_lt_mask_i8_m128i(shifted, zeroed_m128i());
-        }
-        cmp_lt_mask_i8_m128i(shifted, set_splat_i8_m128i(bound as i8))
+        let shifted = v + splat(0x80u8.wrapping_sub(low));
+        shifted.simd_lt(splat(0x80u8.wrapping_add(high - low).wrapping_add(1)))
     }
 
     /// Where the bytes of `v` are at most `b`.
     #[inline(always)]
     pub(crate) fn at_most(v: Bytes, b: u8) -> Bytes {
-        cmp_eq_mask_i8_m128i(min_u8_m128i(v, set_splat_i8_m128i(b as i8)), v)
+        match b {
+            0..0x80 => in_range(v, 0, b),
+            0x80..0xFF => !in_range(v, b + 1, 0xFF),
+            0xFF => splat(0xFF),
+        }
     }
 
     /// Where the bytes of `v` are not ASCII.
     #[inline(always)]
     pub(crate) fn non_ascii(v: Bytes) -> Bytes {
-        cmp_lt_mask_i8_m128i(v, zeroed_m128i())
+        v.simd_lt(splat(0))
     }
 
     /// One bit for each byte of the mask, the first byte's lowest.
     #[inline(always)]
     pub(crate) fn bits(mask: Bytes) -> u32 {
-        move_mask_i8_m128i(mask) as u32
+        mask.to_bitmask()
     }
 }
 
@@ -370,6 +359,39 @@ pub(crate) fn replace_ranges<'a>(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    #[test]
+    fn the_simd_tests_agree_with_comparisons() {
+        for first in (0..=240u8).step_by(16) {
+            let block: Vec<u8> = (first..=first + 15).collect();
+            let v = simd::at(&block, 0);
+            let expect = |f: &dyn Fn(u8) -> bool| {
+                (0..16)
+                    .filter(|&k| f(block[k]))
+                    .map(|k| 1u32 << k)
+                    .sum::<u32>()
+            };
+            for b in [0, 0x20, 0x7F, 0x80, 0x8D, 0xA0, 0xE9, 0xFE, 0xFF] {
+                assert_eq!(simd::bits(simd::at_most(v, b)), expect(&|x| x <= b));
+                assert_eq!(simd::bits(simd::is(v, b)), expect(&|x| x == b));
+            }
+            for (low, high) in [
+                (0, 0x7F),
+                (b'!', b'/'),
+                (0x80, 0xFF),
+                (0xC0, 0xE3),
+                (0x90, 0x99),
+            ] {
+                let want = expect(&|x| (low..=high).contains(&x));
+                assert_eq!(
+                    simd::bits(simd::in_range(v, low, high)),
+                    want,
+                    "{low}..={high}"
+                );
+            }
+            assert_eq!(simd::bits(simd::non_ascii(v)), expect(&|x| x >= 0x80));
+        }
+    }
 
     /// Checks that `scan(text, from)` finds what `reference` finds, reading every byte: in
     /// the punctuation fixtures, and around every character of the BMP and some beyond,

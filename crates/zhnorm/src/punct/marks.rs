@@ -23,9 +23,7 @@ use unicode_normalization::UnicodeNormalization;
 use super::protect::{protected_spans, Document};
 use super::space::{is_debris_at, is_invisible_debris, is_unicode_space};
 use super::PunctMode;
-use crate::chars::{
-    block_test, find_where, is_cjk_closing, is_han, is_kana, skip_ascii, AsciiSet, ByteSet,
-};
+use crate::chars::{find_where, is_cjk_closing, is_han, is_kana, skip_ascii, AsciiSet, ByteSet};
 use crate::pipeline::Stage;
 
 /// The `punct` stage in one mode.
@@ -138,13 +136,12 @@ fn trigger_in(text: &str, from: usize, end: usize) -> Option<usize> {
     let bytes = text.as_bytes();
     // Dense Chinese holds a `，` or `。` in nearly every 32 bytes: a byte scan would spend
     // its time stopping at them.
-    let may = block_test!(sse2::may_trigger);
+    let may = simd::may_trigger;
     find_where(&MAY_TRIGGER, bytes, from, end, may, |k| triggers(bytes, k))
 }
 
-#[cfg(target_arch = "x86_64")]
-mod sse2 {
-    use crate::chars::sse2::{at, at_most, bits, in_range, is, non_ascii};
+mod simd {
+    use crate::chars::simd::{at, at_most, bits, in_range, is, non_ascii};
 
     /// One bit for each of `bytes[i..i + 16]` that may be a trigger (see
     /// [`crate::chars::find_where`]). Every byte [`super::triggers`]

@@ -18,7 +18,7 @@ use std::borrow::Cow;
 use aho_corasick::AhoCorasick;
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::chars::{block_test, find_where, is_han, replace_ranges, rewrite_lines, ByteSet};
+use crate::chars::{find_where, is_han, replace_ranges, rewrite_lines, ByteSet};
 use crate::pipeline::Stage;
 
 /// The `space` stage.
@@ -64,7 +64,7 @@ const MAY_NEED_CLEANING: ByteSet = ByteSet::new(
 /// The first byte at or after `from` where a line needs cleaning.
 fn next_to_clean(text: &str, from: usize) -> Option<usize> {
     let bytes = text.as_bytes();
-    let may = block_test!(sse2::may_need_cleaning);
+    let may = simd::may_need_cleaning;
     find_where(&MAY_NEED_CLEANING, bytes, from, bytes.len(), may, |at| {
         needs_cleaning_at(bytes, at)
     })
@@ -83,9 +83,8 @@ fn needs_cleaning_at(bytes: &[u8], at: usize) -> bool {
     }
 }
 
-#[cfg(target_arch = "x86_64")]
-mod sse2 {
-    use crate::chars::sse2::{at, at_most, bits, is, non_ascii};
+mod simd {
+    use crate::chars::simd::{at, at_most, bits, is, non_ascii};
 
     /// One bit for each of `bytes[i..i + 16]` where a line may need cleaning (see
     /// [`crate::chars::find_where`]): a space before an LF, a tab, a
@@ -119,7 +118,7 @@ mod sse2 {
 fn next_between_han(text: &str, from: usize) -> Option<usize> {
     const SPACE: ByteSet = ByteSet::new(b" ", &[]);
     let bytes = text.as_bytes();
-    let may = block_test!(sse2::may_join);
+    let may = simd::may_join;
     find_where(&SPACE, bytes, from, bytes.len(), may, |at| {
         is_between_han(text, at)
     })

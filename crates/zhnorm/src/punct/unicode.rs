@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use super::space::is_debris_at;
-use crate::chars::{block_test, find_where, rewrite_lines, ByteSet};
+use crate::chars::{find_where, rewrite_lines, ByteSet};
 use crate::pipeline::Stage;
 
 mod tables {
@@ -78,7 +78,7 @@ const MAY_CHANGE: ByteSet = ByteSet::new(
 /// Byte offset, at or after `from`, of the first character this stage might change.
 fn next_candidate(text: &str, from: usize) -> Option<usize> {
     let bytes = text.as_bytes();
-    let may = block_test!(sse2::may_change);
+    let may = simd::may_change;
     find_where(&MAY_CHANGE, bytes, from, bytes.len(), may, |at| {
         may_change_at(text, at)
     })
@@ -93,9 +93,8 @@ fn may_change_at(text: &str, at: usize) -> bool {
         || !has_one_form(bytes, at) && text[at..].chars().next().is_some_and(may_change)
 }
 
-#[cfg(target_arch = "x86_64")]
-mod sse2 {
-    use crate::chars::sse2::{at, at_most, bits, in_range, is};
+mod simd {
+    use crate::chars::simd::{at, at_most, bits, in_range, is};
 
     /// One bit for each of `bytes[i..i + 16]` this stage may change (see
     /// [`crate::chars::find_where`]): the bytes of [`super::MAY_CHANGE`]
