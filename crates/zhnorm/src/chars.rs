@@ -393,13 +393,18 @@ pub(crate) mod tests {
         }
     }
 
-    /// Checks that `scan(text, from)` finds what `reference` finds, reading every byte: in
-    /// the punctuation fixtures, and around every character of the BMP and some beyond,
-    /// at every alignment, after Han, ASCII, blanks and line ends.
+    /// Checks that `scan(text, from)` finds the first byte in `set` where `exact(text, at)`
+    /// holds, as reading every byte finds it: in the punctuation fixtures, and around every
+    /// character of the BMP and some beyond, at every alignment, after Han, ASCII, blanks
+    /// and line ends.
     pub(crate) fn check_scan(
         scan: impl Fn(&str, usize) -> Option<usize>,
-        reference: impl Fn(&str, usize) -> Option<usize>,
+        set: &ByteSet,
+        exact: impl Fn(&str, usize) -> bool,
     ) {
+        let reference = |text: &str, from: usize| {
+            (from..text.len()).find(|&at| set.contains(text.as_bytes()[at]) && exact(text, at))
+        };
         let mut texts: Vec<String> = vec![
             include_str!("../../../tests/fixtures/punct/zh-cn.txt").into(),
             include_str!("../../../tests/fixtures/punct/zh-tw.txt").into(),

@@ -136,8 +136,9 @@ fn trigger_in(text: &str, from: usize, end: usize) -> Option<usize> {
     let bytes = text.as_bytes();
     // Dense Chinese holds a `，` or `。` in nearly every 32 bytes: a byte scan would spend
     // its time stopping at them.
-    let may = simd::may_trigger;
-    find_where(&MAY_TRIGGER, bytes, from, end, may, |k| triggers(bytes, k))
+    find_where(&MAY_TRIGGER, bytes, from, end, simd::may_trigger, |k| {
+        triggers(bytes, k)
+    })
 }
 
 mod simd {
@@ -1131,10 +1132,8 @@ mod tests {
     fn the_block_scan_finds_what_a_byte_scan_finds() {
         crate::chars::tests::check_scan(
             |text, from| trigger_in(text, from, text.len()),
-            |text, from| {
-                let bytes = text.as_bytes();
-                (from..bytes.len()).find(|&i| MAY_TRIGGER.contains(bytes[i]) && triggers(bytes, i))
-            },
+            &MAY_TRIGGER,
+            |text, at| triggers(text.as_bytes(), at),
         );
     }
 

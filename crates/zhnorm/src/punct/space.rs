@@ -64,10 +64,14 @@ const MAY_NEED_CLEANING: ByteSet = ByteSet::new(
 /// The first byte at or after `from` where a line needs cleaning.
 fn next_to_clean(text: &str, from: usize) -> Option<usize> {
     let bytes = text.as_bytes();
-    let may = simd::may_need_cleaning;
-    find_where(&MAY_NEED_CLEANING, bytes, from, bytes.len(), may, |at| {
-        needs_cleaning_at(bytes, at)
-    })
+    find_where(
+        &MAY_NEED_CLEANING,
+        bytes,
+        from,
+        bytes.len(),
+        simd::may_need_cleaning,
+        |at| needs_cleaning_at(bytes, at),
+    )
 }
 
 /// Whether a line needs cleaning at `at`, whose byte is in [`MAY_NEED_CLEANING`].
@@ -113,13 +117,13 @@ mod simd {
     }
 }
 
+const SPACE: ByteSet = ByteSet::new(b" ", &[]);
+
 /// The first space at or after `from` with a Han character on each side. Markup and
 /// English hold most spaces: the scan passes over those after or before ASCII.
 fn next_between_han(text: &str, from: usize) -> Option<usize> {
-    const SPACE: ByteSet = ByteSet::new(b" ", &[]);
     let bytes = text.as_bytes();
-    let may = simd::may_join;
-    find_where(&SPACE, bytes, from, bytes.len(), may, |at| {
+    find_where(&SPACE, bytes, from, bytes.len(), simd::may_join, |at| {
         is_between_han(text, at)
     })
 }
@@ -392,14 +396,10 @@ mod tests {
 
     #[test]
     fn the_block_scans_find_what_byte_scans_find() {
-        crate::chars::tests::check_scan(next_to_clean, |text, from| {
-            let bytes = text.as_bytes();
-            (from..bytes.len())
-                .find(|&at| MAY_NEED_CLEANING.contains(bytes[at]) && needs_cleaning_at(bytes, at))
+        crate::chars::tests::check_scan(next_to_clean, &MAY_NEED_CLEANING, |text, at| {
+            needs_cleaning_at(text.as_bytes(), at)
         });
-        crate::chars::tests::check_scan(next_between_han, |text, from| {
-            (from..text.len()).find(|&at| text.as_bytes()[at] == b' ' && is_between_han(text, at))
-        });
+        crate::chars::tests::check_scan(next_between_han, &SPACE, is_between_han);
     }
 
     fn apply(s: &str) -> Cow<'_, str> {
