@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 
-use super::trie::{decode, TrieRef};
+use super::trie::{decode, Direct, TrieRef};
 
 /// Output built lazily over one source text: nothing is written until the first change,
 /// and unchanged stretches are copied in one piece.
@@ -82,6 +82,21 @@ impl Lazy {
         self.buf.push_str(value);
         self.copied = end;
     }
+
+    /// [`Lazy::replace`] with a value of one character: most changes, written without
+    /// reading a value string.
+    #[inline(always)]
+    pub fn replace_char(&mut self, src: &str, start: usize, end: usize, value: char) {
+        if !self.changed {
+            self.changed = true;
+            self.buf.reserve(self.reserve);
+        }
+        if self.copied < start {
+            self.buf.push_str(&src[self.copied..start]);
+        }
+        self.buf.push(value);
+        self.copied = end;
+    }
 }
 
 /// Converts `src[start..end]` with one step, as OpenCC's `Conversion` does on a segment,
@@ -115,6 +130,25 @@ pub(crate) fn convert_span_with<const NOTE: bool>(
             }
         }
         let (c, clen) = decode(bytes, p);
+        // Most characters of Chinese text start no key longer than themselves.
+        match t.direct(c) {
+            Direct::Walk => {}
+            Direct::Copy { note } => {
+                if NOTE && note {
+                    starters.push(out.offset_of(p));
+                }
+                p += clen;
+                continue;
+            }
+            Direct::Char { value, note } => {
+                if NOTE && note {
+                    starters.push(out.offset_of(p));
+                }
+                out.replace_char(src, p, p + clen, value);
+                p += clen;
+                continue;
+            }
+        }
         let first = t.root(c);
         if first != 0 {
             if let Some(m) = t.longest(bytes, p, end, first, clen) {

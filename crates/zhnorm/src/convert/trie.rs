@@ -35,6 +35,10 @@ pub struct Trie {
     /// One bit per node: its value holds a character that starts a key that may change
     /// text (see [`TrieRef::starts_change`]).
     value_starts_change: Vec<u64>,
+    /// One word per code point from [`DIRECT_FROM`] to [`DIRECT_TO`] (kana, CJK marks,
+    /// Han): what a match there does when no longer key can start with the character,
+    /// so the matcher needs neither the trie nor the values (see [`Direct`]).
+    direct: Vec<u32>,
 }
 
 /// log2 of the number of bits in the pair filter (128 KiB: a few percent full for
@@ -50,6 +54,32 @@ fn pair_slot(c1: u32, c2: u32) -> usize {
 /// Code points covered by `changes_alone`: every BMP character and CJK Extensions B–G.
 const STARTER_LIMIT: u32 = 0x32000;
 
+/// The code points [`Trie::direct`] covers: CJK marks, kana and the Han of the BMP but
+/// the compatibility ideographs, where nearly every character of Chinese text is.
+const DIRECT_FROM: u32 = 0x3000;
+const DIRECT_TO: u32 = 0xA000;
+
+/// The fields of a [`Trie::direct`] word: the value in the low bits, then whether to
+/// note the character written (see [`TrieRef::starts_change`]), then the kind.
+const DIRECT_NOTE: u32 = 1 << 29;
+const DIRECT_COPY: u32 = 1 << 30;
+const DIRECT_CHAR: u32 = 2 << 30;
+const DIRECT_VALUE: u32 = (1 << 21) - 1;
+
+/// What a character of text does in one step, when that needs no walk of the trie.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Direct {
+    /// A key may start here that is longer than the character, or its value is longer:
+    /// walk the trie.
+    Walk,
+    /// No key changes the character alone and none starts with it: it is copied.
+    /// `note`: it starts a key that may change text.
+    Copy { note: bool },
+    /// Its own key, and no longer one, maps it to `value`. `note`: the value starts a key
+    /// that may change text.
+    Char { value: char, note: bool },
+}
+
 /// Borrowed view used in the hot loops: plain slices, no indirection.
 #[derive(Clone, Copy)]
 pub(crate) struct TrieRef<'a> {
@@ -63,6 +93,7 @@ pub(crate) struct TrieRef<'a> {
     starts_change: &'a [u64],
     may_change_pairs: &'a [u64],
     value_starts_change: &'a [u64],
+    direct: &'a [u32],
     pub ascii_stops: Option<&'a ByteSet>,
 }
 
@@ -115,6 +146,7 @@ impl Trie {
             ascii_stops: None,
             may_change_pairs: Vec::new(),
             value_starts_change: Vec::new(),
+            direct: Vec::new(),
         };
         trie.validate()?;
         (
@@ -137,6 +169,7 @@ impl Trie {
             }
             bits
         };
+        trie.direct = trie.direct_words();
         Ok(trie)
     }
 
@@ -165,8 +198,33 @@ impl Trie {
             starts_change: &self.starts_change,
             may_change_pairs: &self.may_change_pairs,
             value_starts_change: &self.value_starts_change,
+            direct: &self.direct,
             ascii_stops: self.ascii_stops.as_ref(),
         }
+    }
+
+    /// The words of [`Trie::direct`], read off the trie and the filters built before it.
+    fn direct_words(&self) -> Vec<u32> {
+        let v = self.view();
+        let word = |c: u32| {
+            let node = v.root(c);
+            let note = |yes: bool| if yes { DIRECT_NOTE } else { 0 };
+            if node == 0 {
+                return DIRECT_COPY | note(v.starts_change(c));
+            }
+            if v.children(node).1 != 0 || v.flags(node) & FLAG_HAS_VALUE == 0 {
+                return 0;
+            }
+            if v.is_identity(node) {
+                return DIRECT_COPY | note(v.value_starts_change(node));
+            }
+            let mut value = v.value(node).chars();
+            match (value.next(), value.next()) {
+                (Some(one), None) => DIRECT_CHAR | note(v.value_starts_change(node)) | one as u32,
+                _ => 0,
+            }
+        };
+        (DIRECT_FROM..DIRECT_TO).map(word).collect()
     }
 
     /// The `changes_alone` and `starts_change` bitsets and the pair filter (see the fields).
@@ -239,6 +297,23 @@ impl<'a> TrieRef<'a> {
     #[inline(always)]
     pub fn skip_keyless_ascii(&self, bytes: &[u8], p: usize, end: usize) -> usize {
         skip_ascii_except(bytes, p, end, self.ascii_stops)
+    }
+
+    /// What the character `c` does, when that needs no walk of the trie.
+    #[inline(always)]
+    pub fn direct(&self, c: u32) -> Direct {
+        let Some(&word) = self.direct.get(c.wrapping_sub(DIRECT_FROM) as usize) else {
+            return Direct::Walk;
+        };
+        let note = word & DIRECT_NOTE != 0;
+        match word & (3 << 30) {
+            DIRECT_COPY => Direct::Copy { note },
+            DIRECT_CHAR => match char::from_u32(word & DIRECT_VALUE) {
+                Some(value) => Direct::Char { value, note },
+                None => Direct::Walk,
+            },
+            _ => Direct::Walk,
+        }
     }
 
     /// The node for the one-character key `c`, or 0 when no key starts with `c`.
@@ -401,5 +476,55 @@ pub(crate) fn decode(bytes: &[u8], p: usize) -> (u32, usize) {
             | ((bytes[p + 2] as u32 & 0x3F) << 6)
             | (bytes[p + 3] as u32 & 0x3F);
         (c, 4)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `direct` says of a character is what a walk of the trie from it does, in
+    /// every embedded step and in a user's dictionary.
+    #[test]
+    fn direct_words_agree_with_the_walk() {
+        let entries = [
+            ("乾", "干"),
+            ("乾隆", "乾隆"),
+            ("后", "後"),
+            ("台", "台"),
+            ("门", "門们"),
+        ];
+        let user = Trie::from_entries(&entries.map(|(k, v)| (k.into(), v.into())).to_vec());
+        let embedded = (0..super::super::tables::TRIE_RANGES.len()).map(|id| {
+            let trie: &Trie = super::super::builtin_trie(id);
+            trie
+        });
+        for trie in embedded.chain([&user]) {
+            let v = trie.view();
+            for c in (DIRECT_FROM..DIRECT_TO).filter_map(char::from_u32) {
+                let text = c.to_string();
+                let (bytes, c) = (text.as_bytes(), c as u32);
+                let node = v.root(c);
+                let walked = (node != 0)
+                    .then(|| v.longest(bytes, 0, bytes.len(), node, bytes.len()))
+                    .flatten();
+                let longer = node != 0 && v.children(node).1 != 0;
+                match v.direct(c) {
+                    Direct::Walk => assert!(
+                        longer || walked.is_some_and(|m| v.value(m.node).chars().count() != 1)
+                    ),
+                    Direct::Copy { note } => {
+                        assert!(!longer && walked.is_none_or(|m| v.is_identity(m.node)));
+                        assert_eq!(note, v.starts_change(c));
+                    }
+                    Direct::Char { value, note } => {
+                        let m = walked.expect("a key of its own");
+                        assert!(!longer && !v.is_identity(m.node));
+                        assert_eq!(v.value(m.node), value.to_string());
+                        assert_eq!(note, v.starts_change(value as u32));
+                    }
+                }
+            }
+        }
     }
 }
