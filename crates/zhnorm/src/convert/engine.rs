@@ -103,13 +103,58 @@ impl Lazy {
 /// writing each change to `out`.
 #[inline]
 pub(crate) fn convert_span(t: &TrieRef, src: &str, start: usize, end: usize, out: &mut Lazy) {
-    convert_span_with::<false>(t, src, start, end, out, &mut Vec::new());
+    convert_span_with::<false>(t, src, start, end, out, &mut Starters::default());
 }
 
-/// [`convert_span`], also noting in `starters`, when `NOTE`, the output offset of every
-/// character written for which [`TrieRef::starts_change`] holds: the only places where
-/// converting the output again with `t` could change it. The fixed-point check then looks
-/// there alone, without reading the output again.
+/// The places where converting an output again with the same step could change it: the
+/// output offsets of the characters written that start a key that may change text, and
+/// that change alone or stand before a character such a key may go on with. (The pair is
+/// known once the next character is written.) The fixed-point check looks there alone.
+#[derive(Default)]
+pub(crate) struct Starters {
+    pub offsets: Vec<usize>,
+    /// The last character noted, and its offset, while the character after it is unknown.
+    pending: Option<(u32, usize)>,
+}
+
+impl Starters {
+    /// Notes character `c`, written at output offset `at`, if it starts a key that may
+    /// change text.
+    #[inline(always)]
+    fn note(&mut self, t: &TrieRef, c: u32, at: usize) {
+        if t.changes_alone(c) {
+            self.offsets.push(at);
+        } else {
+            self.pending = Some((c, at));
+        }
+    }
+
+    /// The character written next is `next`: the pending one is kept if a key that may
+    /// change text may start with the two.
+    #[inline(always)]
+    fn followed_by(&mut self, t: &TrieRef, next: u32) {
+        if let Some((c, at)) = self.pending.take() {
+            if t.may_change_with(c, next) {
+                self.offsets.push(at);
+            }
+        }
+    }
+
+    /// Follows the pending character with `written`, output from offset `at` on, and
+    /// notes its characters.
+    fn written(&mut self, t: &TrieRef, written: &str, at: usize) {
+        for (k, c) in written.char_indices() {
+            self.followed_by(t, c as u32);
+            if t.starts_change(c as u32) {
+                self.note(t, c as u32, at + k);
+            }
+        }
+    }
+}
+
+/// [`convert_span`], also noting in `starters`, when `NOTE`, where converting the output
+/// again with `t` could change it (see [`Starters`]), so that the fixed-point check need
+/// not read the output again.
 #[inline(always)]
 pub(crate) fn convert_span_with<const NOTE: bool>(
     t: &TrieRef,
@@ -117,7 +162,7 @@ pub(crate) fn convert_span_with<const NOTE: bool>(
     start: usize,
     end: usize,
     out: &mut Lazy,
-    starters: &mut Vec<usize>,
+    starters: &mut Starters,
 ) {
     let bytes = src.as_bytes();
     let mut p = start;
@@ -125,24 +170,33 @@ pub(crate) fn convert_span_with<const NOTE: bool>(
         if bytes[p] < 0x80 {
             let q = t.skip_keyless_ascii(bytes, p, end);
             if q > p {
+                if NOTE {
+                    starters.followed_by(t, bytes[p] as u32);
+                }
                 p = q;
                 continue;
             }
         }
         let (c, clen) = decode(bytes, p);
-        // Most characters of Chinese text start no key longer than themselves.
-        match t.direct(c) {
+        // Most characters of Chinese text start no key with the character after them.
+        match t.direct(bytes, p, end, c, clen) {
             Direct::Walk => {}
             Direct::Copy { note } => {
-                if NOTE && note {
-                    starters.push(out.offset_of(p));
+                if NOTE {
+                    starters.followed_by(t, c);
+                    if note {
+                        starters.note(t, c, out.offset_of(p));
+                    }
                 }
                 p += clen;
                 continue;
             }
             Direct::Char { value, note } => {
-                if NOTE && note {
-                    starters.push(out.offset_of(p));
+                if NOTE {
+                    starters.followed_by(t, value as u32);
+                    if note {
+                        starters.note(t, value as u32, out.offset_of(p));
+                    }
                 }
                 out.replace_char(src, p, p + clen, value);
                 p += clen;
@@ -151,12 +205,17 @@ pub(crate) fn convert_span_with<const NOTE: bool>(
         }
         let first = t.root(c);
         if first != 0 {
-            if let Some(m) = t.longest(bytes, p, end, first, clen) {
-                if NOTE && t.value_starts_change(m.node) {
-                    note_starters(t, t.value(m.node), out.offset_of(p), starters);
+            if let Some(m) = t.longest(bytes, p, end, (c, first), clen) {
+                let value = t.value(m.node);
+                if NOTE {
+                    if t.value_starts_change(m.node) {
+                        starters.written(t, value, out.offset_of(p));
+                    } else if let Some(first) = value.chars().next() {
+                        starters.followed_by(t, first as u32);
+                    }
                 }
                 if !t.is_identity(m.node) {
-                    out.replace(src, p, p + m.len, t.value(m.node));
+                    out.replace(src, p, p + m.len, value);
                 }
                 p += m.len;
                 continue;
@@ -168,27 +227,10 @@ pub(crate) fn convert_span_with<const NOTE: bool>(
             clen
         };
         if NOTE {
-            if copied == clen {
-                if t.starts_change(c) {
-                    starters.push(out.offset_of(p));
-                }
-            } else {
-                note_starters(t, &src[p..p + copied], out.offset_of(p), starters);
-            }
+            starters.written(t, &src[p..p + copied], out.offset_of(p));
         }
         p += copied;
     }
-}
-
-/// Notes the offsets of the characters of `written` (output from offset `at` on) that
-/// start a key of `t` that may change text.
-fn note_starters(t: &TrieRef, written: &str, at: usize, starters: &mut Vec<usize>) {
-    starters.extend(
-        written
-            .char_indices()
-            .filter(|&(_, c)| t.starts_change(c as u32))
-            .map(|(k, _)| at + k),
-    );
 }
 
 /// Splits `src[start..end]` as OpenCC's max-match segmentation does, calling `segment`
@@ -215,7 +257,7 @@ pub(crate) fn segment(
         let (c, clen) = decode(bytes, p);
         let first = t.root(c);
         if first != 0 {
-            if let Some(m) = t.longest(bytes, p, end, first, clen) {
+            if let Some(m) = t.longest(bytes, p, end, (c, first), clen) {
                 if run < p {
                     segment(run, p, None);
                 }

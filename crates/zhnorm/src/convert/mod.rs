@@ -23,7 +23,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::{Arc, OnceLock};
 
-use engine::{convert_span, convert_span_with, segment, Lazy};
+use engine::{convert_span, convert_span_with, segment, Lazy, Starters};
 pub use script::{classify, Script, ScriptReport};
 pub(crate) use script::{has_simplified_form, is_japanese_or_korean, mark_of};
 use trie::{decode, Trie, TrieRef};
@@ -347,7 +347,7 @@ impl Converter {
             ([step], None, None) if policy == Policy::FixedPoint => Some(step.view()),
             _ => None,
         };
-        let mut starters = Vec::new();
+        let mut starters = Starters::default();
         match (&inner.user, &one_step) {
             (None, Some(step)) => {
                 convert_span_with::<true>(step, text, 0, text.len(), &mut out, &mut starters)
@@ -384,7 +384,7 @@ impl Converter {
         let suspects = match one_step {
             // (The normalization pass joins the check where the output may need it.)
             Some(step) if !may_hold_compatibility_ideograph(&converted) => {
-                let suspects = lines_starting_change(&step, &converted, &starters);
+                let suspects = lines_starting_change(&step, &converted, &starters.offsets);
                 debug_assert_eq!(suspects, self.lines_that_may_change(&converted));
                 suspects
             }
@@ -625,7 +625,7 @@ fn map_compatibility_ideographs(t: &TrieRef, text: &str, out: &mut Lazy) {
         if first == 0 {
             continue;
         }
-        if let Some(m) = t.longest(bytes, p, bytes.len(), first, clen) {
+        if let Some(m) = t.longest(bytes, p, bytes.len(), (c, first), clen) {
             if !t.is_identity(m.node) {
                 out.replace(text, p, p + m.len, t.value(m.node));
             }

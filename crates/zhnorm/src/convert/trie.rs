@@ -32,18 +32,23 @@ pub struct Trie {
     /// Hashed bitset of the two-character prefixes of keys that may change text. With
     /// `changes_alone`, rules out most positions of real text without walking the trie.
     may_change_pairs: Vec<u64>,
+    /// Hashed bitset of the two-character prefixes of every key: most characters that
+    /// start longer keys start none with the character after them, and the bit says so
+    /// without a search of the first character's children.
+    key_pairs: Vec<u64>,
     /// One bit per node: its value holds a character that starts a key that may change
     /// text (see [`TrieRef::starts_change`]).
     value_starts_change: Vec<u64>,
     /// One word per code point from [`DIRECT_FROM`] to [`DIRECT_TO`] (kana, CJK marks,
-    /// Han): what a match there does when no longer key can start with the character,
-    /// so the matcher needs neither the trie nor the values (see [`Direct`]).
+    /// Han): what the character's own key does, whether a longer key starts with it, and
+    /// what to note for the fixed-point check. With `key_pairs`, most characters of text
+    /// are converted without the trie or its values (see [`TrieRef::direct`]).
     direct: Vec<u32>,
 }
 
-/// log2 of the number of bits in the pair filter (128 KiB: a few percent full for
-/// the largest phrase dictionaries).
-const PAIR_BITS: u32 = 18;
+/// log2 of the number of bits in each pair filter (128 KiB: a few percent full for the
+/// largest phrase dictionaries, STPhrases' 35,000 prefixes).
+const PAIR_BITS: u32 = 20;
 
 #[inline(always)]
 fn pair_slot(c1: u32, c2: u32) -> usize {
@@ -59,24 +64,27 @@ const STARTER_LIMIT: u32 = 0x32000;
 const DIRECT_FROM: u32 = 0x3000;
 const DIRECT_TO: u32 = 0xA000;
 
-/// The fields of a [`Trie::direct`] word: the value in the low bits, then whether to
-/// note the character written (see [`TrieRef::starts_change`]), then the kind.
+/// The fields of a [`Trie::direct`] word: the value in the low bits, then whether a
+/// longer key starts with the character, whether to note the character written (see
+/// [`TrieRef::starts_change`]), and the kind.
+const DIRECT_LONGER: u32 = 1 << 28;
 const DIRECT_NOTE: u32 = 1 << 29;
 const DIRECT_COPY: u32 = 1 << 30;
 const DIRECT_CHAR: u32 = 2 << 30;
 const DIRECT_VALUE: u32 = (1 << 21) - 1;
 
-/// What a character of text does in one step, when that needs no walk of the trie.
+/// What the character at a position of text does in one step, when that needs no walk of
+/// the trie.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Direct {
-    /// A key may start here that is longer than the character, or its value is longer:
-    /// walk the trie.
+    /// A key longer than the character may start here, or its value is longer: walk the
+    /// trie.
     Walk,
-    /// No key changes the character alone and none starts with it: it is copied.
-    /// `note`: it starts a key that may change text.
+    /// No key changes the character here: it is copied. `note`: it starts a key that may
+    /// change text.
     Copy { note: bool },
-    /// Its own key, and no longer one, maps it to `value`. `note`: the value starts a key
-    /// that may change text.
+    /// Its own key, and no longer one, matches here and maps it to `value`. `note`: the
+    /// value starts a key that may change text.
     Char { value: char, note: bool },
 }
 
@@ -92,6 +100,7 @@ pub(crate) struct TrieRef<'a> {
     changes_alone: &'a [u64],
     starts_change: &'a [u64],
     may_change_pairs: &'a [u64],
+    key_pairs: &'a [u64],
     value_starts_change: &'a [u64],
     direct: &'a [u32],
     pub ascii_stops: Option<&'a ByteSet>,
@@ -145,6 +154,7 @@ impl Trie {
             starts_change: Vec::new(),
             ascii_stops: None,
             may_change_pairs: Vec::new(),
+            key_pairs: Vec::new(),
             value_starts_change: Vec::new(),
             direct: Vec::new(),
         };
@@ -153,7 +163,8 @@ impl Trie {
             trie.changes_alone,
             trie.starts_change,
             trie.may_change_pairs,
-        ) = trie.change_filters();
+            trie.key_pairs,
+        ) = trie.filters();
         let key_ascii = (0..128u32)
             .filter(|&b| trie.view().root(b) != 0)
             .fold(0, |mask, b| mask | 1 << b);
@@ -197,6 +208,7 @@ impl Trie {
             changes_alone: &self.changes_alone,
             starts_change: &self.starts_change,
             may_change_pairs: &self.may_change_pairs,
+            key_pairs: &self.key_pairs,
             value_starts_change: &self.value_starts_change,
             direct: &self.direct,
             ascii_stops: self.ascii_stops.as_ref(),
@@ -206,33 +218,51 @@ impl Trie {
     /// The words of [`Trie::direct`], read off the trie and the filters built before it.
     fn direct_words(&self) -> Vec<u32> {
         let v = self.view();
-        let word = |c: u32| {
-            let node = v.root(c);
-            let note = |yes: bool| if yes { DIRECT_NOTE } else { 0 };
+        let note = |yes: bool| if yes { DIRECT_NOTE } else { 0 };
+        let word = |c: u32, node: u32| {
+            // A character no key starts with is copied, and starts none that may change.
             if node == 0 {
-                return DIRECT_COPY | note(v.starts_change(c));
+                return DIRECT_COPY;
             }
-            if v.children(node).1 != 0 || v.flags(node) & FLAG_HAS_VALUE == 0 {
-                return 0;
+            let longer = if v.children(node).1 != 0 {
+                DIRECT_LONGER
+            } else {
+                0
+            };
+            // (Alone, a character with no key of its own is copied: OpenCC's matcher
+            // finds nothing there.)
+            if v.flags(node) & FLAG_HAS_VALUE == 0 {
+                return DIRECT_COPY | longer | note(v.starts_change(c));
             }
             if v.is_identity(node) {
-                return DIRECT_COPY | note(v.value_starts_change(node));
+                return DIRECT_COPY | longer | note(v.value_starts_change(node));
             }
             let mut value = v.value(node).chars();
             match (value.next(), value.next()) {
-                (Some(one), None) => DIRECT_CHAR | note(v.value_starts_change(node)) | one as u32,
+                (Some(one), None) => {
+                    DIRECT_CHAR | longer | note(v.value_starts_change(node)) | one as u32
+                }
                 _ => 0,
             }
         };
-        (DIRECT_FROM..DIRECT_TO).map(word).collect()
+        // Page by page (the range is whole pages): most pages of a step are empty.
+        let mut words = Vec::with_capacity((DIRECT_TO - DIRECT_FROM) as usize);
+        for page in DIRECT_FROM as usize / PAGE_SIZE..DIRECT_TO as usize / PAGE_SIZE {
+            let nodes = &v.pages[v.page_index[page] as usize * PAGE_SIZE..][..PAGE_SIZE];
+            let first = (page * PAGE_SIZE) as u32;
+            words.extend((first..).zip(nodes).map(|(c, &node)| word(c, node)));
+        }
+        words
     }
 
-    /// The `changes_alone` and `starts_change` bitsets and the pair filter (see the fields).
-    fn change_filters(&self) -> (Vec<u64>, Vec<u64>, Vec<u64>) {
+    /// The `changes_alone` and `starts_change` bitsets and the two pair filters (see the
+    /// fields).
+    fn filters(&self) -> (Vec<u64>, Vec<u64>, Vec<u64>, Vec<u64>) {
         let v = self.view();
         let mut alone = vec![0u64; STARTER_LIMIT as usize / 64];
         let mut starts = vec![0u64; STARTER_LIMIT as usize / 64];
         let mut pairs = vec![0u64; (1 << PAIR_BITS) / 64];
+        let mut key_pairs = vec![0u64; (1 << PAIR_BITS) / 64];
         let set = |bits: &mut [u64], i: usize| bits[i / 64] |= 1 << (i % 64);
         for (page, &slot) in v.page_index.iter().enumerate() {
             if slot == 0 {
@@ -243,7 +273,14 @@ impl Trie {
                 .enumerate()
             {
                 let c = (page * PAGE_SIZE + i) as u32;
-                if node == 0 || v.flags(node) & FLAG_MAY_CHANGE == 0 {
+                if node == 0 {
+                    continue;
+                }
+                let (first, count) = v.children(node);
+                for k in first..first + count {
+                    set(&mut key_pairs, pair_slot(c, v.child_chars[k]));
+                }
+                if v.flags(node) & FLAG_MAY_CHANGE == 0 {
                     continue;
                 }
                 let own = v.flags(node) & (FLAG_HAS_VALUE | FLAG_IDENTITY) == FLAG_HAS_VALUE;
@@ -261,7 +298,7 @@ impl Trie {
                 }
             }
         }
-        (alone, starts, pairs)
+        (alone, starts, pairs, key_pairs)
     }
 
     /// Checks every index the matcher will follow, so lookups can never go out of bounds
@@ -299,12 +336,20 @@ impl<'a> TrieRef<'a> {
         skip_ascii_except(bytes, p, end, self.ascii_stops)
     }
 
-    /// What the character `c` does, when that needs no walk of the trie.
+    /// What the character `c` (of `clen` bytes) at `p` does, when that needs no walk of
+    /// the trie: when no key longer than the character starts with it and the character
+    /// after it (up to `end`).
     #[inline(always)]
-    pub fn direct(&self, c: u32) -> Direct {
+    pub fn direct(&self, bytes: &[u8], p: usize, end: usize, c: u32, clen: usize) -> Direct {
         let Some(&word) = self.direct.get(c.wrapping_sub(DIRECT_FROM) as usize) else {
             return Direct::Walk;
         };
+        if word & DIRECT_LONGER != 0 && p + clen < end {
+            let (next, len) = decode(bytes, p + clen);
+            if p + clen + len <= end && has_bit(self.key_pairs, pair_slot(c, next)) {
+                return Direct::Walk;
+            }
+        }
         let note = word & DIRECT_NOTE != 0;
         match word & (3 << 30) {
             DIRECT_COPY => Direct::Copy { note },
@@ -368,9 +413,10 @@ impl<'a> TrieRef<'a> {
         bytes: &[u8],
         p: usize,
         end: usize,
-        first: u32,
+        (c, first): (u32, u32),
         clen: usize,
     ) -> Option<Match> {
+        let mut first_step = true;
         let mut best: Option<Match> = None;
         let mut best_tier = u32::MAX;
         let mut node = first;
@@ -384,11 +430,15 @@ impl<'a> TrieRef<'a> {
             if flags >> CHILD_COUNT_SHIFT == 0 || q >= end {
                 return best;
             }
-            let (c, len) = decode(bytes, q);
+            let (next, len) = decode(bytes, q);
             if q + len > end {
                 return best;
             }
-            node = self.child(node, c);
+            if first_step && !has_bit(self.key_pairs, pair_slot(c, next)) {
+                return best;
+            }
+            first_step = false;
+            node = self.child(node, next);
             if node == 0 {
                 return best;
             }
@@ -401,6 +451,19 @@ impl<'a> TrieRef<'a> {
     #[inline(always)]
     pub fn starts_change(&self, c: u32) -> bool {
         c >= STARTER_LIMIT || self.starts_change[c as usize / 64] & (1 << (c % 64)) != 0
+    }
+
+    /// Whether `c` alone is a key that changes text (beyond the bitset's range, taken to
+    /// be).
+    #[inline(always)]
+    pub fn changes_alone(&self, c: u32) -> bool {
+        c >= STARTER_LIMIT || has_bit(self.changes_alone, c as usize)
+    }
+
+    /// Whether a key that may change text may start with `c` and `next`.
+    #[inline(always)]
+    pub fn may_change_with(&self, c: u32, next: u32) -> bool {
+        has_bit(self.may_change_pairs, pair_slot(c, next))
     }
 
     /// Whether `node`'s value holds a character for which [`TrieRef::starts_change`] holds.
@@ -423,8 +486,10 @@ impl<'a> TrieRef<'a> {
             if p + clen >= end {
                 return false;
             }
-            let slot = pair_slot(c, decode(bytes, p + clen).0);
-            if self.may_change_pairs[slot / 64] & (1 << (slot % 64)) == 0 {
+            if !has_bit(
+                self.may_change_pairs,
+                pair_slot(c, decode(bytes, p + clen).0),
+            ) {
                 return false;
             }
         }
@@ -457,6 +522,11 @@ impl<'a> TrieRef<'a> {
     }
 }
 
+#[inline(always)]
+fn has_bit(bits: &[u64], i: usize) -> bool {
+    bits[i / 64] & (1 << (i % 64)) != 0
+}
+
 /// Decodes the character at `p` of valid UTF-8: (code point, byte length).
 #[inline(always)]
 pub(crate) fn decode(bytes: &[u8], p: usize) -> (u32, usize) {
@@ -483,8 +553,9 @@ pub(crate) fn decode(bytes: &[u8], p: usize) -> (u32, usize) {
 mod tests {
     use super::*;
 
-    /// What `direct` says of a character is what a walk of the trie from it does, in
-    /// every embedded step and in a user's dictionary.
+    /// What `direct` says of a character, alone and before each character that
+    /// continues a key from it and a few that do not, is what a walk of the trie from it
+    /// does, in every embedded step and in a user's dictionary.
     #[test]
     fn direct_words_agree_with_the_walk() {
         let entries = [
@@ -499,32 +570,42 @@ mod tests {
             let trie: &Trie = super::super::builtin_trie(id);
             trie
         });
+        let (mut fast, mut walked) = (0, 0);
         for trie in embedded.chain([&user]) {
             let v = trie.view();
             for c in (DIRECT_FROM..DIRECT_TO).filter_map(char::from_u32) {
-                let text = c.to_string();
-                let (bytes, c) = (text.as_bytes(), c as u32);
-                let node = v.root(c);
-                let walked = (node != 0)
-                    .then(|| v.longest(bytes, 0, bytes.len(), node, bytes.len()))
-                    .flatten();
-                let longer = node != 0 && v.children(node).1 != 0;
-                match v.direct(c) {
-                    Direct::Walk => assert!(
-                        longer || walked.is_some_and(|m| v.value(m.node).chars().count() != 1)
-                    ),
-                    Direct::Copy { note } => {
-                        assert!(!longer && walked.is_none_or(|m| v.is_identity(m.node)));
-                        assert_eq!(note, v.starts_change(c));
-                    }
-                    Direct::Char { value, note } => {
-                        let m = walked.expect("a key of its own");
-                        assert!(!longer && !v.is_identity(m.node));
-                        assert_eq!(v.value(m.node), value.to_string());
-                        assert_eq!(note, v.starts_change(value as u32));
+                let node = v.root(c as u32);
+                let (first, count) = if node == 0 { (0, 0) } else { v.children(node) };
+                let continuing = v.child_chars[first..first + count].iter();
+                let after = continuing.filter_map(|&n| char::from_u32(n)).map(Some);
+                for next in [None, Some('的'), Some('。'), Some('a')]
+                    .into_iter()
+                    .chain(after)
+                {
+                    let text: String = [Some(c), next].into_iter().flatten().collect();
+                    let (bytes, clen) = (text.as_bytes(), c.len_utf8());
+                    let m = (node != 0)
+                        .then(|| v.longest(bytes, 0, bytes.len(), (c as u32, node), clen))
+                        .flatten();
+                    match v.direct(bytes, 0, bytes.len(), c as u32, clen) {
+                        Direct::Walk => walked += 1,
+                        Direct::Copy { note } => {
+                            assert!(m.is_none_or(|m| m.len == clen && v.is_identity(m.node)));
+                            assert_eq!(note, v.starts_change(c as u32));
+                            fast += 1;
+                        }
+                        Direct::Char { value, note } => {
+                            let m = m.expect("a key of its own");
+                            assert!(m.len == clen && !v.is_identity(m.node));
+                            assert_eq!(v.value(m.node), value.to_string());
+                            assert_eq!(note, v.starts_change(value as u32));
+                            fast += 1;
+                        }
                     }
                 }
             }
         }
+        // Walks are what keys longer than a character, and values longer than one, need.
+        assert!(walked < fast / 2, "{walked} walks, {fast} direct");
     }
 }
