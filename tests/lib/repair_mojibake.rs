@@ -562,6 +562,11 @@ fn a_line_made_of_mojibake_repairs_its_lone_spans_too() {
         "文本编码系统 UTF-8 将 Unicode 码点适配到一个合理的 8 位数据流，并",
         "2023年03月21日 20:00 最後更新:23:33",
         "莫迪表態(tài):金磚是重要平臺(tái)",
+        // Marks between spaces and ASCII: Big5 reads GBK's `“”` as `※§` and its `；` as
+        // `˙`, symbols no Han beside them gives away.
+        "” 上按下 “[” 来陈列无用的软件包，按下 “-” 将它们移除。",
+        "如果你要建立原始硬盘的一个硬盘分区的映像，你需要使用 “/dev/hda1”",
+        "在输入文件的拷贝中插入 CMD；",
     ];
     for line in lines {
         let garbled = read_as(&legacy(line, GBK).unwrap(), BIG5);

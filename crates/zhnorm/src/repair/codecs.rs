@@ -187,12 +187,24 @@ impl Misread {
     pub(crate) fn may_have_made(self, text: &str) -> bool {
         let double_byte = matches!(self, Misread::Gbk | Misread::Big5);
         let (mut made, mut all) = (0, 0);
+        let mut scratch = Vec::new();
         for c in text.chars().filter(|c| !c.is_ascii()) {
             all += 1;
             // (Arrows, mathematical signs and box drawing are both kinds' work: cp437 has
             // them, and so do GBK's symbol rows, where Big5's `或` is GBK's `┪`.)
             let either = ('\u{2190}'..='\u{25FF}').contains(&c) || c == '€' || c == '\u{FFFD}';
-            made += ((c >= '\u{2E80}') == double_byte || either) as usize;
+            // So are the marks and signs of the double-byte codecs' symbol rows: Big5
+            // reads GBK's quotes `“”` as `※§`, and its `；` as `˙`.
+            let mut mark_of_its_own = || {
+                double_byte
+                    && c < '\u{2E80}'
+                    && (!c.is_alphabetic() || ('\u{2B0}'..='\u{2FF}').contains(&c))
+                    && {
+                        scratch.clear();
+                        self.bytes_of(c, &mut scratch) && scratch.len() == 2
+                    }
+            };
+            made += ((c >= '\u{2E80}') == double_byte || either || mark_of_its_own()) as usize;
         }
         // A double-byte reading makes Han above all: a run where under a third of the
         // characters could be its work (Latin-1 letters and symbols, with one `€`) is not
