@@ -450,7 +450,7 @@ impl<'a> TrieRef<'a> {
     /// must look. (Beyond the bitset's range, every character is looked at.)
     #[inline(always)]
     pub fn starts_change(&self, c: u32) -> bool {
-        c >= STARTER_LIMIT || self.starts_change[c as usize / 64] & (1 << (c % 64)) != 0
+        c >= STARTER_LIMIT || has_bit(self.starts_change, c as usize)
     }
 
     /// Whether `c` alone is a key that changes text (beyond the bitset's range, taken to
@@ -469,7 +469,7 @@ impl<'a> TrieRef<'a> {
     /// Whether `node`'s value holds a character for which [`TrieRef::starts_change`] holds.
     #[inline(always)]
     pub fn value_starts_change(&self, node: u32) -> bool {
-        self.value_starts_change[node as usize / 64] & (1 << (node % 64)) != 0
+        has_bit(self.value_starts_change, node as usize)
     }
 
     /// Whether some key that is a prefix of `bytes[p..end]` has a value other than
@@ -477,21 +477,14 @@ impl<'a> TrieRef<'a> {
     /// the character at `p`, of `clen` bytes.
     #[inline]
     pub fn may_change_at(&self, bytes: &[u8], p: usize, end: usize, c: u32, clen: usize) -> bool {
-        let bit = |bits: &[u64]| bits[c as usize / 64] & (1 << (c % 64)) != 0;
-        if c < STARTER_LIMIT && !bit(self.starts_change) {
+        if !self.starts_change(c) {
             return false;
         }
-        if c < STARTER_LIMIT && !bit(self.changes_alone) {
-            // Only a longer key could change text: its first two characters must pass.
-            if p + clen >= end {
-                return false;
-            }
-            if !has_bit(
-                self.may_change_pairs,
-                pair_slot(c, decode(bytes, p + clen).0),
-            ) {
-                return false;
-            }
+        // Only a longer key could change text: its first two characters must pass.
+        if !self.changes_alone(c)
+            && (p + clen >= end || !self.may_change_with(c, decode(bytes, p + clen).0))
+        {
+            return false;
         }
         let mut node = self.root(c);
         if node == 0 {
