@@ -216,7 +216,18 @@ fn in_context(text: &str, mode: PunctMode) -> Option<String> {
     let mut out: Option<String> = None;
     let mut copied = 0;
     let mut scanned = 0; // always at a line start
-    let mut in_fence = false;
+                         // Whether `fenced_to` (a line start) is inside a fenced code block. The lines before
+                         // a trigger are counted only when a line would change: clean text needs no count.
+    let (mut in_fence, mut fenced_to) = (false, 0);
+    // Whether a line of code, fenced or preformatted, is known before its analysis: only
+    // once a line has changed (each first question searches the document, up to the
+    // line or whole, which clean text need not pay for).
+    let mut code_known = false;
+    let mut is_code = |start: usize, end: usize, document: &mut Document| {
+        in_fence ^= count_fence_lines(&text[fenced_to..start]) % 2 == 1;
+        fenced_to = start;
+        in_fence || document.in_preformatted(start..end)
+    };
     let mut scratch = Scratch::default();
     let mut document = Document::new(text);
     // A line's rewrites, kept from one line to the next like `scratch`.
@@ -224,14 +235,12 @@ fn in_context(text: &str, mode: PunctMode) -> Option<String> {
     while let Some(t) = first_trigger(text, scanned) {
         let start = memchr::memrchr2(b'\n', b'\r', &bytes[..t]).map_or(0, |i| i + 1);
         let end = memchr::memchr2(b'\n', b'\r', &bytes[t..]).map_or(text.len(), |i| t + i + 1);
-        in_fence ^= count_fence_lines(&text[scanned..start]) % 2 == 1;
         scanned = end;
         let line = &text[start..end];
-        if is_fence_line(line) {
-            in_fence = !in_fence;
+        if is_fence_line(line) || !is_chinese_line(line) {
             continue;
         }
-        if in_fence || !is_chinese_line(line) || document.in_preformatted(start..end) {
+        if code_known && is_code(start, end, &mut document) {
             continue;
         }
         // A mark changed can change the context of another (`"` after a new `）`): rewrite
@@ -258,12 +267,18 @@ fn in_context(text: &str, mode: PunctMode) -> Option<String> {
             }
             std::mem::swap(&mut rewritten, &mut again);
         }
-        if rewritten != line {
-            let out = out.get_or_insert_with(|| String::with_capacity(text.len() + text.len() / 8));
-            out.push_str(&text[copied..start]);
-            out.push_str(&rewritten);
-            copied = end;
+        if rewritten == line
+            || !code_known && {
+                code_known = true;
+                is_code(start, end, &mut document)
+            }
+        {
+            continue;
         }
+        let out = out.get_or_insert_with(|| String::with_capacity(text.len() + text.len() / 8));
+        out.push_str(&text[copied..start]);
+        out.push_str(&rewritten);
+        copied = end;
     }
     let mut out = out?;
     out.push_str(&text[copied..]);
