@@ -264,6 +264,13 @@ pub(crate) mod simd {
         }
     }
 
+    /// Where the bytes of `v` are below `b` (ASCII) or not ASCII: one signed comparison.
+    #[inline(always)]
+    pub(crate) fn below_or_not_ascii(v: Bytes, b: u8) -> Bytes {
+        debug_assert!(b < 0x80);
+        v.simd_lt(splat(b))
+    }
+
     /// Where the bytes of `v` are not ASCII.
     #[inline(always)]
     pub(crate) fn non_ascii(v: Bytes) -> Bytes {
@@ -390,6 +397,10 @@ pub(crate) mod tests {
                 );
             }
             assert_eq!(simd::bits(simd::non_ascii(v)), expect(&|x| x >= 0x80));
+            for b in [0, 0x0E, b'!', 0x7F] {
+                let want = expect(&|x| x < b || x >= 0x80);
+                assert_eq!(simd::bits(simd::below_or_not_ascii(v, b)), want);
+            }
         }
     }
 

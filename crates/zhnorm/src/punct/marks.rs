@@ -142,7 +142,7 @@ fn trigger_in(text: &str, from: usize, end: usize) -> Option<usize> {
 }
 
 mod simd {
-    use crate::chars::simd::{at, at_most, bits, in_range, is, non_ascii};
+    use crate::chars::simd::{at, below_or_not_ascii, bits, in_range, is, non_ascii};
 
     /// One bit for each of `bytes[i..i + 16]` that may be a trigger (see
     /// [`crate::chars::find_where`]). Every byte [`super::triggers`]
@@ -154,13 +154,15 @@ mod simd {
         // `,.?!:;()"'-`, next to a character outside ASCII, or before a line end or
         // blanks that may lead to one or to such a character.
         let mark = in_range(b, b'!', b'/') | in_range(b, b':', b';') | is(b, b'?');
-        let blanks_may_end = at_most(n1, b' ') & (non_ascii(n2) | at_most(n2, b' '));
-        let ascii = mark & (non_ascii(prev | n1) | is(n1, b'\n') | is(n1, b'\r') | blanks_may_end);
+        // (A byte after the mark below `!` or outside ASCII, then a control, CR or LF, or
+        // one more such byte: a blank or a character outside ASCII, or a line end.)
+        let may_end = below_or_not_ascii(n1, 0x0E) | below_or_not_ascii(n2, b'!');
+        let ascii = mark & (non_ascii(prev) | below_or_not_ascii(n1, b'!') & may_end);
         // `―•‧─・` (E2 80 95, A2, A7; E2 94 80; E3 83 BB), told by their last byte from
         // most Chinese marks (`“` is E2 80 9C); `。` (E3 80 82) before another; `：．`
         // (EF BC 9A, 8E) after a digit.
         let last = is(n2, 0x95) | is(n2, 0xA2) | is(n2, 0xA7) | is(n2, 0x80) | is(n2, 0xBB);
-        let e2_e3 = (is(b, 0xE2) | is(b, 0xE3)) & last;
+        let e2_e3 = in_range(b, 0xE2, 0xE3) & last;
         let stops = is(b, 0xE3) & is(n2, 0x82) & is(n3, 0xE3);
         let ef = is(b, 0xEF) & in_range(prev, b'0', b'9') & (is(n2, 0x9A) | is(n2, 0x8E));
         bits(ascii | e2_e3 | stops | ef)
