@@ -40,13 +40,31 @@ impl Stage for SpaceStage {
     }
 
     fn apply<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        let cleaned = clean_lines(text);
-        let Cow::Owned(mut joined) = join_debris_spaces(&cleaned) else {
-            return cleaned;
+        // One scan finds the spaces that may join two Han characters and the first place
+        // a line needs cleaning: most text needs no cleaning and is read once.
+        let (dirty, mut candidates) = scan(text);
+        let mut joined = match dirty {
+            None => match join_debris_spaces(text, candidates) {
+                Cow::Borrowed(_) => return Cow::Borrowed(text),
+                Cow::Owned(joined) => joined,
+            },
+            Some(first) => {
+                // Lines are cleaned from the one of `first` on, and the spaces there are
+                // looked for again in the cleaned text (the text before is the same).
+                let from = memchr::memrchr(b'\n', &text.as_bytes()[..first]).map_or(0, |i| i + 1);
+                let cleaned =
+                    rewrite_lines(text, |t, p| next_to_clean(t, p.max(from)), clean_chars);
+                candidates.retain(|&at| at < from);
+                candidates.extend(spaces_between_han(&cleaned, from));
+                match join_debris_spaces(&cleaned, candidates) {
+                    Cow::Borrowed(_) => return cleaned,
+                    Cow::Owned(joined) => joined,
+                }
+            }
         };
         // Joining a run writes the word it spelled (`新 闻 推 荐` → `新闻推荐`), which is
         // evidence for a short run elsewhere (`新 闻`): join until nothing is left to join.
-        while let Cow::Owned(again) = join_debris_spaces(&joined) {
+        while let Cow::Owned(again) = join_debris_spaces(&joined, spaces_between_han(&joined, 0)) {
             joined = again;
         }
         Cow::Owned(joined)
@@ -72,6 +90,25 @@ fn next_to_clean(text: &str, from: usize) -> Option<usize> {
         simd::may_need_cleaning,
         |at| needs_cleaning_at(bytes, at),
     )
+}
+
+/// The first byte where a line needs cleaning, if any, and the spaces with a Han character
+/// on each side before it.
+fn scan(text: &str) -> (Option<usize>, Vec<usize>) {
+    let bytes = text.as_bytes();
+    let may = |bytes: &[u8], i: usize| simd::may_need_cleaning(bytes, i) | simd::may_join(bytes, i);
+    let mut spaces = Vec::new();
+    let mut from = 0;
+    while let Some(at) = find_where(&MAY_NEED_CLEANING, bytes, from, bytes.len(), may, |at| {
+        needs_cleaning_at(bytes, at) || bytes[at] == b' ' && is_between_han(text, at)
+    }) {
+        if needs_cleaning_at(bytes, at) {
+            return (Some(at), spaces);
+        }
+        spaces.push(at);
+        from = at + 1;
+    }
+    (None, spaces)
 }
 
 /// Whether a line needs cleaning at `at`, whose byte is in [`MAY_NEED_CLEANING`].
@@ -118,6 +155,17 @@ mod simd {
 }
 
 const SPACE: ByteSet = ByteSet::new(b" ", &[]);
+
+/// The spaces at or after `from` with a Han character on each side.
+fn spaces_between_han(text: &str, from: usize) -> Vec<usize> {
+    let mut spaces = Vec::new();
+    let mut p = from;
+    while let Some(at) = next_between_han(text, p) {
+        spaces.push(at);
+        p = at + 1;
+    }
+    spaces
+}
 
 /// The first space at or after `from` with a Han character on each side. Markup and
 /// English hold most spaces: the scan passes over those after or before ASCII.
@@ -221,12 +269,6 @@ pub(crate) fn is_unicode_space(c: char) -> bool {
     space_class(c) == Class::Space
 }
 
-/// Every rule but the Han–space–Han one; only the lines that need it are rebuilt (a CR
-/// inside one ends a line too, which `clean_chars` handles).
-fn clean_lines(text: &str) -> Cow<'_, str> {
-    rewrite_lines(text, next_to_clean, clean_chars)
-}
-
 /// Every rule but the Han–space–Han one, line by line.
 fn clean_chars(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -295,18 +337,12 @@ fn push_clean(out: &mut String, c: char, keep_joiner: bool) {
     }
 }
 
-/// Removes the spaces between Han characters that the document shows to be debris.
-/// Works on byte offsets: a segment may be megabytes of one line.
-fn join_debris_spaces(text: &str) -> Cow<'_, str> {
+/// Removes the spaces between Han characters that the document shows to be debris, of
+/// `candidates`: every space with a Han character on each side, in order. Works on
+/// byte offsets: a segment may be megabytes of one line.
+fn join_debris_spaces(text: &str, candidates: Vec<usize>) -> Cow<'_, str> {
     let before = |at: usize| text[..at].chars().next_back();
     let after = |at: usize| text[at..].chars().next();
-    // Candidate spaces: one ASCII space with a Han character on each side.
-    let mut candidates: Vec<usize> = Vec::new();
-    let mut p = 0;
-    while let Some(at) = next_between_han(text, p) {
-        candidates.push(at);
-        p = at + 1;
-    }
     if candidates.is_empty() {
         return Cow::Borrowed(text);
     }
@@ -472,6 +508,29 @@ mod tests {
                 expected += &line;
             }
             assert_eq!(apply(&text), expected, "{words} words");
+        }
+    }
+
+    #[test]
+    fn one_scan_gives_what_cleaning_every_line_then_joining_gives() {
+        // The spaces found before a line that needs cleaning are kept, and those after it
+        // found again in the cleaned text, whose offsets differ.
+        let reference = |text: &str| {
+            let mut text = rewrite_lines(text, next_to_clean, clean_chars).into_owned();
+            while let Cow::Owned(joined) = join_debris_spaces(&text, spaces_between_han(&text, 0)) {
+                text = joined;
+            }
+            text
+        };
+        for text in [
+            "开 发\n开\u{200B}发者 \n新 闻 推 荐\n",
+            "新 闻 推 荐\t\n第二行\u{A0}有\u{FEFF} 空\n开 发\n开发",
+            "甲 乙\r\n甲乙\n丙\u{2003}丁 戊 己\n",
+            "开\u{A0}发\n开发",
+            "(记者 张骁 白雪骐) \n新 闻 推 荐",
+        ] {
+            assert_eq!(apply(text), reference(text), "{text:?}");
+            assert_ne!(apply(text), text, "{text:?}");
         }
     }
 
