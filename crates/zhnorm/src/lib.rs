@@ -35,7 +35,7 @@ pub mod stream;
 pub use convert::{classify, Config, Converter, ConverterBuilder, Policy, Script, ScriptReport};
 pub use error::{Error, ErrorKind};
 pub use pinyin::PinyinStage;
-pub use pipeline::{Normalized, Pipeline, Stage, StageSelection};
+pub use pipeline::{Normalized, Pipeline, Stage, StageSelection, WholeText};
 pub use punct::{PunctMode, PunctStage, SpaceStage, UnicodeStage};
 pub use repair::RepairStage;
 

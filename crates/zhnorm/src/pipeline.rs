@@ -5,6 +5,7 @@
 //! bytes to text happens before the pipeline (see [`crate::decode`]) and is not a stage.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::ops::Range;
 
 use crate::convert::{classify, is_japanese_or_korean, Converter, ScriptReport};
@@ -37,6 +38,38 @@ pub trait Stage: Send + Sync {
     fn settles(&self, text: &str) -> bool {
         matches!(self.apply(text), Cow::Borrowed(_))
     }
+
+    /// [`Stage::apply`] to `piece`, a part of a text that `whole` tells about: what a stage
+    /// decides once for a whole text (`convert` and `punct` leave a Japanese or Korean
+    /// text alone) is decided as for that text, not for the piece (one kana among four
+    /// Han makes a piece Japanese, and the line around it Chinese).
+    fn apply_within<'a>(&self, piece: &'a str, whole: &WholeText) -> Cow<'a, str> {
+        let _ = whole;
+        self.apply(piece)
+    }
+}
+
+/// What the stages decide once for a whole text, found when first asked: see
+/// [`Stage::apply_within`].
+pub struct WholeText<'t> {
+    text: &'t str,
+    japanese_or_korean: OnceCell<bool>,
+}
+
+impl<'t> WholeText<'t> {
+    pub fn new(text: &'t str) -> WholeText<'t> {
+        WholeText {
+            text,
+            japanese_or_korean: OnceCell::new(),
+        }
+    }
+
+    /// Whether the text is Japanese or Korean, as `convert` and `punct` judge a text.
+    pub fn is_japanese_or_korean(&self) -> bool {
+        *self
+            .japanese_or_korean
+            .get_or_init(|| is_japanese_or_korean(self.text))
+    }
 }
 
 /// The `convert` stage: script conversion with a [`Converter`]. A text that is Japanese
@@ -49,11 +82,11 @@ pub trait Stage: Send + Sync {
 pub struct ConvertStage(pub Converter);
 
 impl ConvertStage {
-    /// Whether this stage leaves `text` as it is for being Japanese or Korean.
-    fn leaves_as_japanese_or_korean(&self, text: &str) -> bool {
+    /// Whether this stage leaves a text as it is for being Japanese or Korean.
+    fn leaves_as_japanese_or_korean(&self, whole: &WholeText) -> bool {
         use crate::convert::{Config, Policy};
         let for_japanese = matches!(self.0.config(), Config::T2JP | Config::JP2T);
-        !for_japanese && self.0.policy() != Policy::OpenccExact && is_japanese_or_korean(text)
+        !for_japanese && self.0.policy() != Policy::OpenccExact && whole.is_japanese_or_korean()
     }
 }
 
@@ -63,9 +96,13 @@ impl Stage for ConvertStage {
     }
 
     fn apply<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        self.apply_within(text, &WholeText::new(text))
+    }
+
+    fn apply_within<'a>(&self, piece: &'a str, whole: &WholeText) -> Cow<'a, str> {
         // (Asked only of a text conversion changes: most need no look for kana.)
-        match self.0.convert(text) {
-            Cow::Owned(_) if self.leaves_as_japanese_or_korean(text) => Cow::Borrowed(text),
+        match self.0.convert(piece) {
+            Cow::Owned(_) if self.leaves_as_japanese_or_korean(whole) => Cow::Borrowed(piece),
             converted => converted,
         }
     }
@@ -351,6 +388,7 @@ fn unsettled_spans(
         span.start - before..span.end + after
     };
     let mut hidden = Vec::new();
+    let whole = WholeText::new(text);
     let mut rest = doubtful;
     while let Some(first) = rest.first() {
         let start = text[..first.start].rfind('\n').map_or(0, |i| i + 1);
@@ -368,13 +406,13 @@ fn unsettled_spans(
             let after = text[marked.end..].chars().next();
             let piece = &text[marked.start - before.map_or(0, char::len_utf8)
                 ..marked.end + after.map_or(0, char::len_utf8)];
-            run_stages(later, piece) != piece
+            run_stages(later, piece, &whole) != piece
         });
         if !touched {
             continue;
         }
         let line = &text[start..end];
-        let made = run_stages(later, line);
+        let made = run_stages(later, line, &whole);
         // (Taken out of its text, a line may read differently whatever the later stages
         // do: only what they change counts.)
         if made != line && !stage.settles(&made) && stage.settles(line) {
@@ -384,11 +422,11 @@ fn unsettled_spans(
     hidden
 }
 
-/// `text` through `stages`, borrowed when none changes it.
-fn run_stages<'t>(stages: &[Box<dyn Stage>], text: &'t str) -> Cow<'t, str> {
+/// `text`, a part of `whole`, through `stages`, borrowed when none changes it.
+fn run_stages<'t>(stages: &[Box<dyn Stage>], text: &'t str, whole: &WholeText) -> Cow<'t, str> {
     let mut made = Cow::Borrowed(text);
     for stage in stages {
-        if let Cow::Owned(changed) = stage.apply(&made) {
+        if let Cow::Owned(changed) = stage.apply_within(&made, whole) {
             made = Cow::Owned(changed);
         }
     }

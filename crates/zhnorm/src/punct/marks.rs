@@ -24,7 +24,7 @@ use super::protect::{protected_spans, Document};
 use super::space::{is_debris_at, is_invisible_debris, is_unicode_space};
 use super::PunctMode;
 use crate::chars::{find_where, is_cjk_closing, is_han, is_kana, skip_ascii, AsciiSet, ByteSet};
-use crate::pipeline::Stage;
+use crate::pipeline::{Stage, WholeText};
 
 /// The `punct` stage in one mode.
 #[derive(Debug, Clone, Copy)]
@@ -48,17 +48,21 @@ impl Stage for PunctStage {
     }
 
     fn apply<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        self.apply_within(text, &WholeText::new(text))
+    }
+
+    fn apply_within<'a>(&self, piece: &'a str, whole: &WholeText) -> Cow<'a, str> {
         let out = match self.mode {
-            PunctMode::Keep => return Cow::Borrowed(text),
-            PunctMode::Search => fold_for_search(text),
+            PunctMode::Keep => return Cow::Borrowed(piece),
+            PunctMode::Search => fold_for_search(piece),
             // Japanese and Korean keep their own punctuation: a line of kanji in a Japanese text
             // (`結果:`) is no Chinese line, though it holds no kana. (Asked only of a text
             // the rules change.)
-            mode => in_context(text, mode).filter(|_| !crate::convert::is_japanese_or_korean(text)),
+            mode => in_context(piece, mode).filter(|_| !whole.is_japanese_or_korean()),
         };
         match out {
-            Some(s) if s != text => Cow::Owned(s),
-            _ => Cow::Borrowed(text),
+            Some(s) if s != piece => Cow::Owned(s),
+            _ => Cow::Borrowed(piece),
         }
     }
 }
@@ -66,10 +70,13 @@ impl Stage for PunctStage {
 // ---------------------------------------------------------------------------------------
 // search
 
+/// Every width variant of the Halfwidth and Fullwidth Forms block (U+FF01–FFEE) becomes
+/// its NFKC form, as ftfy's width fix does: ASCII, kana, `¥`, `￡` → `£`, half-width
+/// Hangul and arrows; and the ideographic space a space.
 fn fold_for_search(text: &str) -> Option<String> {
     let needs = text
         .chars()
-        .any(|c| matches!(c as u32, 0xFF01..=0xFF5E | 0x3000 | 0xFF61..=0xFF9F));
+        .any(|c| matches!(c as u32, 0xFF01..=0xFFEE | 0x3000));
     if !needs {
         return None;
     }
@@ -91,6 +98,8 @@ fn fold_for_search(text: &str) -> Option<String> {
                 }
                 out.extend(run.nfkc());
             }
+            // (U+FF00–FFEF holds nothing else NFKC changes.)
+            0xFF5F..=0xFF60 | 0xFFA0..=0xFFEE => out.extend(std::iter::once(c).nfkc()),
             _ => out.push(c),
         }
     }
@@ -1311,5 +1320,11 @@ mod tests {
         let s = PunctStage::new(PunctMode::Search);
         assert_eq!(s.apply("（ＡＢ）！\u{3000}ｶﾞ"), "(AB)! ガ");
         assert_eq!(s.apply("“你好”。《书》"), "“你好”。《书》");
+        assert_eq!(s.apply("售价￥１２０，￡５"), "售价¥120,£5");
+        // Every width variant, as NFKC gives it (the kana composed with a following mark).
+        for c in ('\u{FF01}'..='\u{FFEE}').filter(|c| !matches!(*c as u32, 0xFF61..=0xFF9F)) {
+            let nfkc: String = std::iter::once(c).nfkc().collect();
+            assert_eq!(s.apply(&c.to_string()), nfkc, "{c:?}");
+        }
     }
 }
