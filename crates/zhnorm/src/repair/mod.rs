@@ -17,7 +17,7 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 use crate::pipeline::Stage;
-use mojibake::{PASTED, PASTED_BY_ASCII, SUSPECT};
+use mojibake::{PASTED, PASTED_BY_ASCII, SENTINEL, SUSPECT};
 
 /// The `repair` stage.
 #[derive(Debug, Clone, Copy, Default)]
@@ -41,13 +41,17 @@ impl Stage for RepairStage {
     /// `mojibake::left_garbled`).
     fn apply_protecting<'a>(&self, text: &'a str) -> (Cow<'a, str>, Vec<Range<usize>>) {
         let mut text = entities::decode(text);
-        if sentinels::may_hold(&text) {
+        // Clean text is this one scan (it stops at what sentinels start with, too).
+        let Some(held) = first_held(&text, 0, SUSPECT | PASTED | SENTINEL) else {
+            return (text, Vec::new());
+        };
+        if sentinels::may_hold(&text[held..]) {
+            // (Text before `held` holds none and is given back as it was.)
             if let Some((replaced, _)) = sentinels::replace(&text) {
                 text = Cow::Owned(replaced);
             }
         }
-        // Clean text is this one scan.
-        let Some(first) = first_held(&text, 0, SUSPECT | PASTED) else {
+        let Some(first) = first_held(&text, held, SUSPECT | PASTED) else {
             return (text, Vec::new());
         };
         // A repair can leave new runs behind (half a span undone, its neighbours joined),

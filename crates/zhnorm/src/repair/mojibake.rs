@@ -113,9 +113,19 @@ const BEFORE_TRAIL: u8 = 16;
 pub(crate) const PASTED: u8 = 32;
 /// One that gives itself away only beside ASCII text: `漏 2010`, `Pok茅mon`.
 pub(crate) const PASTED_BY_ASCII: u8 = 64;
+/// What a sentinel (`锟斤拷`, `烫烫烫`) starts with: see `sentinels::STARTS`.
+pub(crate) const SENTINEL: u8 = 128;
 
 fn classes_of(c: char) -> u8 {
-    classes_but_pasted(c) | pasted_classes(super::pasted::place_of(c))
+    classes_but_pasted(c) | pasted_classes(super::pasted::place_of(c)) | sentinel_class(c)
+}
+
+fn sentinel_class(c: char) -> u8 {
+    if super::sentinels::STARTS.contains(&c) {
+        SENTINEL
+    } else {
+        0
+    }
 }
 
 /// The classes of `c` but [`PASTED`] and [`PASTED_BY_ASCII`].
@@ -176,13 +186,16 @@ impl Classes {
                     *classes |= pasted_classes(Some(place));
                 }
             }
+            for c in super::sentinels::STARTS {
+                table[c as usize] |= SENTINEL;
+            }
             table
         });
         Classes(&BMP)
     }
 
     /// A bit per BMP character, set for those of no class a scan of clean text looks for
-    /// ([`SUSPECT`], [`PASTED`], [`PASTED_BY_ASCII`]): 8 KB, which stays in the nearest
+    /// ([`SUSPECT`], [`PASTED`], [`PASTED_BY_ASCII`], [`SENTINEL`]): 8 KB, which stays in the nearest
     /// cache where the byte table would not.
     /// (Read from the rules, not from the class table, which a clean text never needs
     /// whole: building it was most of the time one short line took.)
@@ -198,9 +211,10 @@ impl Classes {
                     bits[u as usize / 64] |= 1 << (u % 64);
                 }
             }
-            for (reading, _) in super::pasted::readings() {
-                if let Some(word) = bits.get_mut(reading as usize / 64) {
-                    *word &= !(1 << (reading as u32 % 64));
+            let readings = super::pasted::readings().map(|(reading, _)| reading);
+            for c in readings.chain(super::sentinels::STARTS) {
+                if let Some(word) = bits.get_mut(c as usize / 64) {
+                    *word &= !(1 << (c as u32 % 64));
                 }
             }
             bits
@@ -2881,7 +2895,7 @@ mod tests {
         let (classes, quiet) = (Classes::get(), Classes::quiet());
         for u in 0..0x10000u32 {
             let is_quiet = quiet[u as usize / 64] >> (u % 64) & 1 == 1;
-            let of_no_class = classes.of(u) & (SUSPECT | PASTED | PASTED_BY_ASCII) == 0;
+            let of_no_class = classes.of(u) & (SUSPECT | PASTED | PASTED_BY_ASCII | SENTINEL) == 0;
             assert_eq!(is_quiet, of_no_class, "U+{u:04X}");
         }
     }
@@ -2897,7 +2911,8 @@ mod tests {
         }
         for u in 0..0x10000u32 {
             let Some(c) = char::from_u32(u) else { continue };
-            let want = classes_but_pasted(c) | pasted.get(&c).copied().unwrap_or(0);
+            let want =
+                classes_but_pasted(c) | pasted.get(&c).copied().unwrap_or(0) | sentinel_class(c);
             assert_eq!(classes.of(u), want, "U+{u:04X}");
         }
     }

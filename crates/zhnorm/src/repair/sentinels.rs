@@ -6,6 +6,11 @@
 /// The three characters `锟斤拷` cycles through.
 const CYCLE: [char; 3] = ['锟', '斤', '拷'];
 
+/// What a sentinel starts with: the scan of clean text stops at them (class
+/// `mojibake::SENTINEL`), so that only a text that holds one is searched for sentinels.
+/// (`锟斤拷` in any phase holds `锟`.)
+pub(crate) const STARTS: [char; 3] = ['锟', '烫', '屯'];
+
 /// A fill character repeated at least this often is memory debris, not a word.
 const MIN_FILL: usize = 3;
 
