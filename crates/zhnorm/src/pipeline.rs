@@ -51,12 +51,14 @@ pub trait Stage: Send + Sync {
 
 /// What the stages decide once for a whole text, found when first asked: see
 /// [`Stage::apply_within`].
+#[derive(Debug)]
 pub struct WholeText<'t> {
     text: &'t str,
     japanese_or_korean: OnceCell<bool>,
 }
 
 impl<'t> WholeText<'t> {
+    /// `text`, of which nothing is decided until a stage asks.
     pub fn new(text: &'t str) -> WholeText<'t> {
         WholeText {
             text,
