@@ -8,15 +8,15 @@ use std::borrow::Cow;
 use crate::chars::{skip_ascii_except, ByteSet};
 
 use super::trie_build::{
-    self, CHILD_COUNT_SHIFT, FLAG_HAS_VALUE, FLAG_IDENTITY, FLAG_MAY_CHANGE, NODE_WORDS,
-    PAGE_INDEX_LEN, PAGE_SIZE, TIER_MASK,
+    self, second_slot, CHILD_COUNT_SHIFT, FLAG_HAS_VALUE, FLAG_IDENTITY, FLAG_MAY_CHANGE,
+    NODE_WORDS, PAGE_INDEX_LEN, PAGE_SIZE, SECOND_WORDS, TIER_MASK,
 };
 
 /// A compiled dictionary step: owns (or borrows from the binary) its words.
 #[derive(Debug, Clone)]
 pub struct Trie {
     words: Cow<'static, [u32]>,
-    sections: [std::ops::Range<usize>; 5],
+    sections: [std::ops::Range<usize>; 6],
     /// The values, validated as UTF-8 once, at load.
     values: Cow<'static, str>,
     /// One bit per code point below [`STARTER_LIMIT`]: the character alone is a key that
@@ -102,6 +102,8 @@ pub(crate) struct TrieRef<'a> {
     may_change_pairs: &'a [u64],
     key_pairs: &'a [u64],
     value_starts_change: &'a [u64],
+    /// The first steps of keys, hashed (see [`trie_build::second_steps`]).
+    seconds: &'a [u32],
     direct: &'a [u32],
     pub ascii_stops: Option<&'a ByteSet>,
 }
@@ -117,12 +119,12 @@ impl Trie {
     /// Reads a word stream written by [`trie_build::to_words`].
     pub(crate) fn from_words(words: Cow<'static, [u32]>) -> Result<Trie, String> {
         let bad = |what: &str| Err(format!("corrupt dictionary trie: {what}"));
-        if words.len() < 9 || words[0] != 0x5A48_4E54 {
+        if words.len() < 10 || words[0] != 0x5A48_4E54 {
             return bad("header");
         }
         let value_bytes = words[3] as usize;
-        let mut at = 9usize;
-        let mut sections: [std::ops::Range<usize>; 5] = Default::default();
+        let mut at = 10usize;
+        let mut sections: [std::ops::Range<usize>; 6] = Default::default();
         for (i, section) in sections.iter_mut().enumerate() {
             let len = words[4 + i] as usize;
             *section = at..at + len;
@@ -133,6 +135,8 @@ impl Trie {
             || sections[0].len() != PAGE_INDEX_LEN
             || sections[1].len() % PAGE_SIZE != 0
             || sections[2].len() % NODE_WORDS != 0
+            || !(sections[5].len() / SECOND_WORDS).is_power_of_two()
+            || sections[5].len() % SECOND_WORDS != 0
         {
             return bad("section sizes");
         }
@@ -210,6 +214,7 @@ impl Trie {
             may_change_pairs: &self.may_change_pairs,
             key_pairs: &self.key_pairs,
             value_starts_change: &self.value_starts_change,
+            seconds: s(5),
             direct: &self.direct,
             ascii_stops: self.ascii_stops.as_ref(),
         }
@@ -310,6 +315,10 @@ impl Trie {
         if v.page_index.iter().any(|&p| p >= n_pages.max(1))
             || v.pages.iter().any(|&n| n >= n_nodes.max(1))
             || v.child_nodes.iter().any(|&n| n == 0 || n >= n_nodes)
+            || v.seconds
+                .chunks(SECOND_WORDS)
+                .any(|slot| slot[2] >= n_nodes)
+            || v.seconds.chunks(SECOND_WORDS).all(|slot| slot[2] != 0)
         {
             return Err("corrupt dictionary trie: links".into());
         }
@@ -391,6 +400,20 @@ impl<'a> TrieRef<'a> {
         (self.nodes[node as usize * NODE_WORDS + 3] as usize, count)
     }
 
+    /// The node of the key prefix `first second` (`first` a key's first character), or 0.
+    #[inline]
+    fn second(&self, first: u32, second: u32) -> u32 {
+        let slots = self.seconds.len() / SECOND_WORDS;
+        let mut at = second_slot(first, second, slots);
+        loop {
+            let slot = &self.seconds[at * SECOND_WORDS..][..SECOND_WORDS];
+            if slot[2] == 0 || slot[..2] == [first, second] {
+                return slot[2];
+            }
+            at = (at + 1) & (slots - 1);
+        }
+    }
+
     #[inline]
     fn child(&self, node: u32, c: u32) -> u32 {
         let (first, count) = self.children(node);
@@ -416,7 +439,6 @@ impl<'a> TrieRef<'a> {
         (c, first): (u32, u32),
         clen: usize,
     ) -> Option<Match> {
-        let mut first_step = true;
         let mut best: Option<Match> = None;
         let mut best_tier = u32::MAX;
         let mut node = first;
@@ -434,11 +456,12 @@ impl<'a> TrieRef<'a> {
             if q + len > end {
                 return best;
             }
-            if first_step && !has_bit(self.key_pairs, pair_slot(c, next)) {
-                return best;
-            }
-            first_step = false;
-            node = self.child(node, next);
+            // (The first step, from the character's own node, is the hashed one.)
+            node = if q == p + clen {
+                self.second(c, next)
+            } else {
+                self.child(node, next)
+            };
             if node == 0 {
                 return best;
             }
@@ -486,6 +509,7 @@ impl<'a> TrieRef<'a> {
         {
             return false;
         }
+        let first = c;
         let mut node = self.root(c);
         if node == 0 {
             return false;
@@ -506,7 +530,11 @@ impl<'a> TrieRef<'a> {
             if q + len > end {
                 return false;
             }
-            node = self.child(node, c);
+            node = if q == p + clen {
+                self.second(first, c)
+            } else {
+                self.child(node, c)
+            };
             if node == 0 {
                 return false;
             }
@@ -600,5 +628,37 @@ mod tests {
         }
         // Walks are what keys longer than a character, and values longer than one, need.
         assert!(walked < fast / 2, "{walked} walks, {fast} direct");
+    }
+
+    /// The hashed first steps find each key's second node as the child search does, and
+    /// nothing where no key continues.
+    #[test]
+    fn second_steps_agree_with_the_children() {
+        let entries = [("乾隆", "乾隆"), ("门", "門们")];
+        let user = Trie::from_entries(&entries.map(|(k, v)| (k.into(), v.into())).to_vec());
+        let embedded = (0..super::super::tables::TRIE_RANGES.len()).map(|id| {
+            let trie: &Trie = super::super::builtin_trie(id);
+            trie
+        });
+        let mut edges = 0;
+        for trie in embedded.chain([&user]) {
+            let v = trie.view();
+            for c in 0..STARTER_LIMIT {
+                let node = v.root(c);
+                if node == 0 {
+                    continue;
+                }
+                let (first, count) = v.children(node);
+                for &next in &v.child_chars[first..first + count] {
+                    assert_eq!(v.second(c, next), v.child(node, next), "{c:X} {next:X}");
+                    assert_ne!(v.second(c, next), 0);
+                    edges += 1;
+                }
+                for next in ['的', '。', 'a', '\u{10FFFF}'].map(u32::from) {
+                    assert_eq!(v.second(c, next), v.child(node, next), "{c:X} {next:X}");
+                }
+            }
+        }
+        assert!(edges > 50_000, "{edges} edges");
     }
 }

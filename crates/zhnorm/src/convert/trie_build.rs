@@ -208,12 +208,14 @@ pub fn parse_text_dict(text: &str) -> Result<Entries, (usize, String)> {
 
 /// Serializes parts into one native-endian word stream (for `include_bytes!`).
 pub fn to_words(parts: &TrieParts) -> Vec<u32> {
-    let sections: [&[u32]; 5] = [
+    let seconds = second_steps(parts);
+    let sections: [&[u32]; 6] = [
         &parts.page_index,
         &parts.pages,
         &parts.nodes,
         &parts.child_chars,
         &parts.child_nodes,
+        &seconds,
     ];
     let mut words = vec![
         0x5A48_4E54, // "ZHNT"
@@ -233,4 +235,47 @@ pub fn to_words(parts: &TrieParts) -> Vec<u32> {
             .map(|b| u32::from_ne_bytes([b[0], b[1], b[2], b[3]])),
     );
     words
+}
+
+/// Every edge from a key's first character to its second, hashed (open addressing, a
+/// power of two of slots at most two-thirds full): `SECOND_WORDS` words a slot, the first
+/// character, the second and the node, which is 0 in an empty slot. The matcher's first
+/// step takes one probe or two here, where the children of a character that starts
+/// hundreds of keys (`中`) take a chain of loads to search.
+pub fn second_steps(parts: &TrieParts) -> Vec<u32> {
+    let mut edges: Vec<[u32; SECOND_WORDS]> = Vec::new();
+    for (page, &slot) in parts.page_index.iter().enumerate() {
+        if slot == 0 {
+            continue;
+        }
+        let nodes = &parts.pages[slot as usize * PAGE_SIZE..][..PAGE_SIZE];
+        for (i, &node) in nodes.iter().enumerate().filter(|(_, &n)| n != 0) {
+            let first = (page * PAGE_SIZE + i) as u32;
+            let w = &parts.nodes[node as usize * NODE_WORDS..][..NODE_WORDS];
+            let (from, count) = (w[3] as usize, (w[2] >> CHILD_COUNT_SHIFT) as usize);
+            for k in from..from + count {
+                edges.push([first, parts.child_chars[k], parts.child_nodes[k]]);
+            }
+        }
+    }
+    let slots = (edges.len() * 3 / 2 + 1).next_power_of_two().max(2);
+    let mut table = vec![0u32; slots * SECOND_WORDS];
+    for edge in edges {
+        let mut at = second_slot(edge[0], edge[1], slots);
+        while table[at * SECOND_WORDS + 2] != 0 {
+            at = (at + 1) & (slots - 1);
+        }
+        table[at * SECOND_WORDS..][..SECOND_WORDS].copy_from_slice(&edge);
+    }
+    table
+}
+
+/// Words per slot of [`second_steps`].
+pub const SECOND_WORDS: usize = 3;
+
+/// The slot, of `slots` (a power of two), where the probe for `first second` starts.
+#[inline(always)]
+pub fn second_slot(first: u32, second: u32, slots: usize) -> usize {
+    let key = (first as u64) << 21 | second as u64;
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & (slots - 1)
 }
