@@ -43,8 +43,7 @@ pub trait Stage: Send + Sync {
     /// decides once for a whole text (`convert` and `punct` leave a Japanese or Korean
     /// text alone) is decided as for that text, not for the piece (one kana among four
     /// Han makes a piece Japanese, and the line around it Chinese).
-    fn apply_within<'a>(&self, piece: &'a str, whole: &WholeText) -> Cow<'a, str> {
-        let _ = whole;
+    fn apply_within<'a>(&self, piece: &'a str, _whole: &WholeText) -> Cow<'a, str> {
         self.apply(piece)
     }
 }
