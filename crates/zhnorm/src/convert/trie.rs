@@ -315,10 +315,9 @@ impl Trie {
         if v.page_index.iter().any(|&p| p >= n_pages.max(1))
             || v.pages.iter().any(|&n| n >= n_nodes.max(1))
             || v.child_nodes.iter().any(|&n| n == 0 || n >= n_nodes)
-            || v.seconds
-                .chunks(SECOND_WORDS)
-                .any(|slot| slot[2] >= n_nodes)
-            || v.seconds.chunks(SECOND_WORDS).all(|slot| slot[2] != 0)
+            // (An empty slot ends every probe.)
+            || !v.seconds.chunks(SECOND_WORDS).any(|slot| slot[2] == 0)
+            || v.seconds.chunks(SECOND_WORDS).any(|slot| slot[2] >= n_nodes)
         {
             return Err("corrupt dictionary trie: links".into());
         }
@@ -574,6 +573,15 @@ pub(crate) fn decode(bytes: &[u8], p: usize) -> (u32, usize) {
 mod tests {
     use super::*;
 
+    /// Every embedded step, then `user`.
+    fn every_step_and(user: &Trie) -> impl Iterator<Item = &Trie> {
+        let embedded = (0..super::super::tables::TRIE_RANGES.len()).map(|id| {
+            let trie: &Trie = super::super::builtin_trie(id);
+            trie
+        });
+        embedded.chain([user])
+    }
+
     /// What `direct` says of a character, alone and before each character that
     /// continues a key from it and a few that do not, is what a walk of the trie from it
     /// does, in every embedded step and in a user's dictionary.
@@ -587,12 +595,8 @@ mod tests {
             ("门", "門们"),
         ];
         let user = Trie::from_entries(&entries.map(|(k, v)| (k.into(), v.into())).to_vec());
-        let embedded = (0..super::super::tables::TRIE_RANGES.len()).map(|id| {
-            let trie: &Trie = super::super::builtin_trie(id);
-            trie
-        });
         let (mut fast, mut walked) = (0, 0);
-        for trie in embedded.chain([&user]) {
+        for trie in every_step_and(&user) {
             let v = trie.view();
             for c in (DIRECT_FROM..DIRECT_TO).filter_map(char::from_u32) {
                 let node = v.root(c as u32);
@@ -636,12 +640,8 @@ mod tests {
     fn second_steps_agree_with_the_children() {
         let entries = [("乾隆", "乾隆"), ("门", "門们")];
         let user = Trie::from_entries(&entries.map(|(k, v)| (k.into(), v.into())).to_vec());
-        let embedded = (0..super::super::tables::TRIE_RANGES.len()).map(|id| {
-            let trie: &Trie = super::super::builtin_trie(id);
-            trie
-        });
         let mut edges = 0;
-        for trie in embedded.chain([&user]) {
+        for trie in every_step_and(&user) {
             let v = trie.view();
             for c in 0..STARTER_LIMIT {
                 let node = v.root(c);

@@ -227,12 +227,13 @@ fn in_context(text: &str, mode: PunctMode) -> Option<String> {
     let mut out: Option<String> = None;
     let mut copied = 0;
     let mut scanned = 0; // always at a line start
-                         // Whether `fenced_to` (a line start) is inside a fenced code block. The lines before
-                         // a trigger are counted only when a line would change: clean text needs no count.
+
+    // Whether `fenced_to` (a line start) is inside a fenced code block; the fences before
+    // it are counted only when a line is asked about (see `code_known`).
     let (mut in_fence, mut fenced_to) = (false, 0);
-    // Whether a line of code, fenced or preformatted, is known before its analysis: only
-    // once a line has changed (each first question searches the document, up to the
-    // line or whole, which clean text need not pay for).
+    // Whether a line is asked if it is code (fenced or preformatted) before its analysis:
+    // only once some line has changed. The first question searches the document, up to
+    // the line or whole, which clean text need not pay for.
     let mut code_known = false;
     let mut is_code = |start: usize, end: usize, document: &mut Document| {
         in_fence ^= count_fence_lines(&text[fenced_to..start]) % 2 == 1;
@@ -278,13 +279,14 @@ fn in_context(text: &str, mode: PunctMode) -> Option<String> {
             }
             std::mem::swap(&mut rewritten, &mut again);
         }
-        if rewritten == line
-            || !code_known && {
-                code_known = true;
-                is_code(start, end, &mut document)
-            }
-        {
+        if rewritten == line {
             continue;
+        }
+        if !code_known {
+            code_known = true;
+            if is_code(start, end, &mut document) {
+                continue;
+            }
         }
         let out = out.get_or_insert_with(|| String::with_capacity(text.len() + text.len() / 8));
         out.push_str(&text[copied..start]);
