@@ -10,7 +10,6 @@
 //! Work is span by span: a run of non-ASCII characters (mojibake never turns a UTF-8
 //! multibyte sequence into ASCII) is repaired where it reverses and left alone elsewhere.
 
-use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -1591,20 +1590,23 @@ fn fill_holes(window: &mut [u8], holes: &[usize], bytes: [u8; 4]) {
 /// `f` of the characters `bytes` decode to (U+FFFD for each that does not): a few, read
 /// into an array on the stack unless they are a run of stray continuation bytes.
 fn with_guessed<T>(bytes: &[u8], f: impl FnOnce(&[char]) -> T) -> T {
-    let text = match std::str::from_utf8(bytes) {
-        Ok(text) => Cow::Borrowed(text),
-        Err(_) => String::from_utf8_lossy(bytes),
-    };
     let mut few = ['\0'; 8];
     if bytes.len() <= few.len() {
-        let n = few
-            .iter_mut()
-            .zip(text.chars())
-            .map(|(slot, c)| *slot = c)
-            .count();
+        // Decoded as `String::from_utf8_lossy` would, with nothing allocated.
+        let mut n = 0;
+        for chunk in bytes.utf8_chunks() {
+            for c in chunk.valid().chars() {
+                few[n] = c;
+                n += 1;
+            }
+            if !chunk.invalid().is_empty() {
+                few[n] = '\u{FFFD}';
+                n += 1;
+            }
+        }
         f(&few[..n])
     } else {
-        f(&text.chars().collect::<Vec<_>>())
+        f(&String::from_utf8_lossy(bytes).chars().collect::<Vec<_>>())
     }
 }
 
@@ -1720,8 +1722,9 @@ fn weigh_guesses(
         None => {
             let lost = (key.misread, candidates);
             let found = guesses(window, span.clone(), holes, &key.nexts, lost);
-            if found.1.len() == MAX_GUESSES {
-                memory.guesses.borrow_mut().insert(guess_key, found.clone());
+            let mut remembered = memory.guesses.borrow_mut();
+            if remembered.len() < MAX_REMEMBERED {
+                remembered.insert(guess_key, found.clone());
             }
             found
         }
@@ -1994,7 +1997,7 @@ pub(crate) struct Memory {
     /// The bytes weighed for the holes of a character lost bytes of (see [`guesses`]),
     /// where there were too many to weigh them all: by reading, the character's bytes
     /// with its holes, and the byte after each hole.
-    guesses: RefCell<HashMap<GuessKey, Guesses>>,
+    guesses: RefCell<HashMap<GuessKey, Guesses, PairHashing>>,
     /// The guesses that can win for a character lost bytes of, by context (see
     /// [`fill_continuations`]).
     choices: RefCell<HashMap<ChoiceKey, Choices, PairHashing>>,
