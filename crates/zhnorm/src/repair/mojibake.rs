@@ -475,10 +475,6 @@ pub(crate) fn repair(text: &str, memory: &Memory) -> Pass {
         let mut line_marks = OpenMarks::default();
         for (k, run) in second_pass.iter().enumerate() {
             memory.next_run();
-            let cx = RunContext::of(text, run, memory)
-                .after_han(befores[k])
-                .with_open(line_marks.before(text, &runs, &fixed, k))
-                .leaning(text_lean);
             if round > 0 && fixed[k].is_some() {
                 continue;
             }
@@ -488,6 +484,15 @@ pub(crate) fn repair(text: &str, memory: &Memory) -> Pass {
                 && fixed[k]
                     .as_deref()
                     .is_some_and(|f| f.chars().any(other_script));
+            // (Most runs of a text garbled one way: no context to gather. The marks left
+            // open are read up to the next run that needs them.)
+            if !guessed_other && leading.len() == 1 && clean_by[k] == Some(leading[0]) {
+                continue;
+            }
+            let cx = RunContext::of(text, run, memory)
+                .after_han(befores[k])
+                .with_open(line_marks.before(text, &runs, &fixed, k))
+                .leaning(text_lean);
             for (group, strictness) in [(&leading, strictness), (&others, Strictness::Confirmed)] {
                 let mut applied = false;
                 for &id in group {
