@@ -6,9 +6,9 @@
 use proptest::prelude::*;
 use zhnorm::decode::{decode, DecodeOptions, StreamDecoder};
 use zhnorm::stream::Segmenter;
-use zhnorm::{Config, Converter, Pipeline, StageSelection};
+use zhnorm::{Config, Converter, Pipeline, PunctMode, StageSelection};
 
-use crate::util::{read, REAL_DOCUMENTS};
+use crate::util::{read, REAL_DOCUMENTS, SEED_DOCUMENTS};
 
 /// The segments of `bytes` fed `piece` bytes at a time.
 fn stream(bytes: &[u8], piece: usize, segmenter: Segmenter) -> Vec<String> {
@@ -55,13 +55,14 @@ fn encoded_documents() -> Vec<Vec<u8>> {
 fn any_piece_size_decodes_and_cuts_the_same() {
     for bytes in encoded_documents() {
         let whole = decode(&bytes, &DecodeOptions::default()).unwrap().text;
-        let reference = stream(&bytes, usize::MAX, Segmenter::with_sizes(4096, 16384));
+        // Segments of 64 lines, or fewer where they would pass 16 KiB.
+        let reference = stream(&bytes, usize::MAX, Segmenter::with_sizes(64, 16384));
         assert_eq!(reference.concat(), whole);
         // Every size up to 64 bytes, then a spread of larger ones (each run is a full
         // pass over the document).
         let sizes = (1..=64).chain([97, 500, 1024, 4095, 4096, 4097, 65536, 1 << 20]);
         for piece in sizes {
-            let got = stream(&bytes, piece, Segmenter::with_sizes(4096, 16384));
+            let got = stream(&bytes, piece, Segmenter::with_sizes(64, 16384));
             assert!(got == reference, "pieces of {piece} bytes cut differently");
         }
     }
@@ -84,21 +85,45 @@ fn segments_normalize_as_the_whole_does() {
     for path in REAL_DOCUMENTS {
         let text = read(path);
         let longest_line = text.split('\n').map(str::len).max().unwrap_or(0);
-        for min in [1, 200, 4096] {
-            let max = longest_line + 1;
-            let pieces: String = stream(text.as_bytes(), 1000, Segmenter::with_sizes(min, max))
+        for lines in [1, 16, 200] {
+            // (Bound so that no line is cut inside.)
+            let max = 2 * (longest_line + 1);
+            let pieces: String = stream(text.as_bytes(), 1000, Segmenter::with_sizes(lines, max))
                 .iter()
                 .map(|s| pipeline.run(s).text.into_owned())
                 .collect();
             assert_eq!(
                 pieces,
                 pipeline.run(&text).text,
-                "{path}, segments from {min} bytes"
+                "{path}, segments of {lines} lines"
             );
             compared += 1;
         }
     }
     assert_eq!(compared, 3 * REAL_DOCUMENTS.len());
+}
+
+/// Normalizing a document segment by segment, then its output the same way, changes
+/// nothing the second time: the output is cut between the same lines, so every stage sees
+/// the same evidence (the whole pipeline, `search` mode too, on segments of 16 lines).
+#[test]
+fn segment_by_segment_twice_is_once() {
+    let all = StageSelection::default();
+    let default = Pipeline::with_selection(Some(Converter::new(Config::T2S)), &all);
+    let search = Pipeline::with_options(Some(Converter::new(Config::T2S)), PunctMode::Search, &all);
+    for path in REAL_DOCUMENTS.iter().chain(&SEED_DOCUMENTS) {
+        let text = read(path);
+        for pipeline in [&default, &search] {
+            let run = |text: &str| -> String {
+                stream(text.as_bytes(), 4096, Segmenter::with_sizes(16, 1 << 20))
+                    .iter()
+                    .map(|s| pipeline.run(s).text.into_owned())
+                    .collect()
+            };
+            let once = run(&text);
+            assert_eq!(run(&once), once, "{path}");
+        }
+    }
 }
 
 /// Text that streams in interesting ways: multi-byte characters to cut through, line
@@ -162,7 +187,7 @@ proptest! {
         let local = StageSelection::only("unicode,convert").unwrap();
         let pipeline = Pipeline::with_selection(Some(Converter::new(Config::T2S)), &local);
         let longest_line = whole.split('\n').map(str::len).max().unwrap_or(0);
-        let by_line = stream(&bytes, piece, Segmenter::with_sizes(min, longest_line + 1));
+        let by_line = stream(&bytes, piece, Segmenter::with_sizes(min, 2 * (longest_line + 1)));
         let pieces: String = by_line.iter().map(|s| pipeline.run(s).text.into_owned()).collect();
         prop_assert_eq!(pieces, pipeline.run(&whole).text.into_owned());
     }

@@ -34,9 +34,9 @@ fn main() -> ExitCode {
     }
 }
 
-/// Segments of a megabyte pass through the stages, each writing its text anew: freed
-/// buffers handed back to the system were faulted in again, page by page, for the next
-/// segment (nearly a fifth of a corpus run). glibc raises its threshold for keeping freed
+/// Segments of hundreds of kilobytes pass through the stages, each writing its text anew:
+/// freed buffers handed back to the system were faulted in again, page by page, for the
+/// next segment (nearly a fifth of a corpus run). glibc raises its threshold for keeping freed
 /// memory to the size of any block it mapped and then freed, up to 32 MiB (mallopt(3),
 /// `M_MMAP_THRESHOLD`): one block of 16 MiB, allocated and freed, sets it without an
 /// unsafe call. With any other allocator this is one allocation and one free.

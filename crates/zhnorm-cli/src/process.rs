@@ -127,7 +127,11 @@ fn run(
         line: 0,
         changed: false,
     };
-    let batch_len = rayon::current_num_threads();
+    // A batch is normalized in parallel, then written: a few segments a thread, so that
+    // one slow segment does not leave the other threads waiting at every batch, and about
+    // a megabyte a thread, so that memory stays bounded.
+    let threads = rayon::current_num_threads();
+    let (batch_len, batch_bytes) = (4 * threads, threads << 20);
     let mut batch: Vec<String> = Vec::with_capacity(batch_len);
     // The head first, then the rest a buffer at a time, decoded straight into the text
     // waiting to be cut into segments.
@@ -152,7 +156,9 @@ fn run(
             .map_err(|e| Failure::Input(e.to_string()))?;
         while let Some(segment) = segmenter.next_segment(last) {
             batch.push(segment);
-            if batch.len() == batch_len {
+            if batch.len() == batch_len
+                || batch.iter().map(String::len).sum::<usize>() >= batch_bytes
+            {
                 state.flush(&mut batch, &mut sink)?;
             }
         }
@@ -203,10 +209,10 @@ impl State<'_> {
     fn flush(&mut self, batch: &mut Vec<String>, sink: &mut Sink) -> Result<(), Failure> {
         let settings = self.settings;
         let jsonl = self.input.jsonl;
-        // Segments cut inside a line (lines of a quarter megabyte and more) go one at a
-        // time: `punct` reads a line whole, at tens of bytes per character, and memory
+        // Segments cut inside a line (lines longer than `stream::SEGMENT_MAX`) go one at
+        // a time: `punct` reads a line whole, at tens of bytes per character, and memory
         // must stay bounded.
-        let results: Vec<SegmentResult> = if batch.iter().all(|s| s.ends_with('\n')) {
+        let results: Vec<SegmentResult> = if batch.iter().all(|s| s.ends_with(['\n', '\r'])) {
             batch
                 .par_iter()
                 .map(|segment| normalize(settings, segment, jsonl))

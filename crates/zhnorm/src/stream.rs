@@ -1,36 +1,46 @@
 //! Cutting a long text into segments the pipeline can run on one by one, or in parallel,
 //! with memory bounded by the segment size.
 //!
-//! Where a segment ends depends on the text alone, never on how it arrived: the first
-//! line end at least [`SEGMENT_MIN`] bytes in. No stage looks across a line end (OpenCC's
-//! phrases, mojibake runs and pinyin annotations never span one), so a phrase or a
-//! garbled sequence is never cut. A line longer than [`SEGMENT_MAX`] is cut after a
-//! sentence end, else after a space, else after ASCII, within its last quarter.
-//! A document no longer than `SEGMENT_MIN` is one segment: evidence a stage gathers
-//! from the whole document (`space`'s letter-spacing, `repair`'s mojibake layers) is
-//! gathered per segment of a longer one.
+//! Where a segment ends depends on the text alone, never on how it arrived: right after
+//! its [`SEGMENT_LINES`]th line end (LF, CRLF or a lone CR). No stage looks across a line
+//! end (OpenCC's phrases, mojibake runs and pinyin annotations never span one), so a
+//! phrase or a garbled sequence is never cut. Counted in lines, the cuts of a text and of
+//! its normalized form fall between the same lines, since normalizing keeps every line
+//! end: the evidence a stage gathers from a segment (`space`'s letter-spacing, `repair`'s
+//! mojibake layers) is the same on a second run, which therefore changes nothing. (Cut
+//! by bytes, the segments moved as the text grew or shrank, and a second run in `search`
+//! mode joined `表 就` that the first, seeing other lines, had left.)
+//!
+//! Lines longer than 512 bytes on average (`SEGMENT_MAX / SEGMENT_LINES`) bound the
+//! segment by bytes instead: it ends at its last line end within [`SEGMENT_MAX`] bytes,
+//! and a line that starts a segment and is longer than 1.25 MiB is cut after a sentence
+//! end, else after a space, else after ASCII, within its last quarter. A document of at
+//! most `SEGMENT_LINES` lines and `SEGMENT_MAX` bytes is one segment.
 
-/// A segment ends at the first line end at least this many bytes in.
-pub const SEGMENT_MIN: usize = 1 << 20;
-/// Past this many bytes with no line end, a segment is cut inside its line. Only lines
-/// of a quarter megabyte or more are ever cut; they are rare, and the line-wide analyses
-/// of `punct` cost tens of bytes per character of a line.
-pub const SEGMENT_MAX: usize = SEGMENT_MIN + SEGMENT_MIN / 4;
+/// A segment ends right after this many line ends (about 200 KB of Debian's documentation).
+pub const SEGMENT_LINES: usize = 4096;
+/// A segment holds at most this many bytes: past it, it ends at its last line end. A line
+/// longer than five eighths of it that starts a segment is cut inside: such lines are
+/// rare, and the line-wide analyses of `punct` cost tens of bytes per character of a line.
+pub const SEGMENT_MAX: usize = 2 << 20;
 
 /// Collects text and gives it back in segments.
 #[derive(Debug, Clone)]
 pub struct Segmenter {
     pending: String,
-    /// Bytes of `pending` already searched for a line end.
+    /// Bytes of `pending` already searched for line ends, how many were found there, and
+    /// where the last one found within `max` ends (0 for none).
     searched: usize,
-    min: usize,
+    line_ends: usize,
+    last_end: usize,
+    lines: usize,
     max: usize,
     whole_lines: bool,
 }
 
 impl Default for Segmenter {
     fn default() -> Self {
-        Segmenter::with_sizes(SEGMENT_MIN, SEGMENT_MAX)
+        Segmenter::with_sizes(SEGMENT_LINES, SEGMENT_MAX)
     }
 }
 
@@ -39,19 +49,22 @@ impl Segmenter {
         Segmenter::default()
     }
 
-    /// Segments of other sizes (`min` ≥ 1, `max` ≥ `min`), for tests and small memory.
-    pub fn with_sizes(min: usize, max: usize) -> Segmenter {
-        let min = min.max(1);
+    /// Segments of other sizes: `lines` line ends (≥ 1), at most `max` bytes (≥ 1); for
+    /// tests and small memory.
+    pub fn with_sizes(lines: usize, max: usize) -> Segmenter {
         Segmenter {
             pending: String::new(),
             searched: 0,
-            min,
-            max: max.max(min),
+            line_ends: 0,
+            last_end: 0,
+            lines: lines.max(1),
+            max: max.max(1),
             whole_lines: false,
         }
     }
 
-    /// Never cut inside a line, however long (JSONL, where a line is one record).
+    /// Never cut inside a line, however long (JSONL, where a line is one record): a line
+    /// longer than `max` is a segment of its own.
     pub fn whole_lines(mut self) -> Segmenter {
         self.whole_lines = true;
         self
@@ -82,45 +95,84 @@ impl Segmenter {
         if self.pending.is_empty() {
             return None;
         }
-        let bytes = self.pending.as_bytes();
-        let from = self.searched.max(self.min - 1);
-        let limit = if self.whole_lines {
-            bytes.len()
-        } else {
-            bytes.len().min(self.max)
-        };
-        let cut = if from < limit {
-            match memchr::memchr(b'\n', &bytes[from..limit]) {
-                Some(i) => Some(from + i + 1),
-                None => {
-                    self.searched = limit;
-                    None
-                }
-            }
-        } else {
-            None
-        };
-        let cut = match cut {
+        let cut = match self.find_cut(end_of_text) {
             Some(cut) => cut,
-            None if !self.whole_lines && bytes.len() >= self.max => self.cut_inside_line(),
-            None if end_of_text => bytes.len(),
+            None if end_of_text => self.pending.len(),
             None => return None,
         };
-        self.searched = 0;
+        (self.searched, self.line_ends, self.last_end) = (0, 0, 0);
         // The text after the cut starts the next segment, in a buffer sized for one: grown
         // from the tail's size, it would be copied again at each doubling.
-        let mut rest =
-            String::with_capacity((self.pending.len() - cut).max(self.min + self.min / 2));
+        let mut rest = String::with_capacity((self.pending.len() - cut).max(cut + cut / 2));
         rest.push_str(&self.pending[cut..]);
         self.pending.truncate(cut);
         Some(std::mem::replace(&mut self.pending, rest))
     }
 
-    /// Where to cut a line longer than `max`: after the last sentence end, space or ASCII
+    /// Where the segment pending ends, once the text so far shows it: after its `lines`th
+    /// line end within `max` bytes; else, once more than `max` bytes are pending, after
+    /// its last line end within them, or inside its one line (see [`Self::cut_inside_line`]),
+    /// or (whole lines) after the line. Line ends already counted are not read again.
+    fn find_cut(&mut self, end_of_text: bool) -> Option<usize> {
+        let bytes = self.pending.as_bytes();
+        loop {
+            let Some(k) = memchr::memchr2(b'\n', b'\r', &bytes[self.searched..]) else {
+                self.searched = bytes.len();
+                break;
+            };
+            let at = self.searched + k;
+            let end = match (bytes[at], bytes.get(at + 1)) {
+                (b'\r', Some(b'\n')) => at + 2,
+                // A CR last of what arrived may be the start of a CRLF.
+                (b'\r', None) if !end_of_text => break,
+                _ => at + 1,
+            };
+            if self.last_end == 0 && end > self.line_max() && !self.whole_lines {
+                // The segment's first line is too long to go whole.
+                return Some(self.cut_inside_line());
+            }
+            if end > self.max {
+                // Past the bound: the line this ends is the segment's only one.
+                if self.whole_lines && self.last_end == 0 {
+                    return Some(end);
+                }
+                break;
+            }
+            self.searched = end;
+            self.line_ends += 1;
+            self.last_end = end;
+            if self.line_ends == self.lines {
+                return Some(end);
+            }
+        }
+        // A first line longer than a segment's share for one line is cut inside, as soon as
+        // that many bytes show it; shorter lines end segments whole.
+        if self.last_end == 0 && !self.whole_lines && bytes.len() > self.line_max() {
+            return Some(self.cut_inside_line());
+        }
+        if bytes.len() <= self.max {
+            return None;
+        }
+        match self.last_end {
+            0 if self.whole_lines => None,
+            0 => Some(self.cut_inside_line()),
+            end => Some(end),
+        }
+    }
+
+    /// How long a line that starts a segment may be before it is cut: five eighths of
+    /// `max` (1.25 MiB), so that the one-line segments `punct` reads whole stay as small as
+    /// before segments were counted in lines.
+    fn line_max(&self) -> usize {
+        self.max - self.max / 8 * 3
+    }
+
+    /// Where to cut a line longer than `line_max`: after the last sentence end, space or ASCII
     /// character in its last quarter, else at the last character boundary.
     fn cut_inside_line(&self) -> usize {
-        let window_start = self.max - self.max / 4;
-        let text = &self.pending[..floor_boundary(&self.pending, self.max)];
+        let line_max = self.line_max();
+        let window_start = line_max - line_max / 4;
+        let text = &self.pending[..floor_boundary(&self.pending, line_max)];
         let window_start = floor_boundary(text, window_start);
         let window = &text[window_start..];
         let after = |pred: &dyn Fn(char) -> bool| {
@@ -176,16 +228,64 @@ mod tests {
 
     #[test]
     fn cuts_depend_on_the_text_only() {
-        let text = "第一行，很长的一行。\n二\n第三行很长很长很长。第三行还在继续 and on\n末行";
-        let whole = segments(text, usize::MAX, 12, 40);
+        let text = "第一行，\r\n二\r三\n第四行很长很长很长。第四行还在继续 and on\n五\n末行";
+        let whole = segments(text, usize::MAX, 2, 40);
         assert_eq!(whole.concat(), text);
         assert!(whole.iter().all(|s| !s.is_empty()));
         for piece in 1..=text.chars().count() {
-            assert_eq!(segments(text, piece, 12, 40), whole, "pieces of {piece}");
+            assert_eq!(segments(text, piece, 2, 40), whole, "pieces of {piece}");
         }
-        // Line ends are preferred; the long third line is cut after a sentence.
-        assert_eq!(whole[0], "第一行，很长的一行。\n");
-        assert_eq!(whole[1], "二\n第三行很长很长很长。");
+        // Every second line end, a CRLF or a lone CR counting as one. The fourth line is
+        // longer than five eighths of the bound (25 bytes) and starts a segment: it is cut
+        // there, twice (no sentence end, space or ASCII falls in the last quarter), and
+        // what is left of it ends the next segment with `五`.
+        assert_eq!(
+            whole,
+            [
+                "第一行，\r\n二\r",
+                "三\n",
+                "第四行很长很长很",
+                "长。第四行还在继",
+                "续 and on\n五\n",
+                "末行"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_text_and_its_normalized_form_are_cut_between_the_same_lines() {
+        // What the stages do to the length of a line (marks widened, spaces joined, CRLF and
+        // CR made LF) moves no cut: segment by segment, the normalized text is the
+        // normalized segments.
+        let line = |k: usize| match k % 4 {
+            0 => format!("第{k}行,有 逗 号.\r\n"),
+            1 => format!("line {k}\r"),
+            2 => "很长".repeat(k % 7 + 1) + "\n",
+            _ => "\n".to_string(),
+        };
+        let text: String = (0..200).map(line).collect();
+        let normalize = |s: &str| {
+            s.replace("\r\n", "\n")
+                .replace('\r', "\n")
+                .replace(',', "，")
+                .replace('.', "。")
+                .replace(' ', "")
+        };
+        let cut = segments(&text, 7, 16, 4096);
+        assert!(cut.len() > 10);
+        let normalized: Vec<String> = cut.iter().map(|s| normalize(s)).collect();
+        assert_eq!(segments(&normalize(&text), 7, 16, 4096), normalized);
+    }
+
+    #[test]
+    fn lines_longer_than_the_bound_end_segments_by_bytes() {
+        // Lines of 10 bytes, at most 25 bytes a segment: two lines each, whatever `lines`.
+        let text = "一二三\n".repeat(3) + "末";
+        let whole = segments(&text, usize::MAX, 100, 25);
+        assert_eq!(whole, ["一二三\n一二三\n", "一二三\n末"]);
+        for piece in 1..=text.chars().count() {
+            assert_eq!(segments(&text, piece, 100, 25), whole, "pieces of {piece}");
+        }
     }
 
     #[test]
