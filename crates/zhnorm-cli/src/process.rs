@@ -209,7 +209,7 @@ impl State<'_> {
     fn flush(&mut self, batch: &mut Vec<String>, sink: &mut Sink) -> Result<(), Failure> {
         let settings = self.settings;
         let jsonl = self.input.jsonl;
-        // Segments cut inside a line (lines longer than `stream::SEGMENT_MAX`) go one at
+        // Segments cut inside a line (lines longer than `stream::SEGMENT_LINE_MAX`) go one at
         // a time: `punct` reads a line whole, at tens of bytes per character, and memory
         // must stay bounded.
         let results: Vec<SegmentResult> = if batch.iter().all(|s| s.ends_with(['\n', '\r'])) {
