@@ -255,6 +255,7 @@ fn in_context(text: &str, mode: PunctMode) -> Option<String> {
         if code_known && is_code(start, end, &mut document) {
             continue;
         }
+        document.line_start = start;
         // A mark changed can change the context of another (`"` after a new `）`): rewrite
         // until the line is stable, so that the stage is idempotent. A line is stable
         // when it holds no trigger (a second run would not look at it either) and no

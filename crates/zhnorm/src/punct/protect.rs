@@ -23,6 +23,8 @@ pub(super) struct Document<'t> {
     blocks: Option<Vec<Range<usize>>>,
     /// The first block that does not end before the line asked about last.
     next_block: usize,
+    /// Where the line being judged starts in `text` (set by the caller for each line).
+    pub(super) line_start: usize,
 }
 
 impl<'t> Document<'t> {
@@ -34,7 +36,14 @@ impl<'t> Document<'t> {
             table: None,
             blocks: None,
             next_block: 0,
+            line_start: 0,
         }
+    }
+
+    /// Whether the line being judged continues a request line of roff (see
+    /// [`continues_request`]).
+    fn continues_request(&self) -> bool {
+        continues_request(self.text, self.line_start.min(self.text.len()))
     }
 
     /// Whether the line at `line` (byte offsets, asked in order) is part of a block of
@@ -337,6 +346,31 @@ fn lines_starting(text: &str, head: &str, mut found: impl FnMut(usize) -> bool) 
     memchr::memmem::find_iter(bytes, &needle).any(|i| found(i + 1))
 }
 
+/// Whether the line of `text` starting at `start` continues a request line of roff: the
+/// line before it ends in an escaping backslash, and so does every line back to one that
+/// starts with `.` or `'` (`.URL http://… \` then `"“古老的 Unix 的檔案館”"`, whose quotes
+/// delimit the macro's argument).
+fn continues_request(text: &str, start: usize) -> bool {
+    if !text.is_char_boundary(start) {
+        return false;
+    }
+    let mut end = start;
+    while let Some(before) = text[..end].strip_suffix('\n') {
+        let before = before.strip_suffix('\r').unwrap_or(before);
+        let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        let line = &before[line_start..];
+        let backslashes = line.len() - line.trim_end_matches('\\').len();
+        if backslashes % 2 == 0 {
+            return false;
+        }
+        if line.starts_with(['.', '\'']) {
+            return true;
+        }
+        end = line_start;
+    }
+    false
+}
+
 /// Whether some line of `text` starts with `head` followed by one of `tails`.
 fn starts_some_line(text: &str, head: &str, tails: &[&str]) -> bool {
     let bytes = text.as_bytes();
@@ -451,13 +485,20 @@ fn protect_syntax(
     // opens a comment on any line.
     // (The document is asked only when the line holds what it would protect.)
     let request_syntax = |i: usize| {
-        let alone = chars[i - 1] == ' ' && chars.get(i + 1).is_none_or(|c| c.is_whitespace());
+        let alone =
+            i > 0 && chars[i - 1] == ' ' && chars.get(i + 1).is_none_or(|c| c.is_whitespace());
         chars[i] == '"'
             || alone && matches!(chars[i], '.' | ',' | ':' | ';' | '?' | '!' | '(' | ')')
     };
-    if matches!(chars[0], '.' | '\'') {
-        if (1..n).any(request_syntax) && document.is_man_page() {
-            (1..n)
+    // (A request's own `.` is no argument; a line that continues one is all arguments.)
+    let continued = !matches!(chars[0], '.' | '\'')
+        && memchr::memchr(b'"', bytes).is_some()
+        && document.is_man_page()
+        && document.continues_request();
+    let arguments = usize::from(!continued)..n;
+    if matches!(chars[0], '.' | '\'') || continued {
+        if arguments.clone().any(request_syntax) && document.is_man_page() {
+            arguments
                 .filter(|&i| request_syntax(i))
                 .for_each(|i| protected[i] = true);
             return;
@@ -1093,6 +1134,19 @@ mod tests {
         );
         // A page shows its headings; a line alone that starts with a dot is no request.
         assert_eq!(cjk(".B \"选项\"\n"), ".B “选项”\n");
+        // A request goes on after a backslash that ends its line (groff's man pages:
+        // `.URL … \`); the line after that one is prose again.
+        let continued = ".TH GROFF 7\n.SH \"参见\"\n.URL http://\\:www.tuhs.org/ \\\n     \
+                         \"“古老的 Unix 的档案馆”\"\n他说\"好\".\n";
+        assert_eq!(
+            cjk(continued),
+            continued.replace("他说\"好\".", "他说“好”。")
+        );
+        let not_escaped = ".TH X 1\n.SH \"参见\"\n.B a\\\\\n他说\"好\".\n";
+        assert_eq!(
+            cjk(not_escaped),
+            not_escaped.replace("他说\"好\".", "他说“好”。")
+        );
     }
 
     #[test]
