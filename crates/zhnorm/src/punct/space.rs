@@ -1,6 +1,8 @@
 //! Stage `space`: whitespace and invisible characters.
 //!
-//! - CRLF and CR become LF; C0 and C1 controls other than tab and newline are removed.
+//! - CRLF and CR become LF; C0 and C1 controls other than tab and newline are removed,
+//!   and a terminal's escape sequence whole (`\x1b[32m` colours text; without its ESC it
+//!   would be `[32m` in the text).
 //! - NBSP and the other Unicode spaces become a space. The ideographic space U+3000 is
 //!   kept: it indents paragraphs and separates verses.
 //! - Zero-width characters are removed, except a ZWJ inside an emoji sequence (one that
@@ -269,6 +271,48 @@ pub(crate) fn is_unicode_space(c: char) -> bool {
     space_class(c) == Class::Space
 }
 
+/// The length of the terminal escape sequence at the start of `s`, if one is there: a
+/// control sequence of ECMA-48 (ANSI), ESC `[`, parameter bytes, intermediate bytes and a
+/// final byte, as programs write to colour their output (`\x1b[1;31m`, `\x1b[m`) and
+/// fortune files and logs keep. (ftfy removes the same.)
+fn terminal_escape_len(s: &str) -> Option<usize> {
+    let bytes = s.as_bytes();
+    if !bytes.starts_with(b"\x1b[") {
+        return None;
+    }
+    let run = |from: usize, range: std::ops::RangeInclusive<u8>| {
+        from + bytes[from..]
+            .iter()
+            .take_while(|b| range.contains(b))
+            .count()
+    };
+    let end = run(run(2, 0x30..=0x3F), 0x20..=0x2F);
+    bytes
+        .get(end)
+        .is_some_and(|b| (0x40..=0x7E).contains(b))
+        .then_some(end + 1)
+}
+
+/// `line` without its terminal escape sequences ([`terminal_escape_len`]); an ESC that
+/// starts none is left for the removal of controls.
+pub(crate) fn without_terminal_escapes(line: &str) -> Cow<'_, str> {
+    if !line.contains('\x1b') {
+        return Cow::Borrowed(line);
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(i) = rest.find('\x1b') {
+        out.push_str(&rest[..i]);
+        let len = terminal_escape_len(&rest[i..]).unwrap_or(0);
+        if len == 0 {
+            out.push('\x1b');
+        }
+        rest = &rest[i + len.max(1)..];
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
 /// Every rule but the Han–space–Han one, line by line.
 fn clean_chars(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -283,6 +327,7 @@ fn clean_chars(text: &str) -> String {
             }
             None => (rest, None),
         };
+        let line = without_terminal_escapes(line);
         let start = out.len();
         // A joiner after a letter of a script that spells with it is kept.
         let mut prev = '\n';
@@ -464,6 +509,19 @@ mod tests {
             apply("\u{3000}\u{3000}段首缩进"),
             "\u{3000}\u{3000}段首缩进"
         );
+    }
+
+    #[test]
+    fn removes_a_terminal_escape_sequence_whole() {
+        // The colours of fortunes-zh's `tang300`: without the sequences, not their ESC.
+        assert_eq!(
+            apply("\x1b[32m《春晓》\x1b[m\n\x1b[33m作者：孟浩然\x1b[m  \n"),
+            "《春晓》\n作者：孟浩然\n"
+        );
+        assert_eq!(apply("a\x1b[1;31mb\x1b[0K"), "ab");
+        // An ESC that starts no sequence is a control like the others.
+        assert_eq!(apply("a\x1bb\x1b[12"), "ab[12");
+        assert_eq!(apply("\x1b[\x1b[m"), "[");
     }
 
     #[test]

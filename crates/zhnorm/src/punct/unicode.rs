@@ -12,7 +12,7 @@ use std::borrow::Cow;
 
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
-use super::space::is_debris_at;
+use super::space::{is_debris_at, without_terminal_escapes};
 use crate::chars::{find_where, rewrite_lines, ByteSet};
 use crate::pipeline::Stage;
 
@@ -36,11 +36,12 @@ impl Stage for UnicodeStage {
     }
 }
 
-/// `line` with every character in its one form, invisible debris removed, then NFC.
+/// `line` with every character in its one form, invisible debris removed (a terminal
+/// escape sequence whole, as `space` removes it), then NFC.
 fn one_form_line(line: &str) -> String {
     // One form per character first, so that NFC composes what mapping uncovers
     // (`Ａ` + U+0301 → `A` + U+0301 → `Á`).
-    let chars: Vec<char> = line.chars().collect();
+    let chars: Vec<char> = without_terminal_escapes(line).chars().collect();
     let mapped: String = (0..chars.len())
         .filter(|&k| !is_debris_at(&chars, k))
         .map(|k| one_form(chars[k]).unwrap_or(chars[k]))
@@ -171,6 +172,14 @@ mod tests {
 
     fn apply(s: &str) -> Cow<'_, str> {
         UnicodeStage.apply(s)
+    }
+
+    #[test]
+    fn removes_terminal_escape_sequences_as_space_does() {
+        // `unicode` comes first in the pipeline: were it to take the ESC alone, `space`
+        // would find `[32m` left in the text.
+        assert_eq!(UnicodeStage.apply("\x1b[32m《春晓》\x1b[m"), "《春晓》");
+        assert_eq!(UnicodeStage.apply("a\x1bb"), "ab");
     }
 
     #[test]
