@@ -837,7 +837,10 @@ impl<'a> Line<'a> {
         let rest = &self.chars[i + 1..];
         let spaces = rest.iter().take_while(|&&c| c == ' ' || c == '\t').count();
         let clause_ends = match rest.get(spaces) {
-            None | Some('\n' | '\r') => true, // trailing blanks are `space`'s to remove
+            // (Trailing blanks are `space`'s to remove.) A comma that ends the line inside
+            // a list of Latin words goes on with the list, ASCII like the commas before it
+            // (`来自GNU, Linux, BSD, Apache,`, then `Tcl, Java, Ruby` on the next line).
+            None | Some('\n' | '\r') => !(self.chars[i] == ',' && in_latin_list(&self.chars[..i])),
             Some(&c) => spaces > 0 && is_han(c),
         };
         // (Han inside code, `printf("错误")`, makes no Chinese clause.)
@@ -891,6 +894,17 @@ const FILE_EXTENSIONS: [&str; 40] = [
     "cpp", "sh", "deb", "rpm", "tar", "gz", "bz2", "xz", "zip", "pdf", "doc", "docx", "jpg", "png",
     "gif", "exe", "so", "js", "css", "yaml", "yml", "toml", "csv", "list", "d", "service",
 ];
+
+/// Whether `before` (a line up to a comma) ends in a list of Latin words: after its last
+/// character outside ASCII, a comma and a space follow a letter or digit somewhere.
+fn in_latin_list(before: &[char]) -> bool {
+    let tail = before
+        .iter()
+        .rposition(|&c| !c.is_ascii())
+        .map_or(before, |k| &before[k + 1..]);
+    tail.windows(3)
+        .any(|w| w[0].is_ascii_alphanumeric() && w[1] == ',' && w[2] == ' ')
+}
 
 /// A character a rewrite may change: a context mark or a paired one.
 #[inline]
@@ -1146,6 +1160,17 @@ mod tests {
 
     fn tw(s: &str) -> String {
         PunctStage::new(PunctMode::Tw).apply(s).into_owned()
+    }
+
+    #[test]
+    fn a_comma_ending_a_line_in_a_list_of_latin_words_goes_on_with_the_list() {
+        // debian-reference: the list goes on on the next line.
+        let list =
+            "    Debian 系统中的自由软件来自GNU, Linux, BSD, X, ISC, Apache,\n    Tcl, Java。\n";
+        assert_eq!(cjk(list), list);
+        // A word alone, or the last of a list Chinese closed, ends the clause.
+        assert_eq!(cjk("缺省是NOCREATEDB,\n"), "缺省是NOCREATEDB，\n");
+        assert_eq!(cjk("支持 A, B 和 C,\n"), "支持 A, B 和 C，\n");
     }
 
     #[test]
