@@ -366,6 +366,10 @@ fn clean_text_is_never_touched() {
         "‘•0中中中’•",
         // Legacy dashes between Han, bullets beside them (not cp437's reading of `哪`).
         "他说──这是真的──我相信\n•中 ──中──中\n中 ──中──中",
+        // Classical text, rare characters and all (fortunes-zh): `貙貙` is GBK's reading
+        // of the UTF-8 of `،،`, `绀緅` of `社j`.
+        "淮西有贼五十载，封狼生貙貙生罴。",
+        "君子不以绀緅饰。红紫不以为亵服。当暑，袗絺绤，必表而出之。",
     ];
     for line in lines().iter().map(String::as_str).chain(negatives) {
         let got = repair(line);

@@ -2768,14 +2768,19 @@ fn undo_pieces(
         };
         // A letter a double-byte misreading hid does not stand against the Han beside
         // the piece either (`准则的明确信号` is not `明ȷ信号`: the GBK bytes of `确` are
-        // the UTF-8 of `ȷ`); judged alone, a piece would not see that.
+        // the UTF-8 of `ȷ`); judged alone, a piece would not see that. Nor does an ASCII
+        // letter it took for a trail byte end the piece against Han the misreading left
+        // alone: the text it garbled would go on garbled after the letter (the GBK bytes
+        // of the Analects' `绀緅` are the UTF-8 of `社j`, and `以绀緅饰` is no `以社j饰`).
         let foreign_against_han = || {
             let double_byte = matches!(m.misread, Misread::Gbk | Misread::Big5);
             let han = |k: Option<usize>| k.and_then(|k| chars.get(k)).is_some_and(|&c| is_han(c));
+            let last = candidate.chars().next_back();
             double_byte
                 && (candidate.chars().next().is_some_and(is_foreign_letter)
                     && han(i.checked_sub(1))
-                    || candidate.chars().next_back().is_some_and(is_foreign_letter) && han(Some(j)))
+                    || last.is_some_and(|c| is_foreign_letter(c) || c.is_ascii_alphabetic())
+                        && han(Some(j)))
         };
         // Nor does a legacy page read byte by byte (GBK as cp437, cp1252) leave real Han
         // beside the debris: every character of it reads as debris. Between Han, `──` is
@@ -2860,12 +2865,18 @@ fn has_latin_touching_han(candidate: &str) -> bool {
 }
 
 /// Letters of Latin with diacritics, IPA, Greek, Cyrillic, Armenian, Hebrew, Arabic and
-/// the other scripts of two-byte UTF-8, and their combining marks: Chinese text sets
-/// words of them apart from Han, with a space or a mark. (GBK's bytes read as UTF-8
-/// give them: `扩չ`, `词֮`.)
+/// the other scripts of two-byte UTF-8, their combining marks, and the punctuation of
+/// those past Latin: Chinese text sets words of them apart from Han, with a space or a
+/// mark. (GBK's bytes read as UTF-8 give them: `扩չ`, `词֮`; the rare `貙` is GBK's
+/// `D8 8C`, UTF-8's Arabic comma, and `封狼生貙貙生罴` is no `封狼生،،生罴`.)
 fn is_foreign_letter(c: char) -> bool {
-    matches!(c as u32, 0xC0..=0x2AF | 0x300..=0x7FF)
-        && (c.is_alphabetic() || unicode_normalization::char::is_combining_mark(c))
+    match c as u32 {
+        0xC0..=0x2AF | 0x300..=0x36F => {
+            c.is_alphabetic() || unicode_normalization::char::is_combining_mark(c)
+        }
+        0x370..=0x7FF => !c.is_whitespace(),
+        _ => false,
+    }
 }
 
 /// Two Han characters or more in a row, none of whose pairs the word list knows, are
