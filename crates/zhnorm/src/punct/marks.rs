@@ -844,7 +844,67 @@ impl<'a> Line<'a> {
             Some(&c) => spaces > 0 && is_han(c),
         };
         // (Han inside code, `printf("错误")`, makes no Chinese clause.)
-        clause_ends && (0..i).any(|k| is_han(self.chars[k]) && !self.protected[k])
+        clause_ends
+            && (0..i).any(|k| is_han(self.chars[k]) && !self.protected[k])
+            && !(self.chars[i] == '.' && self.labels_a_part(i))
+            && !self.ends_english_clause(i)
+    }
+
+    /// Whether the `.` at `i` follows the letter, Roman numeral or number of a part, an
+    /// appendix or a figure after its name, as DocBook numbers them (`部分 III. 函数参考`,
+    /// `附录 B. 提交错误报告`, `图 3.17. 示例`): a label, not a sentence (`设置为整数 N.` is
+    /// one).
+    fn labels_a_part(&self, i: usize) -> bool {
+        let label = self.chars[..i]
+            .iter()
+            .rev()
+            .take_while(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || **c == '.')
+            .count();
+        let label_chars = &self.chars[i - label..i];
+        if label == 0 {
+            return false;
+        }
+        let roman = label_chars
+            .iter()
+            .all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C'));
+        let number = label_chars[0].is_ascii_digit()
+            && label_chars.iter().all(|c| c.is_ascii_digit() || *c == '.');
+        let Some(space) = (i - label).checked_sub(1) else {
+            return false;
+        };
+        let name: String = self.chars[space.saturating_sub(2)..space].iter().collect();
+        (label == 1 && label_chars[0].is_ascii_uppercase()
+            || (2..=4).contains(&label) && roman
+            || number)
+            && self.chars[space] == ' '
+            && PART_NAMES.iter().any(|n| name.ends_with(n))
+    }
+
+    /// Whether the text from the last Chinese before `i` (markup and code aside) is a
+    /// clause of English, three words or more of which two are English's commonest
+    /// (`第 2.1 节 “Common Features”</a> for help with these.`): a DocBook cross-reference
+    /// in untranslated text, whose sentence is English. (`缺省是NOCREATEDB.`, `运行 apt-get
+    /// install foo.`, `使用 GNU General Public License.` end Chinese ones.)
+    fn ends_english_clause(&self, i: usize) -> bool {
+        let start = (0..i)
+            .rev()
+            .find(|&k| !self.protected[k] && is_chinese_left(self.chars[k]))
+            .map_or(0, |k| k + 1);
+        let (mut words, mut common) = (0, 0);
+        let mut word = String::new();
+        for k in start..=i {
+            let c = self.chars[k];
+            if c.is_ascii_alphabetic() && !self.protected[k] {
+                word.push(c);
+                continue;
+            }
+            if !word.is_empty() {
+                words += 1;
+                common += ENGLISH_COMMONEST.contains(&word.as_str()) as usize;
+                word.clear();
+            }
+        }
+        words >= 3 && common >= 2
     }
 
     fn parens_are_chinese(&self, open: usize, close: usize, content: &Contents) -> bool {
@@ -857,7 +917,13 @@ impl<'a> Line<'a> {
             let western = before == Some(' ') && latin;
             return !(content.any(Kind::Dollar, inside) || western);
         }
-        if inside.is_empty() || content.looks_like_code(inside) {
+        // A capital alone is a sign or a key (`著作权所有(C) 2000`, `文件(F)`), as `(TM)` is.
+        // (Translators write a command's option letters in Chinese parentheses: `创建压缩
+        // 文件（c）和解压缩（x）`.)
+        let letters: String = self.chars[inside.clone()].iter().collect();
+        let sign = letters.len() == 1 && letters.chars().all(|c| c.is_ascii_uppercase())
+            || letters == "TM";
+        if inside.is_empty() || sign || content.looks_like_code(inside) {
             return false;
         }
         let han_after = self.at(close + 1).is_some_and(is_han);
@@ -893,6 +959,20 @@ const FILE_EXTENSIONS: [&str; 40] = [
     "txt", "conf", "cfg", "ini", "log", "md", "html", "htm", "xml", "json", "py", "rs", "c", "h",
     "cpp", "sh", "deb", "rpm", "tar", "gz", "bz2", "xz", "zip", "pdf", "doc", "docx", "jpg", "png",
     "gif", "exe", "so", "js", "css", "yaml", "yml", "toml", "csv", "list", "d", "service",
+];
+
+/// What DocBook's Chinese styles call the parts it numbers with letters or Roman
+/// numerals: part, appendix, figure, table, example, procedure, equation.
+const PART_NAMES: [&str; 11] = [
+    "部分", "附录", "附錄", "图", "圖", "表", "例", "过程", "過程", "公式", "步骤",
+];
+
+/// English's commonest short words, by which a run of Latin words reads as a clause of
+/// English rather than a name or a command.
+const ENGLISH_COMMONEST: [&str; 30] = [
+    "a", "an", "the", "to", "of", "for", "on", "in", "with", "it", "its", "is", "are", "be", "by",
+    "as", "at", "from", "and", "or", "not", "this", "that", "these", "more", "about", "see", "you",
+    "your", "can",
 ];
 
 /// Whether `before` (a line up to a comma) ends in a list of Latin words: after its last
@@ -1171,6 +1251,37 @@ mod tests {
         // A word alone, or the last of a list Chinese closed, ends the clause.
         assert_eq!(cjk("缺省是NOCREATEDB,\n"), "缺省是NOCREATEDB，\n");
         assert_eq!(cjk("支持 A, B 和 C,\n"), "支持 A, B 和 C，\n");
+    }
+
+    #[test]
+    fn docbook_labels_english_clauses_and_signs_keep_their_marks() {
+        // GIMP's help: a part's or appendix's label, and the English of untranslated text
+        // around a cross-reference, are no Chinese sentences.
+        for kept in [
+            "部分 III. 函数参考\n",
+            "附录 B. 提交错误报告\n",
+            "图 3.17. Example Image\n",
+            "第 2.1 节 “Common Features”</a> for help with these.\n",
+            "著作权所有(C) 2000 Free Software Foundation\n",
+            "msgstr \"拉伸两端对齐(T)\"\n",
+        ] {
+            assert_eq!(cjk(kept), kept);
+        }
+        // A variable, a command, a name end Chinese sentences; option letters in lower case
+        // are translators' Chinese parentheses.
+        assert_eq!(cjk("设置为整数 N.\n"), "设置为整数 N。\n");
+        assert_eq!(
+            cjk("运行 apt-get install foo.\n"),
+            "运行 apt-get install foo。\n"
+        );
+        assert_eq!(
+            cjk("使用 GNU General Public License.\n"),
+            "使用 GNU General Public License。\n"
+        );
+        assert_eq!(
+            cjk("创建压缩文件(c)和解压缩(x)\n"),
+            "创建压缩文件（c）和解压缩（x）\n"
+        );
     }
 
     #[test]
