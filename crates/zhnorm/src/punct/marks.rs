@@ -860,10 +860,10 @@ impl<'a> Line<'a> {
             .rev()
             .take_while(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || **c == '.')
             .count();
-        let label_chars = &self.chars[i - label..i];
         if label == 0 {
             return false;
         }
+        let label_chars = &self.chars[i - label..i];
         let roman = label_chars
             .iter()
             .all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C'));
@@ -961,8 +961,8 @@ const FILE_EXTENSIONS: [&str; 40] = [
     "gif", "exe", "so", "js", "css", "yaml", "yml", "toml", "csv", "list", "d", "service",
 ];
 
-/// What DocBook's Chinese styles call the parts it numbers with letters or Roman
-/// numerals: part, appendix, figure, table, example, procedure, equation.
+/// What DocBook's Chinese styles call the parts it numbers with letters, Roman numerals
+/// or numbers: part, appendix, figure, table, example, procedure, equation, step.
 const PART_NAMES: [&str; 11] = [
     "部分", "附录", "附錄", "图", "圖", "表", "例", "过程", "過程", "公式", "步骤",
 ];
