@@ -758,6 +758,16 @@ impl<'a> Line<'a> {
             return false;
         }
         if left.is_some_and(is_chinese_left) {
+            // An aside in Chinese closes an English sentence: `This page is for
+            // LilyPond-2.24.1 (稳定分支).`
+            if matches!(left, Some(')' | '）')) {
+                let open = (0..i - 1)
+                    .rev()
+                    .find(|&k| matches!(self.chars[k], '(' | '（'));
+                if open.is_some_and(|open| self.english_clause_before(open)) {
+                    return false;
+                }
+            }
             // `子模式.Perl假定`: a capitalized word starts the next sentence.
             let next_sentence = right.is_some_and(|r| r.is_ascii_uppercase())
                 && self.chars[i + 1..]
@@ -847,7 +857,7 @@ impl<'a> Line<'a> {
         clause_ends
             && (0..i).any(|k| is_han(self.chars[k]) && !self.protected[k])
             && !(self.chars[i] == '.' && self.labels_a_part(i))
-            && !self.ends_english_clause(i)
+            && !self.english_clause_before(i)
     }
 
     /// Whether the `.` at `i` follows the letter, Roman numeral or number of a part, an
@@ -885,7 +895,7 @@ impl<'a> Line<'a> {
     /// (`第 2.1 节 “Common Features”</a> for help with these.`): a DocBook cross-reference
     /// in untranslated text, whose sentence is English. (`缺省是NOCREATEDB.`, `运行 apt-get
     /// install foo.`, `使用 GNU General Public License.` end Chinese ones.)
-    fn ends_english_clause(&self, i: usize) -> bool {
+    fn english_clause_before(&self, i: usize) -> bool {
         let start = (0..i)
             .rev()
             .find(|&k| !self.protected[k] && is_chinese_left(self.chars[k]))
@@ -1267,6 +1277,12 @@ mod tests {
         ] {
             assert_eq!(cjk(kept), kept);
         }
+        // LilyPond's pages: an aside in Chinese closes an English sentence.
+        assert_eq!(
+            cjk("This page is for LilyPond-2.24.1 (稳定分支).\n"),
+            "This page is for LilyPond-2.24.1 （稳定分支）.\n"
+        );
+        assert_eq!(cjk("他说这是对的(见上).\n"), "他说这是对的（见上）。\n");
         // A variable, a command, a name end Chinese sentences; option letters in lower case
         // are translators' Chinese parentheses.
         assert_eq!(cjk("设置为整数 N.\n"), "设置为整数 N。\n");
