@@ -774,14 +774,15 @@ impl<'a> Line<'a> {
                     .iter()
                     .take_while(|c| c.is_ascii_alphabetic())
                     .any(|c| c.is_ascii_lowercase());
-            // `挂载点.proc文件系统`: a word that is not a file extension.
+            // `挂载点.proc文件系统`: a word that is not a file extension (nor goes on as one
+            // with an underscore: KiCad's `示例.kicad_sch`).
             let word: String = self.chars[i + 1..]
                 .iter()
                 .take_while(|c| c.is_ascii_alphanumeric())
                 .collect();
             let new_word = !word.is_empty()
                 && !FILE_EXTENSIONS.contains(&word.to_ascii_lowercase().as_str())
-                && self.at(i + 1 + word.chars().count()) != Some('.');
+                && !matches!(self.at(i + 1 + word.chars().count()), Some('.' | '_'));
             return !joins_word || next_sentence || new_word;
         }
         if right.is_some_and(|r| is_han(r) || matches!(r, '（' | '“' | '「' | '『' | '‘' | '《'))
@@ -1277,6 +1278,8 @@ mod tests {
         ] {
             assert_eq!(cjk(kept), kept);
         }
+        // KiCad's file names.
+        assert_eq!(cjk("打开示例.kicad_sch\n"), "打开示例.kicad_sch\n");
         // LilyPond's pages: an aside in Chinese closes an English sentence.
         assert_eq!(
             cjk("This page is for LilyPond-2.24.1 (稳定分支).\n"),
