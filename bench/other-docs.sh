@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Real Chinese documents beyond the corpora, nobody here wrote them: classical poems in
-# terminal colours (fortunes-zh), GNOME's and GIMP's help, LilyPond's HTML manual, the
-# Debian Edu manual. Downloads them (apt-get download; needs the Debian mirror), runs the
-# default pipeline over each tree, then again over its output, and prints what the first
-# run changed (the CLI's summary), what `repair` alone changes in the classical text
-# (nothing is garbled there: every change is a false repair) and what a second run
-# changes (idempotence). Read the changes with `diff -r` between the trees it leaves
-# under work/other-docs.
+# terminal colours (fortunes-zh), GNOME's, GIMP's and KiCad's help, LilyPond's HTML
+# manual, the Debian Edu manual. Downloads them (apt-get download; needs the Debian
+# mirror), runs the default pipeline over each tree, then again over its output, and
+# prints what the first run changed (the CLI's summary), what `repair` alone changes in
+# the classical text (nothing is garbled there: every change is a false repair) and what
+# a second run changes (idempotence). Read the changes with `diff -r` between the trees
+# it leaves under work/other-docs.
 set -euo pipefail
 cd "$(dirname "$0")"
 cargo build --release -q -p zhnorm-cli --manifest-path ../Cargo.toml
@@ -20,6 +20,7 @@ declare -A TREES=(
   [gimp-help-zh-cn]=usr/share/gimp/2.0/help/zh_CN
   [lilypond-doc-html-zh]=usr/share/doc
   [debian-edu-doc-zh-cn]=usr/share/doc/debian-edu-doc-zh-cn
+  [kicad-doc-zh]=usr/share/doc/kicad/help/zh
 )
 for pkg in "${!TREES[@]}"; do
   if [ ! -d "$pkg" ]; then
