@@ -883,12 +883,12 @@ impl<'a> Line<'a> {
         let Some(space) = (i - label).checked_sub(1) else {
             return false;
         };
-        let name: String = self.chars[space.saturating_sub(2)..space].iter().collect();
+        let name = &self.chars[space.saturating_sub(2)..space];
         (label == 1 && label_chars[0].is_ascii_uppercase()
             || (2..=4).contains(&label) && roman
             || number)
             && self.chars[space] == ' '
-            && PART_NAMES.iter().any(|n| name.ends_with(n))
+            && PART_NAMES.iter().any(|n| ends_with(name, n))
     }
 
     /// Whether the text from the last Chinese before `i` (markup and code aside) is a
@@ -902,18 +902,19 @@ impl<'a> Line<'a> {
             .find(|&k| !self.protected[k] && is_chinese_left(self.chars[k]))
             .map_or(0, |k| k + 1);
         let (mut words, mut common) = (0, 0);
-        let mut word = String::new();
+        let mut word_start = start;
         for k in start..=i {
-            let c = self.chars[k];
-            if c.is_ascii_alphabetic() && !self.protected[k] {
-                word.push(c);
+            if self.chars[k].is_ascii_alphabetic() && !self.protected[k] {
                 continue;
             }
+            let word = &self.chars[word_start..k];
             if !word.is_empty() {
                 words += 1;
-                common += ENGLISH_COMMONEST.contains(&word.as_str()) as usize;
-                word.clear();
+                common += ENGLISH_COMMONEST
+                    .iter()
+                    .any(|w| word.iter().copied().eq(w.chars())) as usize;
             }
+            word_start = k + 1;
         }
         words >= 3 && common >= 2
     }
@@ -931,9 +932,10 @@ impl<'a> Line<'a> {
         // A capital alone is a sign or a key (`著作权所有(C) 2000`, `文件(F)`), as `(TM)` is.
         // (Translators write a command's option letters in Chinese parentheses: `创建压缩
         // 文件（c）和解压缩（x）`.)
-        let letters: String = self.chars[inside.clone()].iter().collect();
-        let sign = letters.len() == 1 && letters.chars().all(|c| c.is_ascii_uppercase())
-            || letters == "TM";
+        let sign = match &self.chars[inside.clone()] {
+            [c] => c.is_ascii_uppercase(),
+            letters => letters == ['T', 'M'],
+        };
         if inside.is_empty() || sign || content.looks_like_code(inside) {
             return false;
         }
@@ -985,6 +987,12 @@ const ENGLISH_COMMONEST: [&str; 30] = [
     "as", "at", "from", "and", "or", "not", "this", "that", "these", "more", "about", "see", "you",
     "your", "can",
 ];
+
+/// Whether `chars` ends with the characters of `s`.
+fn ends_with(chars: &[char], s: &str) -> bool {
+    let mut tail = chars.iter().rev();
+    s.chars().rev().all(|c| tail.next() == Some(&c))
+}
 
 /// Whether `before` (a line up to a comma) ends in a list of Latin words: after its last
 /// character outside ASCII, a comma and a space follow a letter or digit somewhere.

@@ -2777,9 +2777,9 @@ fn undo_pieces(
             let han = |k: Option<usize>| k.and_then(|k| chars.get(k)).is_some_and(|&c| is_han(c));
             let last = candidate.chars().next_back();
             double_byte
-                && (candidate.chars().next().is_some_and(is_foreign_letter)
+                && (candidate.chars().next().is_some_and(is_foreign_script)
                     && han(i.checked_sub(1))
-                    || last.is_some_and(|c| is_foreign_letter(c) || c.is_ascii_alphabetic())
+                    || last.is_some_and(|c| is_foreign_script(c) || c.is_ascii_alphabetic())
                         && han(Some(j)))
         };
         // Nor does a legacy page read byte by byte (GBK as cp437, cp1252) leave real Han
@@ -2858,18 +2858,19 @@ fn has_latin_touching_han(candidate: &str) -> bool {
     let mut prev = ' ';
     candidate.chars().any(|c| {
         let touching =
-            (is_foreign_letter(prev) && is_han(c)) || (is_han(prev) && is_foreign_letter(c));
+            (is_foreign_script(prev) && is_han(c)) || (is_han(prev) && is_foreign_script(c));
         prev = c;
         touching
     })
 }
 
-/// Letters of Latin with diacritics, IPA, Greek, Cyrillic, Armenian, Hebrew, Arabic and
-/// the other scripts of two-byte UTF-8, their combining marks, and the punctuation of
-/// those past Latin: Chinese text sets words of them apart from Han, with a space or a
-/// mark. (GBK's bytes read as UTF-8 give them: `扩չ`, `词֮`; the rare `貙` is GBK's
-/// `D8 8C`, UTF-8's Arabic comma, and `封狼生貙貙生罴` is no `封狼生،،生罴`.)
-fn is_foreign_letter(c: char) -> bool {
+/// A character of another script than Han's, from two-byte UTF-8: a letter of Latin with
+/// diacritics or IPA, or any letter, combining mark or punctuation of Greek, Cyrillic,
+/// Armenian, Hebrew, Arabic and the others past Latin: Chinese text sets words of them
+/// apart from Han, with a space or a mark. (GBK's bytes read as UTF-8 give them: `扩չ`,
+/// `词֮`; the rare `貙` is GBK's `D8 8C`, UTF-8's Arabic comma, and `封狼生貙貙生罴` is no
+/// `封狼生،،生罴`.)
+fn is_foreign_script(c: char) -> bool {
     match c as u32 {
         0xC0..=0x2AF | 0x300..=0x36F => {
             c.is_alphabetic() || unicode_normalization::char::is_combining_mark(c)
