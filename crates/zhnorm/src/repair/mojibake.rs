@@ -1149,6 +1149,13 @@ fn undo_layer(
                         cx.memory.vote(Losses::Browser);
                         Some(b)
                     }
+                    // Close, the reading whose characters keep to one script wins: the
+                    // readers differ on a few characters, the rest says which script
+                    // the text is in (`总线、Э、设备` is `桥` as Python reads, `萊` as
+                    // a browser does).
+                    (Some(b), Some(p)) if other_script_count(&p.0) < other_script_count(&b.0) => {
+                        Some(p)
+                    }
                     (Some(b), _) => Some(b),
                     (None, p) => p,
                 }
@@ -2659,6 +2666,12 @@ fn is_of_other_script(c: char, lean: Option<Script>) -> bool {
     lean.is_some_and(|lean| convert::mark_of(c).is_some_and(|mark| mark != lean))
 }
 
+/// How many characters of `text` mark the other script than most of its characters do.
+fn other_script_count(text: &str) -> usize {
+    let report = convert::classify(text);
+    report.traditional.min(report.simplified)
+}
+
 /// The script most of the characters of `text` that mark one or the other are in, if
 /// either.
 fn script_lean(text: &str) -> Option<Script> {
@@ -2741,7 +2754,10 @@ fn undo_pieces(
             });
             (costing.total + unlikely_count * OTHER_SCRIPT) as i64
         };
-        let gain = cost(&mut chars[i..j].iter().copied()) - cost(&mut candidate.chars());
+        // (An invisible character the candidate drops is no gain: `se \u{200B}säilyy` is
+        // Finnish, not `se s鄜lyy` for the cost of the zero-width space.)
+        let visible = &mut chars[i..j].iter().copied().filter(|&c| !is_invisible(c));
+        let gain = cost(visible) - cost(&mut candidate.chars());
         let size = candidate.chars().filter(|c| !c.is_ascii()).count();
         // Between GBK and Big5, ASCII bytes stand alone in both: a reading that makes
         // ASCII out of double-byte characters has cut them in the wrong places. (The
