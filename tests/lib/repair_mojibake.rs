@@ -618,6 +618,35 @@ fn letter_spaced_words_are_weighed_as_the_word_they_spell() {
 }
 
 #[test]
+fn short_runs_garbled_alike_are_weighed_together() {
+    // A heading of the pinyin seed, GBK read as Big5: `眈燊` and `芢沎` each fall just
+    // short of what two characters must gain alone, and the annotation between them
+    // (`gu芋n`) gains little; together they are `相關` and `推薦`.
+    let line = "相關(guān)推薦 -";
+    let garbled = read_as(&legacy(line, GBK).unwrap(), BIG5);
+    assert_eq!(garbled, "眈燊(gu芋n)芢沎 -");
+    assert_eq!(repair(&garbled), line);
+    // Clean short runs of rare characters stay, however many.
+    for line in [
+        "龘靐(dá)齉爩 -",
+        "囍鱻 犇猋 -",
+        "淮西有贼五十载，封狼生貙貙生罴。",
+    ] {
+        assert_eq!(repair(line), line);
+    }
+}
+
+#[test]
+fn the_reader_whose_characters_keep_to_one_script_wins_a_close_call() {
+    // GBK's `桥` (C7 C5) read by Python's Big5 is `Э`, which a browser's Big5 has for C8
+    // 52, GBK's `萊`: the rest of the line is Simplified.
+    let line = "以树形方式显示包含所有总线、桥、设备和它们的连接的图表。";
+    let garbled = read_as_python(&legacy(line, GBK).unwrap(), BIG5);
+    assert!(garbled.contains("﹜Э﹜"), "{garbled}");
+    assert_eq!(repair(&garbled), line);
+}
+
+#[test]
 fn big5_read_as_gbk_box_drawing_is_a_character_of_the_text() {
     // Big5's `或` (A9 CE) is GBK's box-drawing `┪`: in a line made of Big5 read as GBK,
     // it stands between Latin words as the other characters do.

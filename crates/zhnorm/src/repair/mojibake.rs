@@ -623,21 +623,30 @@ fn repair_spaced(text: &str, group: &[Run], memory: &Memory) -> Option<(String, 
 /// Portuguese is all accented letters, and a few of them read back as GBK make Han
 /// (`informações` → `informa珲es`).
 fn layer_of_the_whole(text: &str, runs: &[Run], wordy: usize, memory: &Memory) -> Option<Chain> {
-    let suspect: Vec<(&str, RunContext)> = runs
-        .iter()
-        .filter(|run| run.debris)
-        .map(|run| (&text[run.start..run.end], RunContext::of(text, run, memory)))
-        .collect();
-    if suspect.len() < 2 || suspect.len() * DOCUMENT_SHARE < wordy {
-        return None;
-    }
+    let gather = |wanted: fn(&Run) -> bool| -> Vec<(&str, RunContext)> {
+        runs.iter()
+            .filter(|run| wanted(run))
+            .map(|run| (&text[run.start..run.end], RunContext::of(text, run, memory)))
+            .collect()
+    };
+    // Between GBK and Big5 both sides are Han: there the runs that look garbled are
+    // weighed together (`眈燊(gu芋n)芢沎`, a heading whose words are too short alone).
+    let debris = gather(|run| run.debris);
+    let garbled = gather(|run| run.looks_garbled());
     LAYERS
         .iter()
         .enumerate()
         .filter_map(|(i, &layer)| {
+            let suspect = match layer.2 {
+                Evidence::Normal => &debris,
+                Evidence::Strong => &garbled,
+            };
+            if suspect.len() < 2 || suspect.len() * DOCUMENT_SHARE < wordy {
+                return None;
+            }
             let (mut gain, mut chars, mut left, mut spans) = (0, 0, false, 0);
             let mut han = false;
-            for &(run, cx) in &suspect {
+            for &(run, cx) in suspect {
                 memory.next_run();
                 if let Some((repaired, g)) = undo_layer(run, layer, Strictness::Confirmed, cx) {
                     gain += g;
@@ -651,8 +660,7 @@ fn layer_of_the_whole(text: &str, runs: &[Run], wordy: usize, memory: &Memory) -
             // (`‘—` beside an emoji, read back as GBK, is `憲`). A GBK or Big5 text is
             // Chinese: repairs that give no Han are no evidence it was one (a page of
             // Manx, whose `Çh` read back as Big5 is `め` throughout).
-            let enough = layer.2 == Evidence::Normal
-                && !left
+            let enough = !left
                 && (layer.1 == Original::Utf8 || han)
                 && spans >= 2
                 && spans * 2 >= suspect.len()
