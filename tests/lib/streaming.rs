@@ -103,6 +103,37 @@ fn segments_normalize_as_the_whole_does() {
     assert_eq!(compared, 3 * REAL_DOCUMENTS.len());
 }
 
+/// A segment never ends inside a block of code: the lines after a cut would be prose to
+/// `punct` there, and the fence that closes the block would open one. Segments of 16
+/// lines, whose 16th line end falls inside a fenced block, then inside a `<pre>`.
+#[test]
+fn a_block_of_code_across_a_cut_stays_code() {
+    let prose: Vec<String> = read(REAL_DOCUMENTS[0])
+        .lines()
+        .filter(|line| line.chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c)))
+        .take(40)
+        .map(|line| line.to_string() + "\n")
+        .collect();
+    let code = "注释: 这是 \"代码\" 里的文字, 不要改.\n";
+    let mut text = prose[..14].concat();
+    text += &format!("```\n{}```\n", code.repeat(5));
+    text += &prose[14..26].concat();
+    text += &format!("<pre>\n{}</pre>\n", code.repeat(5));
+    text += &prose[26..].concat();
+    let pipeline = Pipeline::with_selection(
+        Some(Converter::new(Config::T2S)),
+        &StageSelection::default(),
+    );
+    let segments = stream(text.as_bytes(), 100, Segmenter::with_sizes(16, 1 << 20));
+    assert!(segments.len() >= 3);
+    let pieces: String = segments
+        .iter()
+        .map(|s| pipeline.run(s).text.into_owned())
+        .collect();
+    assert_eq!(pieces.matches(code).count(), 10, "{pieces}");
+    assert_eq!(pieces, pipeline.run(&text).text);
+}
+
 /// Normalizing a document segment by segment, then its output the same way, changes
 /// nothing the second time: the output is cut between the same lines, so every stage sees
 /// the same evidence (the whole pipeline, `search` mode too, on segments of 16 lines).

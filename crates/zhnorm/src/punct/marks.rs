@@ -331,11 +331,23 @@ fn is_fence_line(line: &str) -> bool {
     trimmed.starts_with("```") || trimmed.starts_with("~~~")
 }
 
+/// Where the line that opens the fenced code block open at line start `at` of `text`
+/// starts, if one is open there.
+pub(super) fn fence_open_at(text: &str, at: usize) -> Option<usize> {
+    let lines = fence_lines(&text[..at]);
+    (lines.len() % 2 == 1).then(|| lines[lines.len() - 1])
+}
+
 /// How many fence lines `text` (whole lines) holds.
 fn count_fence_lines(text: &str) -> usize {
+    fence_lines(text).len()
+}
+
+/// Where the fence lines of `text` (whole lines) start, in order.
+fn fence_lines(text: &str) -> Vec<usize> {
     let bytes = text.as_bytes();
     if memchr::memchr2(b'`', b'~', bytes).is_none() {
-        return 0;
+        return Vec::new();
     }
     let mut lines: Vec<usize> = ["```", "~~~"]
         .iter()
@@ -344,10 +356,8 @@ fn count_fence_lines(text: &str) -> usize {
         .collect();
     lines.sort_unstable();
     lines.dedup();
+    lines.retain(|&line| is_fence_line(&text[line..]));
     lines
-        .into_iter()
-        .filter(|&line| is_fence_line(&text[line..]))
-        .count()
 }
 
 /// The buffers a line's analysis fills, kept from one line to the next: a document has

@@ -315,6 +315,43 @@ fn preformatted_blocks(text: &str, man_page: bool) -> Vec<Range<usize>> {
     blocks
 }
 
+/// Where the line that opens the preformatted element open at line start `at` of `text`
+/// starts, if one opened within [`VERBATIM_WINDOW`] bytes before `at` is open there: its
+/// closing tag is not before `at`. (Every opening tag counts, wherever it stands in its
+/// line.)
+pub(super) fn verbatim_open_at(text: &str, at: usize) -> Option<usize> {
+    let bytes = &text.as_bytes()[..at];
+    let mut from = at.saturating_sub(VERBATIM_WINDOW);
+    while let Some(k) = memchr::memchr(b'<', &bytes[from..]) {
+        let open = from + k;
+        from = open + 1;
+        // (Most tags are others: their first letter tells.)
+        let first = bytes.get(open + 1).map_or(0, |b| b | 0x20);
+        if !matches!(first, b'p' | b's' | b'x' | b'l') {
+            continue;
+        }
+        let Some(name) = VERBATIM_ELEMENTS
+            .iter()
+            .find(|name| is_tag_named(bytes, open + 1, name))
+        else {
+            continue;
+        };
+        let close = memchr::memmem::find_iter(&bytes[open..], b"</")
+            .map(|k| open + k)
+            .find(|&close| is_tag_named(bytes, close + 2, name));
+        match close {
+            Some(close) => from = close + 2,
+            None => return Some(memchr::memrchr(b'\n', &bytes[..open]).map_or(0, |k| k + 1)),
+        }
+    }
+    None
+}
+
+/// How far before a place [`verbatim_open_at`] looks for an element open there: blocks
+/// of code are far shorter, and a markup text has a `<` every few dozen bytes, each of
+/// which a search of the whole text would look at again for every place asked about.
+const VERBATIM_WINDOW: usize = 64 << 10;
+
 /// The elements of markup whose content is not prose: preformatted text (and its obsolete
 /// forms), and a page's scripts and style sheets, whose quotes and semicolons are code.
 const VERBATIM_ELEMENTS: [&[u8]; 5] = [b"pre", b"script", b"style", b"xmp", b"listing"];
