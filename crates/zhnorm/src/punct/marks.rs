@@ -393,6 +393,8 @@ struct Line<'a> {
     marks: Vec<usize>,
     mode: PunctMode,
     synopsis: bool,
+    /// Whether the line's prose is English (see [`Line::reads_as_english`]), once asked.
+    english: std::cell::OnceCell<bool>,
 }
 
 impl<'a> Line<'a> {
@@ -470,6 +472,7 @@ impl<'a> Line<'a> {
         Line {
             source: line,
             synopsis: ascii.has(b']') && is_synopsis(line),
+            english: std::cell::OnceCell::new(),
             chars,
             shown,
             dropped_debris,
@@ -601,7 +604,8 @@ impl<'a> Line<'a> {
             || right.is_some_and(is_chinese_right)
             || self.ends_latin_words_in_chinese(i, left))
             && !numeric
-            && !before_mark;
+            && !before_mark
+            && !self.reads_as_english();
         let replacement = match c {
             ',' | ';' | '?' | '!' if chinese => {
                 let wide = match c {
@@ -613,7 +617,7 @@ impl<'a> Line<'a> {
                 (!(c == '!' && right == Some('='))).then_some(wide)
             }
             ':' if chinese && !matches!(right, Some('/' | '\\' | ':')) => Some('：'),
-            '.' if self.is_chinese_period(i, left, right) => Some('。'),
+            '.' if self.is_chinese_period(i, left, right) && !self.reads_as_english() => Some('。'),
             // `--` and `──` between Han, the legacy `――` anywhere: the Chinese dash.
             '-' | '─' | '―'
                 if right == Some(c)
@@ -869,6 +873,37 @@ impl<'a> Line<'a> {
             && (0..i).any(|k| is_han(self.chars[k]) && !self.protected[k])
             && !(self.chars[i] == '.' && self.labels_a_part(i))
             && !self.english_clause_before(i)
+    }
+
+    /// Whether the line's prose (code and markup aside) is English that names a Chinese
+    /// word or two, whose marks are English's: three of English's commonest words or
+    /// more, and four Latin words or more for each Han character (a README's `Please make
+    /// sure to read the contributing guide ([中文](…) | [English](…)) before making a pull
+    /// request.`; LibreOffice's untranslated paragraphs, whose Han is in a tooltip).
+    /// Fewer Latin words make a Chinese line that quotes English (`“mail is handled by”
+    /// 和 “is a nickname for”，而且…`).
+    fn reads_as_english(&self) -> bool {
+        *self.english.get_or_init(|| {
+            let (mut words, mut common, mut han) = (0, 0, 0);
+            let mut word_start = None;
+            for k in 0..=self.chars.len() {
+                let c = self.chars.get(k).copied().filter(|_| !self.protected[k]);
+                if c.is_some_and(|c| c.is_ascii_alphabetic()) {
+                    word_start.get_or_insert(k);
+                    continue;
+                }
+                han += c.is_some_and(is_han) as usize;
+                if let Some(start) = word_start.take() {
+                    let word = &self.chars[start..k];
+                    words += 1;
+                    common += ENGLISH_COMMONEST
+                        .iter()
+                        .any(|w| word.iter().copied().eq(w.chars()))
+                        as usize;
+                }
+            }
+            common >= 3 && words >= 4 * han.max(1)
+        })
     }
 
     /// Whether the `.` at `i` follows the letter, Roman numeral or number of a part, an
@@ -1418,6 +1453,37 @@ mod tests {
         let once = cjk(text);
         assert_eq!(cjk(&once), once);
         assert!(once.ends_with("他说（好）"), "{once:?}");
+    }
+
+    #[test]
+    fn markdown_links_images_and_shortcodes_keep_their_syntax() {
+        // Found on the Chinese READMEs of npm packages (element-ui, hexo-theme-next): a
+        // link to an anchor got `（）`, the emoji `:pencil:` a `：`, and an English
+        // sentence naming `[中文]` a `。`.
+        for kept in [
+            "- [我们的保证](#我们的保证)",
+            "请[联系项目维护者](#联系项目维护者)。上报时",
+            "图片![示意图](images/图1.png \"说明,见下\")在此",
+            "开发功能需求:pencil:：",
+            "Please make sure to read the contributing guide ([中文](https://x.cn/a.md) | \
+             [English](https://x.cn/b.md)) before making a pull request.",
+            // LibreOffice's help, a paragraph left in English: its Han is in a tooltip.
+            "insert <span data-tooltip=\"点击文本可复制到剪贴板\">=DCOUNT(A1:E10)</span> to \
+             count the guests whose names begin with the letters “A”, “B”, or “C”. The value \
+             3 is returned.",
+        ] {
+            assert_eq!(cjk(kept), kept);
+        }
+        // Prose around them is prose.
+        assert_eq!(
+            cjk("详见[文档](#文档),或者:smile:吧(可选)."),
+            "详见[文档](#文档)，或者:smile:吧（可选）。"
+        );
+        assert_eq!(cjk("格式为:name:value"), "格式为：name:value");
+        assert_eq!(
+            cjk("使用 GNU General Public License."),
+            "使用 GNU General Public License。"
+        );
     }
 
     #[test]

@@ -806,6 +806,63 @@ pub(super) fn protected_spans(
             protect(protected, start..end);
         }
     }
+    // A Markdown link's or image's destination, `](…)` up to its closing parenthesis: an
+    // address, a path or an anchor (`[我们的保证](#我们的保证)`), whose parentheses are
+    // the link's. Its title, in quotes, is prose's only in name.
+    if ascii.has(b']') && ascii.has(b'(') {
+        let mut i = 1;
+        while let Some(open) = (i..n).find(|&k| chars[k] == '(' && chars[k - 1] == ']') {
+            let mut depth = 0usize;
+            let close = (open..n).find(|&k| {
+                match chars[k] {
+                    '(' => depth += 1,
+                    ')' => depth -= 1,
+                    _ => {}
+                }
+                depth == 0
+            });
+            let Some(close) = close else {
+                break;
+            };
+            protect(protected, open..close + 1);
+            // An image's `!` before its label (`![示意图](图1.png)`).
+            let mut depth = 0usize;
+            let label = (0..open - 1).rev().find(|&k| {
+                match chars[k] {
+                    ']' => depth += 1,
+                    '[' if depth == 0 => return true,
+                    '[' => depth -= 1,
+                    _ => {}
+                }
+                false
+            });
+            if let Some(label) = label.filter(|&k| k > 0 && chars[k - 1] == '!') {
+                protected[label - 1] = true;
+            }
+            i = close + 1;
+        }
+    }
+    // GitHub's emoji shortcodes (`:pencil:`, `:+1:`): a colon, a name of lower-case letters,
+    // digits, `_`, `+` or `-` with a letter in it, a colon not followed by a letter or digit.
+    if ascii.has(b':') {
+        let colons: Vec<usize> = marks.iter().copied().filter(|&k| chars[k] == ':').collect();
+        for pair in colons.windows(2) {
+            let (open, close) = (pair[0], pair[1]);
+            let name = &chars[open + 1..close];
+            let is_shortcode = (2..=40).contains(&name.len())
+                && name.iter().all(|&c| {
+                    c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '+' | '-')
+                })
+                && name.iter().any(char::is_ascii_lowercase)
+                && !chars
+                    .get(close + 1)
+                    .is_some_and(char::is_ascii_alphanumeric)
+                && !(open > 0 && chars[open - 1].is_ascii_alphanumeric());
+            if is_shortcode {
+                protect(protected, open..close + 1);
+            }
+        }
+    }
     // Character references, which `repair` leaves in markup (`&gt;`, `&#20013;`): their
     // `;` is syntax.
     if ascii.has(b'&') {
