@@ -1467,6 +1467,9 @@ mod tests {
             "开发功能需求:pencil:：",
             "Please make sure to read the contributing guide ([中文](https://x.cn/a.md) | \
              [English](https://x.cn/b.md)) before making a pull request.",
+            // mint-ui's table of options: a cell that is one quoted word is a value.
+            "| cancelText | text of the cancel button | String | '取消' |",
+            "| topLoadingText | top text while loading | String | '加载中...' |",
             // LibreOffice's help, a paragraph left in English: its Han is in a tooltip.
             "insert <span data-tooltip=\"点击文本可复制到剪贴板\">=DCOUNT(A1:E10)</span> to \
              count the guests whose names begin with the letters “A”, “B”, or “C”. The value \
@@ -1480,6 +1483,11 @@ mod tests {
             "详见[文档](#文档)，或者:smile:吧（可选）。"
         );
         assert_eq!(cjk("格式为:name:value"), "格式为：name:value");
+        // A quoted cell with a space is prose (debian-reference's tables).
+        assert_eq!(
+            cjk("| V:4 | '任何文字到 PostScript'|"),
+            "| V:4 | ‘任何文字到 PostScript’|"
+        );
         assert_eq!(
             cjk("使用 GNU General Public License."),
             "使用 GNU General Public License。"

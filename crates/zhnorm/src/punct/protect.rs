@@ -842,6 +842,29 @@ pub(super) fn protected_spans(
             i = close + 1;
         }
     }
+    // A Markdown table's cells that are one quoted word: values, in an API's table of
+    // options (`| cancelText | String | '取消' |`), whose quotes are the program's. (With
+    // a space, a quoted cell is prose: `|‘任何文字到 PostScript’|`.)
+    if ascii.has(b'|') && bytes.trim_ascii().starts_with(b"|") {
+        let pipes: Vec<usize> = (0..n).filter(|&k| chars[k] == '|').collect();
+        for cell in pipes.windows(2) {
+            let inner = cell[0] + 1..cell[1];
+            let Some(first) = inner.clone().find(|&k| chars[k] != ' ') else {
+                continue;
+            };
+            let last = inner.clone().rfind(|&k| chars[k] != ' ').unwrap_or(first);
+            let quote = chars[first];
+            if last > first
+                && matches!(quote, '"' | '\'')
+                && chars[last] == quote
+                && !chars[first + 1..last]
+                    .iter()
+                    .any(|&c| c == quote || c == ' ')
+            {
+                protect(protected, first..last + 1);
+            }
+        }
+    }
     // GitHub's emoji shortcodes (`:pencil:`, `:+1:`): a colon, a name of lower-case letters,
     // digits, `_`, `+` or `-` with a letter in it, a colon not followed by a letter or digit.
     if ascii.has(b':') {
