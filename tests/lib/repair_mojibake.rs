@@ -370,6 +370,9 @@ fn clean_text_is_never_touched() {
         // of the UTF-8 of `،،`, `绀緅` of `社j`.
         "淮西有贼五十载，封狼生貙貙生罴。",
         "君子不以绀緅饰。红紫不以为亵服。当暑，袗絺绤，必表而出之。",
+        // A reduplicated rare character before its reading (snownlp's pinyin table): not
+        // the UTF-8 of the Cyrillic `ҤҤ` read as Big5.
+        "狺狺 yin yin",
         // Finnish with zero-width spaces (gnome-user-docs): `äi` is no cp1252 reading of
         // GBK's `鄜` for the cost of the invisible characters before it.
         "jossa se \u{200B}\u{200B}säilyy kunnes tyhjennät roskakorin itse.",
@@ -897,6 +900,9 @@ fn readings_of_pasted_symbols_stay_where_chinese_puts_them() {
         "日本の聽覚",
         // (Code in opencc-fmmseg's README: a line that leans neither way.)
         r#"    assert_eq!(cc.normalize_unicode_compat("聼"), "聽");"#,
+        // A table of conversions (jionlp's `tra2sim_char.txt`): alone in its field.
+        "听\t聽",
+        "聽\t听",
     ] {
         assert_eq!(repair(line), line);
     }

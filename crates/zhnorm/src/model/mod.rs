@@ -55,10 +55,13 @@ pub(crate) fn char_cost(c: char) -> u32 {
         0x2018 | 0x2019 | 0x2014 => 16,
         0x2000..=0x206F => 15, // other general punctuation (‰ ‹ † …)
         0x3000..=0x303F | 0xFF01..=0xFF5E => return cjk_punct_cost(c),
-        0x3040..=0x30FF => 11,             // kana
-        0xAC00..=0xD7A3 => 15,             // Hangul syllables
-        0x0370..=0x04FF => 14,             // Greek, Cyrillic
-        0x2500..=0x259F => 11,             // box drawing and blocks: tables, trees
+        0x3040..=0x30FF => 11, // kana
+        0xAC00..=0xD7A3 => 15, // Hangul syllables
+        0x0370..=0x045F => 14, // Greek, Cyrillic
+        // Cyrillic's historic letters and those of minority languages: `Ҥ` (whose UTF-8
+        // read as Big5 is `狺`, as in `狺狺`).
+        0x0460..=0x052F => 22,
+        0x2500..=0x259F => 11, // box drawing and blocks: tables, trees
         0xE000..=0xF8FF | 0xF0000.. => 30, // Private Use: GBK decoded with the browser table
         0xFFFD => 24,
         0x1F000..=0x1FAFF => 14, // emoji

@@ -230,15 +230,24 @@ fn lean_apart_from_spaces(line: &[char]) -> Option<Script> {
 /// Whether the run `run` of `聽` stands for no-break spaces. Never in a line that leans
 /// Traditional (`監聽 `, ` 聽到`). In a line that leans Simplified, unless it is one `聽`
 /// between Han characters making a word with one of them (`都聽说`), or cited between
-/// marks (`“聽”`). In a line that leans neither way, only away from Han characters, and
-/// not cited either (`normalize("聼"), "聽"` in code that shows a conversion).
+/// marks (`“聽”`) or alone in a tab-separated field. In a line that leans neither way,
+/// only away from Han characters, and not cited either (`normalize("聼"), "聽"` in code
+/// that shows a conversion).
 fn is_space(chars: &[char], run: std::ops::Range<usize>, lean: Option<Script>) -> bool {
     let before = run.start.checked_sub(1).map(|k| chars[k]);
     let after = chars.get(run.end).copied();
     let han_before = before.filter(|&c| is_han(c));
     let han_after = after.filter(|&c| is_han(c));
     let alone = run.len() == 1;
-    let cited = alone && before.is_some_and(is_citing_mark) && after.is_some_and(is_citing_mark);
+    // Cited between marks, or alone in a field of tab-separated values, a table of
+    // characters (`听<TAB>聽`, a conversion dictionary's entry).
+    let field_edge = |c: Option<char>| c.is_none_or(|c| matches!(c, '\t' | '\n' | '\r'));
+    let in_field = alone
+        && field_edge(before)
+        && field_edge(after)
+        && (before == Some('\t') || after == Some('\t'));
+    let cited = alone && before.is_some_and(is_citing_mark) && after.is_some_and(is_citing_mark)
+        || in_field;
     match lean {
         Some(Script::Traditional) => false,
         Some(_) => {
