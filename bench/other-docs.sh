@@ -2,8 +2,9 @@
 # Real Chinese documents beyond the corpora, nobody here wrote them: classical poems in
 # terminal colours (fortunes-zh), GNOME's, GIMP's and KiCad's help, LilyPond's HTML
 # manual, the Debian Edu manual; and the Chinese READMEs, changelogs and YAML of npm
-# packages by Chinese authors (Markdown: links, tables of options, emoji, fences).
-# Downloads them (apt-get download, npm pack; needs those registries), runs the default
+# packages by Chinese authors (Markdown: links, tables of options, emoji, fences), and
+# of PyPI's Chinese NLP packages with their word lists. Downloads them (apt-get
+# download, npm pack, pip download; needs those registries), runs the default
 # pipeline over each tree, then again over its output, and
 # prints what the first run changed (the CLI's summary), what `repair` alone changes in
 # the classical text (nothing is garbled there: every change is a false repair) and what
@@ -48,6 +49,27 @@ if [ ! -d npm-readmes ]; then
     done
 fi
 TREES[npm-readmes]=.
+# PyPI: the READMEs, changelogs and word lists of Chinese NLP packages (jionlp's lists of
+# characters, names and places; snownlp's readings).
+PYPI=(jieba pypinyin snownlp zhon cn2an jionlp)
+if [ ! -d pypi-docs ]; then
+  mkdir -p pypi-packs pypi-docs
+  for p in "${PYPI[@]}"; do
+    pip download --no-deps -q -d pypi-packs --no-binary :all: "$p" >/dev/null 2>&1 ||
+      pip download --no-deps -q -d pypi-packs "$p" >/dev/null 2>&1 || echo "pip download $p failed"
+  done
+  for f in pypi-packs/*; do
+    d="pypi-packs/x/$(basename "$f")"
+    mkdir -p "$d"
+    case "$f" in *.whl) unzip -q -o "$f" -d "$d" ;; *.tar.gz) tar xzf "$f" -C "$d" ;; esac
+  done
+  find pypi-packs/x -type f \( -iname '*.md' -o -iname '*.rst' -o -iname '*.txt' -o -name PKG-INFO \) \
+    -size -3M -print0 |
+    while IFS= read -r -d '' f; do
+      if grep -qP '[\x{4e00}-\x{9fff}]' "$f"; then cp "$f" "pypi-docs/$(echo "${f#pypi-packs/x/}" | tr / _)"; fi
+    done
+fi
+TREES[pypi-docs]=.
 for pkg in $(printf '%s\n' "${!TREES[@]}" | sort); do
   tree="$pkg/${TREES[$pkg]}"
   rm -rf "out/$pkg" "again/$pkg"
@@ -64,3 +86,10 @@ for f in fortunes-zh/usr/share/games/fortunes/{chinese,tang300,song100}; do
   changed=$((changed + n))
 done
 echo "repair alone changes $changed lines of fortunes-zh's classical text"
+# Nor is anything garbled in the packages' word lists and READMEs.
+changed=0
+for f in pypi-docs/* npm-readmes/*; do
+  n=$("$Z" --only repair "$f" | diff "$f" - | grep -c '^>' || true)
+  changed=$((changed + n))
+done
+echo "repair alone changes $changed lines of the npm and PyPI packages' text"
