@@ -184,6 +184,10 @@ fn streamable_text() -> impl Strategy<Value = String> {
         "聽",
         "漏 2010",
         "Pok茅mon",
+        // Blocks of code, which no cut falls inside.
+        "\n```\n",
+        "<pre>",
+        "</pre>\n",
     ]);
     prop::collection::vec(pool, 0..120).prop_map(|parts| parts.concat())
 }
@@ -213,6 +217,9 @@ proptest! {
         let whole = decode(&bytes, &DecodeOptions::default()).unwrap().text;
         let segments = stream(&bytes, piece, Segmenter::with_sizes(min, min * 4));
         prop_assert_eq!(segments.concat(), whole.as_ref());
+        // Cut where one piece is cut: the cuts depend on the text alone.
+        let at_once = stream(&bytes, usize::MAX, Segmenter::with_sizes(min, min * 4));
+        prop_assert_eq!(&segments, &at_once);
         // Cut at line ends only, stages that look at one line at a time (`pinyin` weighs
         // the annotations of a whole segment) give what the whole gives.
         let local = StageSelection::only("unicode,convert").unwrap();
