@@ -44,6 +44,9 @@ pub struct Segmenter {
     searched: usize,
     line_ends: usize,
     last_end: usize,
+    /// Where the block the block count last declined ends: up to there, line ends are
+    /// found one at a time (see [`Self::count_plain_lines`]).
+    slow_until: usize,
     lines: usize,
     max: usize,
     line_max: usize,
@@ -73,6 +76,7 @@ impl Segmenter {
             searched: 0,
             line_ends: 0,
             last_end: 0,
+            slow_until: 0,
             lines: lines.max(1),
             max,
             line_max: max - max / 8 * 3,
@@ -117,7 +121,12 @@ impl Segmenter {
             None if end_of_text => self.pending.len(),
             None => return None,
         };
-        (self.searched, self.line_ends, self.last_end) = (0, 0, 0);
+        (
+            self.searched,
+            self.line_ends,
+            self.last_end,
+            self.slow_until,
+        ) = (0, 0, 0, 0);
         // The text after the cut starts the next segment, in a buffer sized for one: grown
         // from the tail's size, it would be copied again at each doubling.
         let mut rest = String::with_capacity((self.pending.len() - cut).max(cut + cut / 2));
@@ -131,8 +140,9 @@ impl Segmenter {
     /// its last line end within them, or inside its one line (see [`Self::cut_inside_line`]),
     /// or (whole lines) after the line. Line ends already counted are not read again.
     fn find_cut(&mut self, end_of_text: bool) -> Option<usize> {
-        let bytes = self.pending.as_bytes();
         loop {
+            self.count_plain_lines();
+            let bytes = self.pending.as_bytes();
             let Some(k) = memchr::memchr2(b'\n', b'\r', &bytes[self.searched..]) else {
                 self.searched = bytes.len();
                 break;
@@ -164,6 +174,7 @@ impl Segmenter {
         }
         // A first line longer than a segment's share for one line is cut inside, as soon as
         // that many bytes show it; shorter lines end segments whole.
+        let bytes = self.pending.as_bytes();
         if self.last_end == 0 && !self.whole_lines && bytes.len() > self.line_max {
             return Some(self.cut_inside_line());
         }
@@ -174,6 +185,38 @@ impl Segmenter {
             0 if self.whole_lines => None,
             0 => Some(self.cut_inside_line()),
             end => Some(end),
+        }
+    }
+
+    /// Counts the line ends of the text pending from `searched` on a block at a time, up
+    /// to the block that holds the `lines`th or a CR, or reaches past `max`: there the
+    /// search goes on a line end at a time. (One search per line end was a twentieth of
+    /// the time clean text took.) Only once the segment's first line is known to end.
+    fn count_plain_lines(&mut self) {
+        const BLOCK: usize = 16 << 10;
+        if self.last_end == 0 || self.whole_lines || self.searched < self.slow_until {
+            return;
+        }
+        let bytes = self.pending.as_bytes();
+        loop {
+            let end = (self.searched + BLOCK).min(bytes.len()).min(self.max);
+            if end <= self.searched {
+                return;
+            }
+            let block = &bytes[self.searched..end];
+            let (lfs, crs) = count_line_ends(block);
+            let last = memchr::memrchr(b'\n', block);
+            if crs > 0 || self.line_ends + lfs >= self.lines || last.is_none() {
+                // (A block not yet whole, at the end of what arrived, is looked at again
+                // once more has.)
+                if end < bytes.len() || end == self.max {
+                    self.slow_until = end;
+                }
+                return;
+            }
+            self.line_ends += lfs;
+            self.last_end = self.searched + last.expect("a line end") + 1;
+            self.searched = self.last_end;
         }
     }
 
@@ -219,6 +262,23 @@ impl Segmenter {
             .filter(|&cut| cut > 0)
             .unwrap_or_else(|| text.len().max(next_boundary(&self.pending, 1)))
     }
+}
+
+/// How many LF and CR bytes `block` holds, sixteen bytes at a time.
+fn count_line_ends(block: &[u8]) -> (usize, usize) {
+    use crate::chars::simd::{at, bits, is};
+    let (mut lf, mut cr) = (0, 0);
+    let whole = block.len() / 16 * 16;
+    for i in (0..whole).step_by(16) {
+        let v = at(block, i);
+        lf += bits(is(v, b'\n')).count_ones() as usize;
+        cr += bits(is(v, b'\r')).count_ones() as usize;
+    }
+    for &b in &block[whole..] {
+        lf += (b == b'\n') as usize;
+        cr += (b == b'\r') as usize;
+    }
+    (lf, cr)
 }
 
 fn floor_boundary(text: &str, mut at: usize) -> usize {
