@@ -197,6 +197,9 @@ fn texts_once_found_not_idempotent_are() {
         "涓氬:涓",
         "\u{FFFD}燴\u{FFFD}:涓ヶ",
         "\u{FFFD}@猭猭，",
+        // Folded for search, `猭，` is `猭,`, whose run is `猭` alone: weighed with the one
+        // on the next line, it read as Big5 once the fold made it a run of its own.
+        "\u{FFFD}A:猭，\n猭",
         // A span left garbled, looked at alone with its neighbours, read as Japanese (one
         // kana among four Han), so `convert` seemed to leave it; in its line, Chinese, it
         // made `燴` `烩`, and a second run repaired what was left (`ヶ戺戺` → `球舒舒`).

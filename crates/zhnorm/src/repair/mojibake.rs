@@ -630,9 +630,12 @@ fn layer_of_the_whole(text: &str, runs: &[Run], wordy: usize, memory: &Memory) -
             .collect()
     };
     // Between GBK and Big5 both sides are Han: there the runs that look garbled are
-    // weighed together (`眈燊(gu芋n)芢沎`, a heading whose words are too short alone).
+    // weighed together (`眈燊(gu芋n)芢沎`, a heading whose words are too short alone):
+    // words, two characters or more, with no byte lost. (A lone character or a lost
+    // byte is what the stages after `repair` change the reading of: `猭，` folded for
+    // search is `猭,`, whose run is `猭` alone.)
     let debris = gather(|run| run.debris);
-    let garbled = gather(|run| run.looks_garbled());
+    let garbled = gather(|run| run.looks_garbled() && run.chars >= 2 && !run.lost);
     LAYERS
         .iter()
         .enumerate()
@@ -2831,11 +2834,35 @@ fn undo_pieces(
                 && matches!(m.misread, Misread::Windows1252 | Misread::Cp437)
                 && (han(i.checked_sub(1)) || han(Some(j)))
         };
+        // Nor is Han a double-byte misreading of a word of accented Latin letters alone,
+        // with no ASCII letter beside it (`牛脷` in a Cantonese dictionary is not `ţÚ`,
+        // nor `脧脧` `ÏÏ`): a word's accented letters sit among plain ones.
+        let accented_word_alone = || {
+            let ascii_letter = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphabetic());
+            let before = if i == 0 {
+                before_run
+            } else {
+                Some(chars[i - 1])
+            };
+            let after = if j == chars.len() {
+                after_run
+            } else {
+                chars.get(j).copied()
+            };
+            matches!(m.misread, Misread::Gbk | Misread::Big5)
+                && candidate.chars().count() >= 2
+                && candidate
+                    .chars()
+                    .all(|c| !c.is_ascii() && crate::chars::letter_script(c) == Some(0))
+                && !ascii_letter(before)
+                && !ascii_letter(after)
+        };
         // The gain first: on clean text it is what fails, and it is the cheapest test.
         let kept = gain >= margin(evidence, strictness, size)
             && !ascii_made()
             && !foreign_against_han()
             && !debris_against_han()
+            && !accented_word_alone()
             && is_plausible(&candidate, m.misread, original, established);
         if kept {
             total += gain;
