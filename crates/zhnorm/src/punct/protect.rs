@@ -315,6 +315,32 @@ fn preformatted_blocks(text: &str, man_page: bool) -> Vec<Range<usize>> {
     blocks
 }
 
+/// Where the flow collection of a line of YAML opens, when the line is a key and its
+/// collection (`  states: [ 中文, 西文 ]`, `key: { a: 1, b: 2 }`) or a list item that is
+/// one (`- [ 半角, 全角 ]`), the collection closing at the line's end.
+fn yaml_flow_collection(chars: &[char]) -> Option<usize> {
+    let first = chars.iter().position(|c| !c.is_whitespace())?;
+    let last = chars.iter().rposition(|c| !c.is_whitespace())?;
+    let mut at = first;
+    if chars[at..].starts_with(&['-', ' ']) {
+        at += 2;
+    } else {
+        let key = ident_len(&chars[at..]);
+        if key == 0 || !chars[at + key..].starts_with(&[':', ' ']) {
+            return None;
+        }
+        at += key + 1;
+    }
+    at += chars[at..].iter().take_while(|&&c| c == ' ').count();
+    let open = *chars.get(at)?;
+    let close = match open {
+        '[' => ']',
+        '{' => '}',
+        _ => return None,
+    };
+    (last > at && chars[last] == close).then_some(at)
+}
+
 /// Where the line that opens the preformatted element open at line start `at` of `text`
 /// starts, if one opened within [`VERBATIM_WINDOW`] bytes before `at` is open there: its
 /// closing tag is not before `at`. (Every opening tag counts, wherever it stands in its
@@ -863,6 +889,18 @@ pub(super) fn protected_spans(
             {
                 protect(protected, first..last + 1);
             }
+        }
+    }
+    // A YAML flow collection after a key or a list item's dash, to the line's end
+    // (`states: [ 中文, 西文 ]` in an input method's schema): its commas and colons are
+    // the collection's.
+    if ascii.has(b'[') || ascii.has(b'{') {
+        if let Some(open) = yaml_flow_collection(chars) {
+            let end = chars
+                .iter()
+                .rposition(|c| !c.is_whitespace())
+                .map_or(n, |k| k + 1);
+            protect(protected, open..end);
         }
     }
     // GitHub's emoji shortcodes (`:pencil:`, `:+1:`): a colon, a name of lower-case letters,
