@@ -8,7 +8,8 @@
 //! - Zero-width characters are removed, except a ZWJ inside an emoji sequence (one that
 //!   does not end its grapheme cluster), and a ZWJ or ZWNJ after a letter of a script
 //!   that spells with them (Persian, the Indic scripts, Sinhala, Myanmar).
-//! - Spaces and tabs at the end of a line are removed, but for one a backslash escapes.
+//! - Spaces and tabs at the end of a line are removed, but for one a backslash escapes and
+//!   the tabs that end a tab-separated line (its empty last fields).
 //! - A space between two Han characters is kept unless the text itself shows it is debris:
 //!   a letter-spaced run of single characters, long (`新 闻 推 荐`) or written without the
 //!   spaces elsewhere in the same document (`开 发` next to `开发`). Spaces between words
@@ -118,8 +119,16 @@ fn needs_cleaning_at(bytes: &[u8], at: usize) -> bool {
     match bytes[at] {
         b' ' => matches!(bytes.get(at + 1), None | Some(b'\n')),
         b'\t' => {
-            let rest = bytes[at..].iter().find(|&&b| b != b' ' && b != b'\t');
-            matches!(rest, None | Some(b'\n'))
+            let blanks = bytes[at..]
+                .iter()
+                .take_while(|&&b| b == b' ' || b == b'\t')
+                .count();
+            let ends_line = matches!(bytes.get(at + blanks), None | Some(b'\n'));
+            // (A tab-separated line's trailing tabs are empty fields: only spaces after
+            // them go.)
+            let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |k| k + 1);
+            ends_line
+                && !(bytes[at + blanks - 1] == b'\t' && separates_fields(&bytes[line_start..at]))
         }
         0xC2 | 0xE1 | 0xE2 | 0xEF => is_unusual_space_at(bytes, at),
         _ => true,
@@ -314,6 +323,16 @@ pub(crate) fn without_terminal_escapes(line: &str) -> Cow<'_, str> {
 }
 
 /// Every rule but the Han–space–Han one, line by line.
+/// Whether a line that begins with `text` separates fields with tabs: a tab follows
+/// something other than blanks (a tab that indents separates nothing).
+fn separates_fields(text: &[u8]) -> bool {
+    let indent = text
+        .iter()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count();
+    memchr::memchr(b'\t', &text[indent..]).is_some()
+}
+
 fn clean_chars(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let has_zwj = text.contains('\u{200D}');
@@ -349,6 +368,13 @@ fn clean_chars(text: &str) -> String {
             }
         }
         let mut kept = out[start..].trim_end_matches([' ', '\t']).len();
+        // A tab-separated line's trailing tabs are its empty last fields (`吖<TAB>a<TAB>`,
+        // a word, its reading and no weight): kept, the spaces after them not.
+        if separates_fields(&out.as_bytes()[start..start + kept]) {
+            if let Some(tab) = out[start + kept..].rfind('\t') {
+                kept += tab + 1;
+            }
+        }
         // A blank a backslash escapes is text (`debug\ ` in roff, a file name in a shell
         // line): without it the backslash would join the next line to this one.
         let backslashes = out[start..start + kept]
@@ -532,6 +558,18 @@ mod tests {
         );
         assert_eq!(apply("x \n\u{200B}y\t\n"), "x\ny\n");
         assert!(matches!(apply("a b\n\tc\n"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn a_tab_separated_line_keeps_its_empty_last_fields() {
+        // librime-data-jyutping's dictionary: a word, its reading, no weight.
+        let table = "吖\ta\t\n名称\t值\t\t\n";
+        assert!(matches!(apply(table), Cow::Borrowed(_)));
+        // Spaces after the last tab go; tabs that indent or end prose separate nothing.
+        assert_eq!(
+            apply("a\tb\t \n\tcode\t\nprose \t\n"),
+            "a\tb\t\n\tcode\nprose\n"
+        );
     }
 
     #[test]
