@@ -372,9 +372,11 @@ fn clean_text_is_never_touched() {
         "君子不以绀緅饰。红紫不以为亵服。当暑，袗絺绤，必表而出之。",
         // A reduplicated rare character before its reading (snownlp's pinyin table): not
         // the UTF-8 of the Cyrillic `ҤҤ` read as Big5. Cantonese words before theirs
-        // (librime-data-jyutping): not the UTF-8 of `ţÚ` and `ÏÏ` read as GBK.
+        // (librime-data-jyutping): not the UTF-8 of `ţÚ`, `ÏÏ` or two combining marks
+        // read as GBK.
         "狺狺 yin yin",
         "牛脷\tngau lei\t",
+        "蹧蹋\tzou daap\t",
         "脧脧\tzoe zoe\t",
         // Finnish with zero-width spaces (gnome-user-docs): `äi` is no cp1252 reading of
         // GBK's `鄜` for the cost of the invisible characters before it.

@@ -2906,7 +2906,13 @@ fn is_invisible(c: char) -> bool {
 /// [`is_only_on_the_way`] for what a path may not end in.)
 fn is_plausible(candidate: &str, misread: Misread, original: Original, established: bool) -> bool {
     let double_byte = matches!(misread, Misread::Gbk | Misread::Big5);
-    (original == Original::Utf8 || established || has_some_known_pair(candidate))
+    // (Marks with no letter to sit on are no text: `蹧蹋` is not the UTF-8 of U+0323 and
+    // U+06DB read as GBK.)
+    let marks_alone = candidate
+        .chars()
+        .all(unicode_normalization::char::is_combining_mark);
+    !marks_alone
+        && (original == Original::Utf8 || established || has_some_known_pair(candidate))
         && !(double_byte && has_latin_touching_han(candidate))
         && crate::chars::mixed_script_words(candidate) == 0
         && !candidate.chars().any(|c| {
