@@ -373,6 +373,9 @@ pub(super) fn verbatim_open_at(text: &str, at: usize) -> Option<usize> {
     None
 }
 
+/// How far back from a Markdown link's destination its label's `[` is looked for.
+const LABEL_MAX: usize = 1000;
+
 /// How far before a place [`verbatim_open_at`] looks for an element open there: blocks
 /// of code are far shorter, and a markup text has a `<` every few dozen bytes, each of
 /// which a search of the whole text would look at again for every place asked about.
@@ -851,9 +854,10 @@ pub(super) fn protected_spans(
                 break;
             };
             protect(protected, open..close + 1);
-            // An image's `!` before its label (`![示意图](图1.png)`).
+            // An image's `!` before its label (`![示意图](图1.png)`). (Labels are short: a
+            // line of a million `]()` is not searched back to its start a million times.)
             let mut depth = 0usize;
-            let label = (0..open - 1).rev().find(|&k| {
+            let label = (open.saturating_sub(LABEL_MAX)..open - 1).rev().find(|&k| {
                 match chars[k] {
                     ']' => depth += 1,
                     '[' if depth == 0 => return true,
