@@ -21,11 +21,12 @@
 //! `<pre>` or `<script>` element) that opened after the segment's first line: the
 //! segment ends before the line that opens it, and the next starts with the block whole.
 //! Cut inside one, the lines after the cut were prose to the next segment, and its
-//! closing fence opened a block that ran on over the prose after it.
-//! Elsewhere, what a stage knows of the lines before a cut is lost there: the words a
-//! letter-spaced title may be joined by, a man page's tables. Fewer cuts lose less; 8,192 lines made those of the Debian corpora (about
-//! 425 KB each) change 7 lines in 37 MB against 1 MB cut by bytes, all of them a space
-//! between Han kept that the larger segment had evidence to join.
+//! closing fence opened a block that ran on over the prose after it. Elsewhere, what a
+//! stage knows of the lines before a cut is lost there: the words a letter-spaced title
+//! may be joined by, a man page's tables. Fewer cuts lose less; 8,192 lines made those of
+//! the Debian corpora (about 425 KB each) change 7 lines in 37 MB against 1 MB cut by
+//! bytes, all of them a space between Han kept that the larger segment had evidence to
+//! join.
 
 /// A segment ends right after this many line ends.
 pub const SEGMENT_LINES: usize = 8192;

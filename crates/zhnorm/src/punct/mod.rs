@@ -17,10 +17,10 @@ use crate::convert::Config;
 use crate::error::{Error, ErrorKind};
 
 /// Where the line that opens the block of code open at line start `at` of `text` (which
-/// starts outside any) starts, if one is open there: a fenced code block, a `<pre>` or
-/// `<script>` element opened in the last 64 KiB, whose marks `punct` keeps. The earliest, when several are. A cut
-/// of a long text at `at` would give the lines after it to a segment that sees no
-/// opening, and takes the closing fence for one.
+/// starts outside any) starts, if one is open there: a fenced code block, or a `<pre>` or
+/// `<script>` element opened in the last 64 KiB, whose marks `punct` keeps; the earliest,
+/// when several are. A cut of a long text at `at` would give the lines after it to a
+/// segment that sees no opening, and takes the closing fence for one.
 pub(crate) fn code_block_open_at(text: &str, at: usize) -> Option<usize> {
     [
         marks::fence_open_at(text, at),

@@ -322,7 +322,6 @@ pub(crate) fn without_terminal_escapes(line: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Every rule but the Han–space–Han one, line by line.
 /// Whether a line that begins with `text` separates fields with tabs: a tab follows
 /// something other than blanks (a tab that indents separates nothing).
 fn separates_fields(text: &[u8]) -> bool {
@@ -333,6 +332,7 @@ fn separates_fields(text: &[u8]) -> bool {
     memchr::memchr(b'\t', &text[indent..]).is_some()
 }
 
+/// Every rule but the Han–space–Han one, line by line.
 fn clean_chars(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let has_zwj = text.contains('\u{200D}');

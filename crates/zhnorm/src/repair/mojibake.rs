@@ -623,7 +623,13 @@ fn repair_spaced(text: &str, group: &[Run], memory: &Memory) -> Option<(String, 
 /// Portuguese is all accented letters, and a few of them read back as GBK make Han
 /// (`informações` → `informa珲es`).
 fn layer_of_the_whole(text: &str, runs: &[Run], wordy: usize, memory: &Memory) -> Option<Chain> {
+    // (Gathered only where there are enough of them: a clean text's few rare characters
+    // need no context.)
     let gather = |wanted: fn(&Run) -> bool| -> Vec<(&str, RunContext)> {
+        let count = runs.iter().filter(|run| wanted(run)).count();
+        if count < 2 || count * DOCUMENT_SHARE < wordy {
+            return Vec::new();
+        }
         runs.iter()
             .filter(|run| wanted(run))
             .map(|run| (&text[run.start..run.end], RunContext::of(text, run, memory)))
