@@ -200,6 +200,10 @@ fn texts_once_found_not_idempotent_are() {
         // Folded for search, `猭，` is `猭,`, whose run is `猭` alone: weighed with the one
         // on the next line, it read as Big5 once the fold made it a run of its own.
         "\u{FFFD}A:猭，\n猭",
+        // Hidden with the marks beside them while `punct` ran, `涓氬` and `�` kept `:`;
+        // once `,` was made `，`, the line needed hiding no more, and a second run made
+        // the `:` before `�` full-width. The pipeline runs again to where nothing changes.
+        "涓氬:,滴:\u{FFFD}",
         // A span left garbled, looked at alone with its neighbours, read as Japanese (one
         // kana among four Han), so `convert` seemed to leave it; in its line, Chinese, it
         // made `燴` `烩`, and a second run repaired what was left (`ヶ戺戺` → `球舒舒`).

@@ -182,6 +182,18 @@ pub struct Normalized<'a> {
     pub changed_by: Vec<&'static str>,
 }
 
+impl Normalized<'_> {
+    /// Takes `text`, what another run made of this one's, and the stages that changed it.
+    fn add_changes(&mut self, text: String, changed_by: Vec<&'static str>) {
+        for name in changed_by {
+            if !self.changed_by.contains(&name) {
+                self.changed_by.push(name);
+            }
+        }
+        self.text = Cow::Owned(text);
+    }
+}
+
 impl Pipeline {
     /// A pipeline of the given stages, run in the order given.
     pub fn new(stages: Vec<Box<dyn Stage>>) -> Pipeline {
@@ -251,7 +263,7 @@ impl Pipeline {
         text: &'a str,
         classifying: bool,
     ) -> (Normalized<'a>, Option<ScriptReport>) {
-        let (mut run, script, mut unsettled) = self.run_once(text, classifying, None);
+        let (mut run, script, mut unsettled, mut hid) = self.run_once(text, classifying, None);
         // A text a stage changed but left partly as it was on doubt (`repair`, on a page
         // that stays partly garbled) can read differently once the later stages have
         // changed the rest of it (t2s makes the page around a garbled run Simplified). The
@@ -266,17 +278,29 @@ impl Pipeline {
             }
             // (What the first stage made of the text is where the run again starts.)
             let first = (k == 0).then_some(asked);
-            let (again, _, still) = self.run_once(&run.text, false, first);
+            let (again, _, still, hid_again) = self.run_once(&run.text, false, first);
             let (Cow::Owned(again), changed_by) = (again.text, again.changed_by) else {
                 break;
             };
-            for name in changed_by {
-                if !run.changed_by.contains(&name) {
-                    run.changed_by.push(name);
-                }
-            }
-            run.text = Cow::Owned(again);
+            run.add_changes(again, changed_by);
             unsettled = still;
+            hid = hid_again;
+        }
+        // Spans hidden from the later stages are hidden with the marks beside them, and
+        // whether a line needs hiding is judged from all of it: once the later stages have
+        // changed what stood unhidden (`涓氬:,滴:�`, its `,` made `，`), a second run may
+        // hide less and change what was hidden (`滴:�`'s `:`). Run again to where a run
+        // changes nothing.
+        for _ in 0..MAX_RERUNS {
+            if !hid {
+                break;
+            }
+            let (again, _, _, hid_again) = self.run_once(&run.text, false, None);
+            let (Cow::Owned(again), changed_by) = (again.text, again.changed_by) else {
+                break;
+            };
+            run.add_changes(again, changed_by);
+            hid = hid_again;
         }
         (run, script)
     }
@@ -288,7 +312,7 @@ impl Pipeline {
         text: &'a str,
         classifying: bool,
         first: Option<Applied<'a>>,
-    ) -> (Normalized<'a>, Option<ScriptReport>, Option<usize>) {
+    ) -> (Normalized<'a>, Option<ScriptReport>, Option<usize>, bool) {
         self.run_protecting(text, classifying, true, first)
             .unwrap_or_else(|| {
                 self.run_protecting(text, classifying, false, None)
@@ -306,11 +330,12 @@ impl Pipeline {
         classifying: bool,
         protecting: bool,
         mut first: Option<Applied<'a>>,
-    ) -> Option<(Normalized<'a>, Option<ScriptReport>, Option<usize>)> {
+    ) -> Option<(Normalized<'a>, Option<ScriptReport>, Option<usize>, bool)> {
         let mut current = Cow::Borrowed(text);
         let mut changed_by = Vec::new();
         let mut script = None;
         let mut hidden = Vec::new();
+        let mut hid = false;
         let mut unsettled = None;
         for (k, stage) in self.stages.iter().enumerate() {
             if classifying && script.is_none() && stage.name() == "convert" {
@@ -343,6 +368,7 @@ impl Pipeline {
                 let (shown, spans) = hide(&current, &protected);
                 current = Cow::Owned(shown);
                 hidden = spans;
+                hid = true;
             }
         }
         if !hidden.is_empty() {
@@ -360,7 +386,7 @@ impl Pipeline {
             text: current,
             changed_by,
         };
-        Some((run, script, unsettled))
+        Some((run, script, unsettled, hid))
     }
 }
 
