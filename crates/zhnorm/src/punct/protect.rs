@@ -263,15 +263,7 @@ fn preformatted_blocks(text: &str, man_page: bool) -> Vec<Range<usize>> {
     // any later one, so that no text is searched to its end twice.
     let mut closes: [Option<Option<usize>>; VERBATIM_ELEMENTS.len()] = Default::default();
     for open in memchr::memchr_iter(b'<', bytes) {
-        // (Most tags are others: their first letter tells.)
-        let first = bytes.get(open + 1).map_or(0, |b| b | 0x20);
-        if !matches!(first, b'p' | b's' | b'x' | b'l') {
-            continue;
-        }
-        let Some(element) = VERBATIM_ELEMENTS
-            .iter()
-            .position(|name| is_tag_named(bytes, open + 1, name))
-        else {
+        let Some(element) = verbatim_element_at(bytes, open) else {
             continue;
         };
         if blocks.last().is_some_and(|b| open < b.end) {
@@ -351,15 +343,7 @@ pub(super) fn verbatim_open_at(text: &str, at: usize) -> Option<usize> {
     while let Some(k) = memchr::memchr(b'<', &bytes[from..]) {
         let open = from + k;
         from = open + 1;
-        // (Most tags are others: their first letter tells.)
-        let first = bytes.get(open + 1).map_or(0, |b| b | 0x20);
-        if !matches!(first, b'p' | b's' | b'x' | b'l') {
-            continue;
-        }
-        let Some(name) = VERBATIM_ELEMENTS
-            .iter()
-            .find(|name| is_tag_named(bytes, open + 1, name))
-        else {
+        let Some(name) = verbatim_element_at(bytes, open).map(|k| VERBATIM_ELEMENTS[k]) else {
             continue;
         };
         let close = memchr::memmem::find_iter(&bytes[open..], b"</")
@@ -380,6 +364,19 @@ const LABEL_MAX: usize = 1000;
 /// of code are far shorter, and a markup text has a `<` every few dozen bytes, each of
 /// which a search of the whole text would look at again for every place asked about.
 const VERBATIM_WINDOW: usize = 64 << 10;
+
+/// Which of [`VERBATIM_ELEMENTS`] the tag opening at `open` (a `<`) of `bytes` opens, if
+/// one does.
+fn verbatim_element_at(bytes: &[u8], open: usize) -> Option<usize> {
+    // (Most tags are others: their first letter tells.)
+    let first = bytes.get(open + 1).map_or(0, |b| b | 0x20);
+    if !matches!(first, b'p' | b's' | b'x' | b'l') {
+        return None;
+    }
+    VERBATIM_ELEMENTS
+        .iter()
+        .position(|name| is_tag_named(bytes, open + 1, name))
+}
 
 /// The elements of markup whose content is not prose: preformatted text (and its obsolete
 /// forms), and a page's scripts and style sheets, whose quotes and semicolons are code.
