@@ -605,7 +605,7 @@ impl<'a> Line<'a> {
             || self.ends_latin_words_in_chinese(i, left))
             && !numeric
             && !before_mark
-            && !self.reads_as_english();
+            && !self.in_english_prose(left);
         let replacement = match c {
             ',' | ';' | '?' | '!' if chinese => {
                 let wide = match c {
@@ -617,7 +617,9 @@ impl<'a> Line<'a> {
                 (!(c == '!' && right == Some('='))).then_some(wide)
             }
             ':' if chinese && !matches!(right, Some('/' | '\\' | ':')) => Some('：'),
-            '.' if self.is_chinese_period(i, left, right) && !self.reads_as_english() => Some('。'),
+            '.' if self.is_chinese_period(i, left, right) && !self.in_english_prose(left) => {
+                Some('。')
+            }
             // `--` and `──` between Han, the legacy `――` anywhere: the Chinese dash.
             '-' | '─' | '―'
                 if right == Some(c)
@@ -882,10 +884,18 @@ impl<'a> Line<'a> {
     /// request.`; LibreOffice's untranslated paragraphs, whose Han is in a tooltip).
     /// Fewer Latin words make a Chinese line that quotes English (`“mail is handled by”
     /// 和 “is a nickname for”，而且…`).
+    /// Whether a mark after `left` stands in English prose (see
+    /// [`Line::reads_as_english`]). Right after Han it is Chinese's, and the line need not
+    /// be read: most marks a rewrite changes stand there.
+    fn in_english_prose(&self, left: Option<char>) -> bool {
+        !left.is_some_and(is_han) && self.reads_as_english()
+    }
+
     fn reads_as_english(&self) -> bool {
         *self.english.get_or_init(|| {
-            let (mut words, mut common, mut han) = (0, 0, 0);
-            let mut word_start = None;
+            // The Latin words of the prose, by where they start and end.
+            let mut words = Vec::new();
+            let (mut han, mut word_start) = (0, None);
             for k in 0..=self.chars.len() {
                 let c = self.chars.get(k).copied().filter(|_| !self.protected[k]);
                 if c.is_some_and(|c| c.is_ascii_alphabetic()) {
@@ -894,15 +904,24 @@ impl<'a> Line<'a> {
                 }
                 han += c.is_some_and(is_han) as usize;
                 if let Some(start) = word_start.take() {
-                    let word = &self.chars[start..k];
-                    words += 1;
-                    common += ENGLISH_COMMONEST
-                        .iter()
-                        .any(|w| word.iter().copied().eq(w.chars()))
-                        as usize;
+                    words.push(start..k);
                 }
             }
-            common >= 3 && words >= 4 * han.max(1)
+            // (The words are compared only in the lines with enough of them: most lines
+            // a rewrite visits are Chinese.)
+            words.len() >= 4 * han.max(1)
+                && words
+                    .iter()
+                    .filter(|word| {
+                        let word = &self.chars[(*word).clone()];
+                        word.len() <= 5
+                            && ENGLISH_COMMONEST
+                                .iter()
+                                .any(|w| word.iter().copied().eq(w.chars()))
+                    })
+                    .take(3)
+                    .count()
+                    >= 3
         })
     }
 

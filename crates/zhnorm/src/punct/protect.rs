@@ -906,10 +906,9 @@ pub(super) fn protected_spans(
     }
     // GitHub's emoji shortcodes (`:pencil:`, `:+1:`): a colon, a name of lower-case letters,
     // digits, `_`, `+` or `-` with a letter in it, a colon not followed by a letter or digit.
-    if ascii.has(b':') {
-        let colons: Vec<usize> = marks.iter().copied().filter(|&k| chars[k] == ':').collect();
-        for pair in colons.windows(2) {
-            let (open, close) = (pair[0], pair[1]);
+    let mut colons = marks.iter().copied().filter(|&k| chars[k] == ':');
+    if let Some(mut open) = colons.next() {
+        for close in colons {
             let name = &chars[open + 1..close];
             let is_shortcode = (2..=40).contains(&name.len())
                 && name.iter().all(|&c| {
@@ -923,6 +922,7 @@ pub(super) fn protected_spans(
             if is_shortcode {
                 protect(protected, open..close + 1);
             }
+            open = close;
         }
     }
     // Character references, which `repair` leaves in markup (`&gt;`, `&#20013;`): their
