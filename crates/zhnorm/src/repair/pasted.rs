@@ -241,11 +241,15 @@ fn is_space(chars: &[char], run: std::ops::Range<usize>, lean: Option<Script>) -
     let alone = run.len() == 1;
     // Cited between marks, or alone in a field of tab-separated values, a table of
     // characters (`听<TAB>聽`, a conversion dictionary's entry).
+    // (A field beside another: a tab at the line's end separates nothing, and `space`
+    // removes it.)
     let field_edge = |c: Option<char>| c.is_none_or(|c| matches!(c, '\t' | '\n' | '\r'));
+    let text = |c: &char| !c.is_whitespace();
     let in_field = alone
         && field_edge(before)
         && field_edge(after)
-        && (before == Some('\t') || after == Some('\t'));
+        && (before == Some('\t') && chars[..run.start].iter().any(text)
+            || after == Some('\t') && chars[run.end..].iter().any(text));
     let cited = alone && before.is_some_and(is_citing_mark) && after.is_some_and(is_citing_mark)
         || in_field;
     match lean {
