@@ -893,35 +893,46 @@ impl<'a> Line<'a> {
 
     fn reads_as_english(&self) -> bool {
         *self.english.get_or_init(|| {
-            // The Latin words of the prose, by where they start and end.
-            let mut words = Vec::new();
-            let (mut han, mut word_start) = (0, None);
-            for k in 0..=self.chars.len() {
-                let c = self.chars.get(k).copied().filter(|_| !self.protected[k]);
-                if c.is_some_and(|c| c.is_ascii_alphabetic()) {
-                    word_start.get_or_insert(k);
-                    continue;
-                }
-                han += c.is_some_and(is_han) as usize;
-                if let Some(start) = word_start.take() {
-                    words.push(start..k);
-                }
+            // (A line holds at most one word for every two characters: one with more Han
+            // than an eighth of its characters is no such line, and is seldom read far.)
+            let most_han = self.chars.len().div_ceil(8);
+            let mut han =
+                (0..self.chars.len()).filter(|&k| !self.protected[k] && is_han(self.chars[k]));
+            if han.nth(most_han).is_some() {
+                return false;
             }
+            // Calls `word` with each Latin word of the prose, and counts its Han.
+            let prose_words = |word: &mut dyn FnMut(&[char])| {
+                let (mut han, mut start) = (0, None);
+                for k in 0..=self.chars.len() {
+                    let c = self.chars.get(k).copied().filter(|_| !self.protected[k]);
+                    if c.is_some_and(|c| c.is_ascii_alphabetic()) {
+                        start.get_or_insert(k);
+                        continue;
+                    }
+                    han += c.is_some_and(is_han) as usize;
+                    if let Some(start) = start.take() {
+                        word(&self.chars[start..k]);
+                    }
+                }
+                han
+            };
+            let mut words = 0;
+            let han = prose_words(&mut |_| words += 1);
             // (The words are compared only in the lines with enough of them: most lines
-            // a rewrite visits are Chinese.)
-            words.len() >= 4 * han.max(1)
-                && words
-                    .iter()
-                    .filter(|word| {
-                        let word = &self.chars[(*word).clone()];
-                        word.len() <= 5
-                            && ENGLISH_COMMONEST
-                                .iter()
-                                .any(|w| word.iter().copied().eq(w.chars()))
-                    })
-                    .take(3)
-                    .count()
-                    >= 3
+            // a rewrite asks about are Chinese.)
+            if words < 4 * han.max(1) {
+                return false;
+            }
+            let mut common = 0;
+            prose_words(&mut |word| {
+                common += (word.len() <= 5
+                    && ENGLISH_COMMONEST
+                        .iter()
+                        .any(|w| word.iter().copied().eq(w.chars())))
+                    as usize;
+            });
+            common >= 3
         })
     }
 

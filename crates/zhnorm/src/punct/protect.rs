@@ -367,6 +367,7 @@ const VERBATIM_WINDOW: usize = 64 << 10;
 
 /// Which of [`VERBATIM_ELEMENTS`] the tag opening at `open` (a `<`) of `bytes` opens, if
 /// one does.
+#[inline]
 fn verbatim_element_at(bytes: &[u8], open: usize) -> Option<usize> {
     // (Most tags are others: their first letter tells.)
     let first = bytes.get(open + 1).map_or(0, |b| b | 0x20);
