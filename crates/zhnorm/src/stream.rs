@@ -205,9 +205,11 @@ impl Segmenter {
                 return;
             }
             let block = &bytes[self.searched..end];
-            let (lfs, crs) = count_line_ends(block);
+            // (memchr's count is a vector count, as the decoder's line count is.)
+            let lfs = memchr::memchr_iter(b'\n', block).count();
             let last = memchr::memrchr(b'\n', block);
-            if crs > 0 || self.line_ends + lfs >= self.lines || last.is_none() {
+            let cr = memchr::memchr(b'\r', block).is_some();
+            if cr || self.line_ends + lfs >= self.lines || last.is_none() {
                 // (A block not yet whole, at the end of what arrived, is looked at again
                 // once more has.)
                 if end < bytes.len() || end == self.max {
@@ -263,23 +265,6 @@ impl Segmenter {
             .filter(|&cut| cut > 0)
             .unwrap_or_else(|| text.len().max(next_boundary(&self.pending, 1)))
     }
-}
-
-/// How many LF and CR bytes `block` holds, sixteen bytes at a time.
-fn count_line_ends(block: &[u8]) -> (usize, usize) {
-    use crate::chars::simd::{at, bits, is};
-    let (mut lf, mut cr) = (0, 0);
-    let whole = block.len() / 16 * 16;
-    for i in (0..whole).step_by(16) {
-        let v = at(block, i);
-        lf += bits(is(v, b'\n')).count_ones() as usize;
-        cr += bits(is(v, b'\r')).count_ones() as usize;
-    }
-    for &b in &block[whole..] {
-        lf += (b == b'\n') as usize;
-        cr += (b == b'\r') as usize;
-    }
-    (lf, cr)
 }
 
 fn floor_boundary(text: &str, mut at: usize) -> usize {
