@@ -893,46 +893,34 @@ impl<'a> Line<'a> {
 
     fn reads_as_english(&self) -> bool {
         *self.english.get_or_init(|| {
+            let prose = |k: usize| Some(self.chars[k]).filter(|_| !self.protected[k]);
             // (A line holds at most one word for every two characters: one with more Han
             // than an eighth of its characters is no such line, and is seldom read far.)
             let most_han = self.chars.len().div_ceil(8);
-            let mut han =
-                (0..self.chars.len()).filter(|&k| !self.protected[k] && is_han(self.chars[k]));
-            if han.nth(most_han).is_some() {
+            let han = (0..self.chars.len())
+                .filter(|&k| prose(k).is_some_and(is_han))
+                .take(most_han + 1)
+                .count();
+            if han > most_han {
                 return false;
             }
-            // Calls `word` with each Latin word of the prose, and counts its Han.
-            let prose_words = |word: &mut dyn FnMut(&[char])| {
-                let (mut han, mut start) = (0, None);
-                for k in 0..=self.chars.len() {
-                    let c = self.chars.get(k).copied().filter(|_| !self.protected[k]);
-                    if c.is_some_and(|c| c.is_ascii_alphabetic()) {
-                        start.get_or_insert(k);
-                        continue;
-                    }
-                    han += c.is_some_and(is_han) as usize;
-                    if let Some(start) = start.take() {
-                        word(&self.chars[start..k]);
-                    }
+            let (mut words, mut common, mut start) = (0, 0, None);
+            for k in 0..=self.chars.len() {
+                if k < self.chars.len() && prose(k).is_some_and(|c| c.is_ascii_alphabetic()) {
+                    start.get_or_insert(k);
+                    continue;
                 }
-                han
-            };
-            let mut words = 0;
-            let han = prose_words(&mut |_| words += 1);
-            // (The words are compared only in the lines with enough of them: most lines
-            // a rewrite asks about are Chinese.)
-            if words < 4 * han.max(1) {
-                return false;
+                if let Some(start) = start.take() {
+                    let word = &self.chars[start..k];
+                    words += 1;
+                    common += (word.len() <= 5
+                        && ENGLISH_COMMONEST
+                            .iter()
+                            .any(|w| word.iter().copied().eq(w.chars())))
+                        as usize;
+                }
             }
-            let mut common = 0;
-            prose_words(&mut |word| {
-                common += (word.len() <= 5
-                    && ENGLISH_COMMONEST
-                        .iter()
-                        .any(|w| word.iter().copied().eq(w.chars())))
-                    as usize;
-            });
-            common >= 3
+            common >= 3 && words >= 4 * han.max(1)
         })
     }
 
