@@ -312,13 +312,14 @@ impl AsciiSet {
     }
 }
 
-/// `text` with every line that holds a candidate replaced by `fix(line)`, for stages
-/// that look at nothing beyond a line: `next(text, from)` finds the next candidate byte
-/// at or after `from`; a line is passed with its LF. Borrowed when no line changes.
+/// `text` with every line that holds a candidate replaced by `fix(line, after)`, for
+/// stages that look at nothing beyond a line and the text after it: `next(text, from)`
+/// finds the next candidate byte at or after `from`; a line is passed with its LF.
+/// Borrowed when no line changes.
 pub(crate) fn rewrite_lines<'a>(
     text: &'a str,
     mut next: impl FnMut(&str, usize) -> Option<usize>,
-    fix: impl Fn(&str) -> String,
+    fix: impl Fn(&str, &str) -> String,
 ) -> Cow<'a, str> {
     let bytes = text.as_bytes();
     let mut out: Option<String> = None;
@@ -328,7 +329,7 @@ pub(crate) fn rewrite_lines<'a>(
         let start = memchr::memrchr(b'\n', &bytes[from..at]).map_or(from, |k| from + k + 1);
         let end = memchr::memchr(b'\n', &bytes[at..]).map_or(text.len(), |k| at + k + 1);
         let line = &text[start..end];
-        let fixed = fix(line);
+        let fixed = fix(line, &text[end..]);
         if fixed != line {
             let out = out.get_or_insert_with(|| String::with_capacity(text.len()));
             out.push_str(&text[copied..start]);

@@ -8,8 +8,10 @@
 //! - Zero-width characters are removed, except a ZWJ inside an emoji sequence (one that
 //!   does not end its grapheme cluster), and a ZWJ or ZWNJ after a letter of a script
 //!   that spells with them (Persian, the Indic scripts, Sinhala, Myanmar).
-//! - Spaces and tabs at the end of a line are removed, but for one a backslash escapes and
-//!   the tabs that end a tab-separated line (its empty last fields).
+//! - Spaces and tabs at the end of a line are removed, but for one a backslash escapes,
+//!   the tabs that end a tab-separated line (its empty last fields), and, in Markdown, the
+//!   two spaces of a hard line break (two or more after text, before a line that is not
+//!   blank; more than two become two).
 //! - A space between two Han characters is kept unless the text itself shows it is debris:
 //!   a letter-spaced run of single characters, long (`新 闻 推 荐`) or written without the
 //!   spaces elsewhere in the same document (`开 发` next to `开发`). Spaces between words
@@ -17,6 +19,7 @@
 //!   that two characters also meet elsewhere proves nothing in a long document.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 
 use aho_corasick::AhoCorasick;
 use unicode_segmentation::UnicodeSegmentation;
@@ -45,7 +48,8 @@ impl Stage for SpaceStage {
     fn apply<'a>(&self, text: &'a str) -> Cow<'a, str> {
         // One scan finds the spaces that may join two Han characters and the first place
         // a line needs cleaning: most text needs no cleaning and is read once.
-        let (dirty, mut candidates) = scan(text);
+        let markdown = Markdown::new(text);
+        let (dirty, mut candidates) = scan(text, &markdown);
         let mut joined = match dirty {
             None => match join_debris_spaces(text, candidates) {
                 Cow::Borrowed(_) => return Cow::Borrowed(text),
@@ -55,8 +59,11 @@ impl Stage for SpaceStage {
                 // Lines are cleaned from the one of `first` on, and the spaces there are
                 // looked for again in the cleaned text (the text before is the same).
                 let from = memchr::memrchr(b'\n', &text.as_bytes()[..first]).map_or(0, |i| i + 1);
-                let cleaned =
-                    rewrite_lines(text, |t, p| next_to_clean(t, p.max(from)), clean_chars);
+                let cleaned = rewrite_lines(
+                    text,
+                    |t, p| next_to_clean(t, p.max(from), &markdown),
+                    |line, after| clean_chars(line, after, &markdown),
+                );
                 candidates.retain(|&at| at < from);
                 candidates.extend(spaces_between_han(&cleaned, from));
                 match join_debris_spaces(&cleaned, candidates) {
@@ -83,7 +90,7 @@ const MAY_NEED_CLEANING: ByteSet = ByteSet::new(
 );
 
 /// The first byte at or after `from` where a line needs cleaning.
-fn next_to_clean(text: &str, from: usize) -> Option<usize> {
+fn next_to_clean(text: &str, from: usize, markdown: &Markdown) -> Option<usize> {
     let bytes = text.as_bytes();
     find_where(
         &MAY_NEED_CLEANING,
@@ -91,21 +98,21 @@ fn next_to_clean(text: &str, from: usize) -> Option<usize> {
         from,
         bytes.len(),
         simd::may_need_cleaning,
-        |at| needs_cleaning_at(bytes, at),
+        |at| needs_cleaning_at(bytes, at, markdown),
     )
 }
 
 /// The first byte where a line needs cleaning, if any, and the spaces with a Han character
 /// on each side before it.
-fn scan(text: &str) -> (Option<usize>, Vec<usize>) {
+fn scan(text: &str, markdown: &Markdown) -> (Option<usize>, Vec<usize>) {
     let bytes = text.as_bytes();
     let may = |bytes: &[u8], i: usize| simd::may_need_cleaning(bytes, i) | simd::may_join(bytes, i);
     let mut spaces = Vec::new();
     let mut from = 0;
     while let Some(at) = find_where(&MAY_NEED_CLEANING, bytes, from, bytes.len(), may, |at| {
-        needs_cleaning_at(bytes, at) || bytes[at] == b' ' && is_between_han(text, at)
+        needs_cleaning_at(bytes, at, markdown) || bytes[at] == b' ' && is_between_han(text, at)
     }) {
-        if needs_cleaning_at(bytes, at) {
+        if needs_cleaning_at(bytes, at, markdown) {
             return (Some(at), spaces);
         }
         spaces.push(at);
@@ -115,9 +122,12 @@ fn scan(text: &str) -> (Option<usize>, Vec<usize>) {
 }
 
 /// Whether a line needs cleaning at `at`, whose byte is in [`MAY_NEED_CLEANING`].
-fn needs_cleaning_at(bytes: &[u8], at: usize) -> bool {
+fn needs_cleaning_at(bytes: &[u8], at: usize, markdown: &Markdown) -> bool {
     match bytes[at] {
-        b' ' => matches!(bytes.get(at + 1), None | Some(b'\n')),
+        b' ' => {
+            matches!(bytes.get(at + 1), None | Some(b'\n'))
+                && hard_break_spaces(&bytes[..at + 1], bytes.get(at + 2..), markdown) != Some(2)
+        }
         b'\t' => {
             let blanks = bytes[at..]
                 .iter()
@@ -332,8 +342,62 @@ fn separates_fields(text: &[u8]) -> bool {
     memchr::memchr(b'\t', &text[indent..]).is_some()
 }
 
-/// Every rule but the Han–space–Han one, line by line.
-fn clean_chars(text: &str) -> String {
+/// Whether the text being cleaned is Markdown, found out the first time a line asks.
+struct Markdown<'a> {
+    text: &'a str,
+    known: OnceCell<bool>,
+}
+
+impl<'a> Markdown<'a> {
+    fn new(text: &'a str) -> Self {
+        Markdown {
+            text,
+            known: OnceCell::new(),
+        }
+    }
+
+    /// Whether the text shows Markdown's syntax, a link or an image (`](`) or a line that
+    /// opens a fenced code block, and no roff request (a line that starts `.PP`, `.Xr`):
+    /// a manual's code and regular expressions hold `](` too. (A heading is no sign:
+    /// `# ` also starts the comments and root prompts of manuals.)
+    fn holds(&self) -> bool {
+        *self.known.get_or_init(|| {
+            let bytes = self.text.as_bytes();
+            let line_starting = |with: &[u8]| {
+                bytes.starts_with(with)
+                    || memchr::memmem::find_iter(bytes, with)
+                        .any(|i| i > 0 && bytes[i - 1] == b'\n')
+            };
+            let roff = memchr::memchr_iter(b'.', bytes).any(|i| {
+                (i == 0 || bytes[i - 1] == b'\n')
+                    && bytes.get(i + 1).is_some_and(u8::is_ascii_uppercase)
+            });
+            (memchr::memmem::find(bytes, b"](").is_some() || line_starting(b"```")) && !roff
+        })
+    }
+}
+
+/// How many spaces end `line` (its text up to its terminator) when they are a Markdown
+/// hard line break: two or more after text other than a tab, before a line that is not
+/// blank (`next`: the text after the terminator; `None` when there is none), in
+/// Markdown. (Before a blank line or at the end, they break nothing.)
+fn hard_break_spaces(line: &[u8], next: Option<&[u8]>, markdown: &Markdown) -> Option<usize> {
+    let spaces = line.iter().rev().take_while(|&&b| b == b' ').count();
+    let before = line.len().checked_sub(spaces + 1).map(|i| line[i]);
+    let next_line = next?;
+    let goes_on = next_line
+        .iter()
+        .find(|&&b| b != b' ' && b != b'\t')
+        .is_some_and(|&b| b != b'\n' && b != b'\r');
+    (spaces >= 2
+        && !matches!(before, None | Some(b'\t' | b'\n' | b'\r'))
+        && goes_on
+        && markdown.holds())
+    .then_some(spaces)
+}
+
+/// Every rule but the Han–space–Han one, line by line; `after` is the text after `text`.
+fn clean_chars(text: &str, after: &str, markdown: &Markdown) -> String {
     let mut out = String::with_capacity(text.len());
     let has_zwj = text.contains('\u{200D}');
     let mut rest = text;
@@ -368,6 +432,17 @@ fn clean_chars(text: &str) -> String {
             }
         }
         let mut kept = out[start..].trim_end_matches([' ', '\t']).len();
+        // A Markdown hard line break keeps two spaces.
+        let following = next.map(|n| if n.is_empty() { after } else { n });
+        if hard_break_spaces(
+            out[start..].as_bytes(),
+            following.map(str::as_bytes),
+            markdown,
+        )
+        .is_some()
+        {
+            kept += 2;
+        }
         // A tab-separated line's trailing tabs are its empty last fields (`吖<TAB>a<TAB>`,
         // a word, its reading and no weight): kept, the spaces after them not.
         if separates_fields(&out.as_bytes()[start..start + kept]) {
@@ -503,9 +578,11 @@ mod tests {
 
     #[test]
     fn the_block_scans_find_what_byte_scans_find() {
-        crate::chars::tests::check_scan(next_to_clean, &MAY_NEED_CLEANING, |text, at| {
-            needs_cleaning_at(text.as_bytes(), at)
-        });
+        crate::chars::tests::check_scan(
+            |text, from| next_to_clean(text, from, &Markdown::new(text)),
+            &MAY_NEED_CLEANING,
+            |text, at| needs_cleaning_at(text.as_bytes(), at, &Markdown::new(text)),
+        );
         crate::chars::tests::check_scan(next_between_han, &SPACE, is_between_han);
     }
 
@@ -561,6 +638,48 @@ mod tests {
     }
 
     #[test]
+    fn a_markdown_hard_line_break_keeps_two_spaces() {
+        // view-design's README (npm): three lines, each its own line when rendered.
+        let readme = "## 支持\n\n**Questions:** [Gitter chat](https://gitter.im/iview/iview)  \n\
+                      **Bugs:** [File a issue here](https://github.com/iview-design/iview/issues)  \n\
+                      **Contribute:** PRs welcome!\n";
+        assert!(matches!(apply(readme), Cow::Borrowed(_)));
+        // More than two become two, as do blanks a cleaning leaves; a CRLF is still an LF.
+        assert_eq!(
+            apply("```\n```\n第一行    \n第二行\n"),
+            "```\n```\n第一行  \n第二行\n"
+        );
+        assert_eq!(
+            apply("[链接](x)\n第一行 \u{A0}\r\n第二行\r\n"),
+            "[链接](x)\n第一行  \n第二行\n"
+        );
+        // Before a blank line, at the end, after a tab or alone on a line, they break
+        // nothing; one space is no break.
+        assert_eq!(
+            apply("[链接](x)\n甲  \n\n乙  \n  \n丙\t  \n丁 \n戊  "),
+            "[链接](x)\n甲\n\n乙\n\n丙\n丁\n戊"
+        );
+        // Text that shows no Markdown keeps no trailing blank: a manual's `# ` is a prompt,
+        // and its regular expressions hold `](`.
+        assert_eq!(
+            apply("# 标题\n第一行  \n第二行\n"),
+            "# 标题\n第一行\n第二行\n"
+        );
+        assert_eq!(
+            apply(".PP\n[a-z](b)  \n第二行\n"),
+            ".PP\n[a-z](b)\n第二行\n"
+        );
+        // Two passes agree.
+        for text in [
+            "```\n第一行    \n第二行\n",
+            "[链接](x)\n一  \r\n二 \u{A0} \n三",
+        ] {
+            let once = apply(text).into_owned();
+            assert_eq!(apply(&once), once, "{text:?}");
+        }
+    }
+
+    #[test]
     fn a_tab_separated_line_keeps_its_empty_last_fields() {
         // librime-data-jyutping's dictionary: a word, its reading, no weight.
         let table = "吖\ta\t\n名称\t值\t\t\n";
@@ -612,7 +731,13 @@ mod tests {
         // The spaces found before a line that needs cleaning are kept, and those after it
         // found again in the cleaned text, whose offsets differ.
         let reference = |text: &str| {
-            let mut text = rewrite_lines(text, next_to_clean, clean_chars).into_owned();
+            let markdown = Markdown::new(text);
+            let mut text = rewrite_lines(
+                text,
+                |t, p| next_to_clean(t, p, &markdown),
+                |line, after| clean_chars(line, after, &markdown),
+            )
+            .into_owned();
             while let Cow::Owned(joined) = join_debris_spaces(&text, spaces_between_han(&text, 0)) {
                 text = joined;
             }

@@ -32,7 +32,7 @@ impl Stage for UnicodeStage {
     fn apply<'a>(&self, text: &'a str) -> Cow<'a, str> {
         // Only lines holding a character this stage might change are rebuilt: nothing
         // here looks across a line end (a line break composes with nothing).
-        rewrite_lines(text, next_candidate, one_form_line)
+        rewrite_lines(text, next_candidate, |line, _| one_form_line(line))
     }
 }
 

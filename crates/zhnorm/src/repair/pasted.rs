@@ -137,7 +137,7 @@ pub(crate) fn restore<'a>(
     text: &'a str,
     next: impl FnMut(&str, usize) -> Option<usize>,
 ) -> Cow<'a, str> {
-    rewrite_lines(text, next, restore_line)
+    rewrite_lines(text, next, |line, _| restore_line(line))
 }
 
 fn restore_line(line: &str) -> String {
