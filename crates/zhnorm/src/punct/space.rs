@@ -435,7 +435,7 @@ fn clean_chars(text: &str, after: &str, markdown: &Markdown) -> String {
         // A Markdown hard line break keeps two spaces.
         let following = next.map(|n| if n.is_empty() { after } else { n });
         if hard_break_spaces(
-            out[start..].as_bytes(),
+            &out.as_bytes()[start..],
             following.map(str::as_bytes),
             markdown,
         )
