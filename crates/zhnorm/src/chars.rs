@@ -74,18 +74,69 @@ pub(crate) fn skip_ascii(bytes: &[u8], mut p: usize, end: usize) -> usize {
     p
 }
 
-/// Like [`skip_ascii`], but also stops at an ASCII byte in `stops` (when given; built by
-/// [`ByteSet::non_ascii_and`], so that one pass finds both).
+/// Like [`skip_ascii`], but also stops at an ASCII byte of `stops`, when given.
 #[inline(always)]
 pub(crate) fn skip_ascii_except(
     bytes: &[u8],
     p: usize,
     end: usize,
-    stops: Option<&ByteSet>,
+    stops: Option<&AsciiStops>,
 ) -> usize {
     match stops {
         None => skip_ascii(bytes, p, end),
-        Some(stops) => stops.find(&bytes[..end], p).unwrap_or(end),
+        Some(stops) => stops.skip(bytes, p, end),
+    }
+}
+
+/// Where a scan of ASCII must stop: every byte outside ASCII, and some ASCII bytes (those
+/// that begin a dictionary's keys: `S` and `P` of `SQL注入` and `PN结` in s2t).
+#[derive(Clone, Debug)]
+pub(crate) struct AsciiStops {
+    set: ByteSet,
+    /// The ASCII bytes of the set when they are [`FEW_STOPS`] or fewer (the first repeated
+    /// to fill the array): sixteen bytes are then tested at once.
+    few: Option<[u8; FEW_STOPS]>,
+}
+
+const FEW_STOPS: usize = 4;
+
+impl AsciiStops {
+    /// Every byte outside ASCII, and the ASCII bytes whose bits are set in `mask`.
+    pub(crate) fn new(mask: u128) -> AsciiStops {
+        let ascii: Vec<u8> = (0..128u8).filter(|&b| mask >> b & 1 != 0).collect();
+        let few = (!ascii.is_empty() && ascii.len() <= FEW_STOPS)
+            .then(|| std::array::from_fn(|k| ascii[k.min(ascii.len() - 1)]));
+        AsciiStops {
+            set: ByteSet(std::array::from_fn(|b| b >= 128 || mask >> b & 1 != 0)),
+            few,
+        }
+    }
+
+    /// The stops of both.
+    pub(crate) fn union(&self, other: &AsciiStops) -> AsciiStops {
+        let mask = (0..128u8)
+            .filter(|&b| self.set.contains(b) || other.set.contains(b))
+            .fold(0u128, |mask, b| mask | 1 << b);
+        AsciiStops::new(mask)
+    }
+
+    /// The first byte of `bytes[p..end]` that is a stop, or `end`.
+    #[inline(always)]
+    pub(crate) fn skip(&self, bytes: &[u8], mut p: usize, end: usize) -> usize {
+        if let Some(few) = self.few {
+            while p + 16 <= end {
+                let v = simd::at(bytes, p);
+                let stops = few
+                    .iter()
+                    .fold(simd::non_ascii(v), |m, &b| m | simd::is(v, b));
+                let bits = simd::bits(stops);
+                if bits != 0 {
+                    return p + bits.trailing_zeros() as usize;
+                }
+                p += 16;
+            }
+        }
+        self.set.find(&bytes[..end], p).unwrap_or(end)
     }
 }
 
@@ -134,15 +185,6 @@ impl ByteSet {
             r += 1;
         }
         ByteSet(set)
-    }
-
-    /// Every byte that is not ASCII, and the ASCII bytes whose bits are set in `mask`.
-    pub(crate) fn non_ascii_and(mask: u128) -> ByteSet {
-        ByteSet(std::array::from_fn(|b| b >= 128 || mask >> b & 1 != 0))
-    }
-
-    pub(crate) fn union(&self, other: &ByteSet) -> ByteSet {
-        ByteSet(std::array::from_fn(|b| self.0[b] || other.0[b]))
     }
 
     #[inline]

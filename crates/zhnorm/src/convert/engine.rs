@@ -176,6 +176,13 @@ pub(crate) fn convert_span_with<const NOTE: bool>(
                 p = q;
                 continue;
             }
+            if !t.may_start_key_at(bytes, p, end) {
+                if NOTE {
+                    starters.written(t, &src[p..p + 1], out.offset_of(p));
+                }
+                p += 1;
+                continue;
+            }
         }
         let (c, clen) = decode(bytes, p);
         // Most characters of Chinese text start no key with the character after them.

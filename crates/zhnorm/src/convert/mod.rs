@@ -28,7 +28,7 @@ pub use script::{classify, Script, ScriptReport};
 pub(crate) use script::{has_simplified_form, is_japanese_or_korean, mark_of};
 use trie::{decode, Trie, TrieRef};
 
-use crate::chars::{skip_ascii_except, ByteSet};
+use crate::chars::{skip_ascii_except, AsciiStops};
 
 use crate::error::{Error, ErrorKind};
 
@@ -554,7 +554,7 @@ impl Converter {
 /// it when `None`) is skipped unread.
 fn lines_where(
     bytes: &[u8],
-    ascii_stops: Option<&ByteSet>,
+    ascii_stops: Option<&AsciiStops>,
     may_change: impl Fn(usize, u32, usize) -> bool,
 ) -> Vec<usize> {
     let mut starts = Vec::new();
@@ -692,6 +692,14 @@ mod tests {
             assert_eq!(tw2sp.convert("XA肝 CCC肝"), "X甲肝 CC丙肝");
             let s2twp = Converter::builder(Config::S2TWP).policy(policy).build();
             assert_eq!(s2twp.convert("SQL注入攻击, PN结"), "SQL隱碼攻擊, PN接面");
+            // A byte that begins keys but no key here (`S` before `P`, a lone `P`) is
+            // passed over as text.
+            let s2t = Converter::builder(Config::S2T).policy(policy).build();
+            assert_eq!(
+                s2t.convert("SP后 SQL注入攻击 P结, PN结 S"),
+                "SP後 SQL注入攻擊 P結, PN結 S"
+            );
+            assert_eq!(s2t.convert("SSSQL注入 PPN结发"), "SSSQL注入 PPN結發");
         }
         let tw2sp = Converter::new(Config::TW2SP);
         assert_eq!(tw2sp.lines_that_may_change("ok\nXA肝\nA"), [3]);

@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use crate::chars::{skip_ascii_except, ByteSet};
+use crate::chars::{skip_ascii_except, AsciiStops};
 
 use super::trie_build::{
     self, second_slot, CHILD_COUNT_SHIFT, FLAG_HAS_VALUE, FLAG_IDENTITY, FLAG_MAY_CHANGE,
@@ -28,7 +28,7 @@ pub struct Trie {
     /// Where a scan of ASCII must stop when some key starts with ASCII (`PN结`, `SQL注入`
     /// in s2t): those ASCII bytes and every non-ASCII one. The matcher skips every other
     /// ASCII byte without a lookup.
-    ascii_stops: Option<ByteSet>,
+    ascii_stops: Option<AsciiStops>,
     /// Hashed bitset of the two-character prefixes of keys that may change text. With
     /// `changes_alone`, rules out most positions of real text without walking the trie.
     may_change_pairs: Vec<u64>,
@@ -105,7 +105,7 @@ pub(crate) struct TrieRef<'a> {
     /// The first steps of keys, hashed (see [`trie_build::second_steps`]).
     seconds: &'a [u32],
     direct: &'a [u32],
-    pub ascii_stops: Option<&'a ByteSet>,
+    pub ascii_stops: Option<&'a AsciiStops>,
 }
 
 /// A dictionary match: its length in bytes and the node holding its value.
@@ -172,7 +172,7 @@ impl Trie {
         let key_ascii = (0..128u32)
             .filter(|&b| trie.view().root(b) != 0)
             .fold(0, |mask, b| mask | 1 << b);
-        trie.ascii_stops = (key_ascii != 0).then(|| ByteSet::non_ascii_and(key_ascii));
+        trie.ascii_stops = (key_ascii != 0).then(|| AsciiStops::new(key_ascii));
         trie.value_starts_change = {
             let v = trie.view();
             let nodes = v.nodes.len() / NODE_WORDS;
@@ -344,6 +344,19 @@ impl<'a> TrieRef<'a> {
         skip_ascii_except(bytes, p, end, self.ascii_stops)
     }
 
+    /// Whether a key may match at `q`, which holds an ASCII byte that begins keys: the
+    /// byte is a key, or it and the character after it begin one. (Most such bytes, `S`
+    /// of `SQL注入` in s2t, are followed by no key's second character.)
+    #[inline]
+    pub fn may_start_key_at(&self, bytes: &[u8], q: usize, end: usize) -> bool {
+        let c = bytes[q] as u32;
+        let node = self.root(c);
+        if node == 0 || self.flags(node) & FLAG_HAS_VALUE != 0 {
+            return node != 0;
+        }
+        q + 1 < end && has_bit(self.key_pairs, pair_slot(c, decode(bytes, q + 1).0))
+    }
+
     /// What the character `c` (of `clen` bytes) at `p` does, when that needs no walk of
     /// the trie: when no key longer than the character starts with it and the character
     /// after it (up to `end`).
@@ -455,8 +468,13 @@ impl<'a> TrieRef<'a> {
             if q + len > end {
                 return best;
             }
-            // (The first step, from the character's own node, is the hashed one.)
+            // (The first step, from the character's own node, is the hashed one; the pair
+            // filter, in cache, answers first for the pairs no key starts with: a probe of
+            // the table is a likely cache miss.)
             node = if q == p + clen {
+                if !has_bit(self.key_pairs, pair_slot(c, next)) {
+                    return best;
+                }
                 self.second(c, next)
             } else {
                 self.child(node, next)
