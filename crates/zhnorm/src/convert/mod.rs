@@ -309,8 +309,9 @@ impl Converter {
     }
 
     fn convert_with<'a>(&self, text: &'a str, policy: Policy) -> Cow<'a, str> {
+        let holds_ideograph = may_hold_compatibility_ideograph(text);
         let normalized = match self.inner.normalization {
-            Some(trie) if may_hold_compatibility_ideograph(text) => {
+            Some(trie) if holds_ideograph => {
                 let mut out = Lazy::new(text.len());
                 // A dictionary of single characters (OpenCC's is one) maps character by
                 // character where no description sequence keeps characters whole: only
@@ -325,12 +326,22 @@ impl Converter {
             _ => Cow::Borrowed(text),
         };
         match normalized {
-            Cow::Borrowed(text) => self.convert_normalized(text, policy),
-            Cow::Owned(text) => Cow::Owned(self.convert_normalized(&text, policy).into_owned()),
+            Cow::Borrowed(text) => self.convert_normalized(text, policy, holds_ideograph),
+            Cow::Owned(text) => Cow::Owned(
+                self.convert_normalized(&text, policy, holds_ideograph)
+                    .into_owned(),
+            ),
         }
     }
 
-    fn convert_normalized<'a>(&self, text: &'a str, policy: Policy) -> Cow<'a, str> {
+    /// Converts `text`, normalized already; `holds_ideograph`: the text before
+    /// normalization may hold a compatibility ideograph.
+    fn convert_normalized<'a>(
+        &self,
+        text: &'a str,
+        policy: Policy,
+        holds_ideograph: bool,
+    ) -> Cow<'a, str> {
         let inner = &*self.inner;
         // User targets are written as given and never converted again, so a text holding
         // them is not re-checked (a target may contain its own source: 乾隆 → 乾隆帝).
@@ -381,9 +392,16 @@ impl Converter {
         // `八進制表示`, where `制表` can match next time), or, in segmented configs, from a
         // later step matching across old segment boundaries. Only lines where some step
         // could still change something are converted again.
+        // (The normalization pass joins the check where the output holds a compatibility
+        // ideograph: only where the text did, or a value does.)
+        let output_holds_ideograph = (holds_ideograph
+            || inner
+                .steps
+                .iter()
+                .any(|t| t.values_hold_compatibility_ideograph()))
+            && may_hold_compatibility_ideograph(&converted);
         let suspects = match one_step {
-            // (The normalization pass joins the check where the output may need it.)
-            Some(step) if !may_hold_compatibility_ideograph(&converted) => {
+            Some(step) if !output_holds_ideograph => {
                 let suspects = lines_starting_change(&step, &converted, &starters.offsets);
                 debug_assert_eq!(suspects, self.lines_that_may_change(&converted));
                 suspects

@@ -44,6 +44,8 @@ pub struct Trie {
     /// what to note for the fixed-point check. With `key_pairs`, most characters of text
     /// are converted without the trie or its values (see [`TrieRef::direct`]).
     direct: Vec<u32>,
+    /// Whether some value holds a compatibility ideograph (known the first time asked).
+    values_hold_ideograph: std::sync::OnceLock<bool>,
 }
 
 /// log2 of the number of bits in each pair filter (128 KiB: a few percent full for the
@@ -161,6 +163,7 @@ impl Trie {
             key_pairs: Vec::new(),
             value_starts_change: Vec::new(),
             direct: Vec::new(),
+            values_hold_ideograph: std::sync::OnceLock::new(),
         };
         trie.validate()?;
         (
@@ -193,6 +196,14 @@ impl Trie {
         let parts = trie_build::build(&[vec![entries]]).expect("one tier always fits");
         Trie::from_words(Cow::Owned(trie_build::to_words(&parts)))
             .expect("a freshly built trie is well formed")
+    }
+
+    /// Whether some value holds a CJK compatibility ideograph: converting text that holds
+    /// none may then write one.
+    pub(crate) fn values_hold_compatibility_ideograph(&self) -> bool {
+        *self
+            .values_hold_ideograph
+            .get_or_init(|| super::may_hold_compatibility_ideograph(&self.values))
     }
 
     /// Whether every key is one character (no node has children).
