@@ -646,6 +646,26 @@ fn short_runs_garbled_alike_are_weighed_together() {
 }
 
 #[test]
+fn mojibake_of_other_scripts_is_never_made_han() {
+    // From ftfy's test cases (tweets): UTF-8 read as cp1252. Read as GBK, `Ã¼` is `眉` and
+    // `Ä±` `覺`, which the Chinese model likes better than suspect Latin letters; but the
+    // UTF-8 reading costs less (`Büy眉` was the output).
+    let turkish = "Beta Haber: HÄ±rsÄ±zÄ± BÃ¼yÃ¼ Korkuttu";
+    assert_eq!(repair(turkish), "Beta Haber: Hırsızı Büyü Korkuttu");
+    // Combining marks on the letter before them: pinyin and French written decomposed,
+    // as macOS writes file names, read by Python's cp1252 (U+0301 is CC 81, and 81 is
+    // lost; CC 81 is GBK's `虧`).
+    for text in [
+        "pinyin ma\u{304} ma\u{301}",
+        "re\u{301}sume\u{301}",
+        "中文 e\u{301} 测试",
+    ] {
+        let garbled = cp1252_python(&utf8(text));
+        assert_eq!(repair(&garbled), text, "{garbled}");
+    }
+}
+
+#[test]
 fn the_reader_whose_characters_keep_to_one_script_wins_a_close_call() {
     // GBK's `桥` (C7 C5) read by Python's Big5 is `Э`, which a browser's Big5 has for C8
     // 52, GBK's `萊`: the rest of the line is Simplified.

@@ -159,6 +159,10 @@ fn takes_presentation_selector(c: char) -> bool {
         | 0x3030 | 0x303D | 0x3297 | 0x3299 | 0x1F000..=0x1FAFF)
 }
 
+/// A combining diacritic right after a Latin letter, in half bits: as much as a
+/// lower-case letter.
+const DIACRITIC_ON_BASE: u32 = 2 * 5;
+
 /// An em dash right after another, in half bits: `——` is one mark.
 const SECOND_EM_DASH: u32 = 2;
 
@@ -274,6 +278,10 @@ impl Costing {
             cost = PRESENTATION_SELECTOR;
         } else if self.prev > '\u{2FFF}' && c > '\u{2FFF}' {
             cost = cost.saturating_sub(pair_bonus(self.prev, c).unwrap_or(0));
+        } else if ('\u{300}'..='\u{36F}').contains(&c) && script_of(self.prev) == Script::Latin {
+            // A diacritic on the letter before it: text in NFD (`é` as `e` and U+0301,
+            // pinyin's `mā` as `a` and U+0304). A letter's worth.
+            cost = DIACRITIC_ON_BASE;
         } else if self.prev.is_ascii_digit() {
             cost = cost.min(after_numeral_cost(c));
         } else if (self.prev, c) == ('—', '—') {
@@ -310,9 +318,13 @@ enum Script {
 fn script_of(c: char) -> Script {
     match c as u32 {
         0x41..=0x5A | 0x61..=0x7A | 0xC0..=0x24F => Script::Latin,
-        0..=0x7F | 0x80..=0xBF | 0x2000..=0x206F | 0x3000..=0x303F | 0xFF00..=0xFF65 => {
-            Script::Neutral
-        }
+        // (Combining diacritics belong to the letter they sit on.)
+        0..=0x7F
+        | 0x80..=0xBF
+        | 0x300..=0x36F
+        | 0x2000..=0x206F
+        | 0x3000..=0x303F
+        | 0xFF00..=0xFF65 => Script::Neutral,
         0x3040..=0x30FF => Script::Kana,
         0x1100..=0x11FF | 0x3130..=0x318F | 0xAC00..=0xD7AF => Script::Hangul,
         0x2E80..=0x2FDF | 0x3400..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF => Script::Han,

@@ -855,9 +855,23 @@ fn weigh_every_way(run: &str, cx: RunContext) -> Option<(String, Chain)> {
     let plain = firsts
         .iter()
         .filter(|(i, text)| is_plain(text, run, &vec![*i], cx))
-        .min_by_key(|(_, text)| model::cost(text));
-    if let Some((i, text)) = plain {
-        return Some((text.clone(), vec![*i]));
+        .map(|(i, text)| (model::cost(text), i, text))
+        .min_by_key(|(cost, _, _)| *cost);
+    // A layer that leaves nothing suspect ends the search, unless the run is part of a
+    // word of Latin letters and another layer reads it cheaper as no Han: `BÃ¼yÃ¼` read
+    // as UTF-8 is Turkish `Büyü`, whose `ü` is suspect in Chinese text, and as GBK
+    // `眉y眉`, where nothing is. Then every path is weighed.
+    if let Some((cost, i, text)) = plain {
+        let letter = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphabetic());
+        let in_latin_word = letter(cx.edges.before) || letter(Some(cx.edges.after));
+        let cheaper_latin = in_latin_word
+            && firsts
+                .iter()
+                .any(|(_, other)| !reads_as_words(other) && model::cost(other) < cost);
+        if !cheaper_latin {
+            return Some((text.clone(), vec![*i]));
+        }
+        return weigh_paths(firsts, cx);
     }
     // A layer that repaired part of the run beyond doubt may leave the rest, shorter
     // spans around lost characters, below their own margins (`籵都ㄛ�省时这些都将`): the
@@ -873,6 +887,12 @@ fn weigh_every_way(run: &str, cx: RunContext) -> Option<(String, Chain)> {
     if let Some((text, i)) = confirmed {
         return Some((text, vec![i]));
     }
+    weigh_paths(firsts, cx)
+}
+
+/// The cheapest text that a path of layers from one of `firsts` (each a layer's index and
+/// the text it left) ends in.
+fn weigh_paths(firsts: Vec<(usize, String)>, cx: RunContext) -> Option<(String, Chain)> {
     firsts
         .into_iter()
         .filter_map(|(i, first)| {
@@ -2776,7 +2796,16 @@ fn undo_pieces(
         };
         // There, too, a piece at an end of its run is weighed with what stands beside the
         // run: `(t角i)` is `(tài)` between the letters of its syllable.
-        let before = before_run.filter(|_| established && i == 0);
+        // A combining mark costs what it does on the character it sits on, always
+        // weighed with it (`reÌ\u{81}sume` is `résume`, not `re虧sume`).
+        let mark_first = candidate
+            .chars()
+            .next()
+            .is_some_and(unicode_normalization::char::is_combining_mark);
+        let before = match i {
+            0 => before_run.filter(|_| established || mark_first),
+            _ => Some(chars[i - 1]).filter(|_| mark_first),
+        };
         let after = after_run.filter(|_| established && j == chars.len());
         let cost = |text: &mut dyn Iterator<Item = char>| {
             let mut costing = model::Costing::default();
@@ -2863,13 +2892,22 @@ fn undo_pieces(
                 && !ascii_letter(before)
                 && !ascii_letter(after)
         };
+        // A combining mark may sit on an ASCII sign or a letter of an alphabet.
+        let before = if i == 0 {
+            before_run
+        } else {
+            Some(chars[i - 1])
+        };
+        let after_base = before.is_some_and(|c| {
+            c.is_ascii_graphic() || c.is_alphabetic() && crate::chars::letter_script(c).is_some()
+        });
         // The gain first: on clean text it is what fails, and it is the cheapest test.
         let kept = gain >= margin(evidence, strictness, size)
             && !ascii_made()
             && !foreign_against_han()
             && !debris_against_han()
             && !accented_word_alone()
-            && is_plausible(&candidate, m.misread, original, established);
+            && is_plausible(&candidate, m.misread, original, (established, after_base));
         if kept {
             total += gain;
         }
@@ -2910,14 +2948,20 @@ fn is_invisible(c: char) -> bool {
 /// Han or more out of a legacy codec hold a pair of the word list, unless the text is
 /// made of this mojibake (`established`): a name holds none (`勞榮枝`). (See
 /// [`is_only_on_the_way`] for what a path may not end in.)
-fn is_plausible(candidate: &str, misread: Misread, original: Original, established: bool) -> bool {
+fn is_plausible(
+    candidate: &str,
+    misread: Misread,
+    original: Original,
+    (established, after_base): (bool, bool),
+) -> bool {
     let double_byte = matches!(misread, Misread::Gbk | Misread::Big5);
-    // (Marks with no letter to sit on are no text: `蹧蹋` is not the UTF-8 of U+0323 and
-    // U+06DB read as GBK.)
+    // (Marks with no letter or sign to sit on, `after_base`, are no text: `蹧蹋` at a
+    // line's start is not the UTF-8 of U+0323 and U+06DB read as GBK; `$̶6̶3̶` is a
+    // price crossed out.)
     let marks_alone = candidate
         .chars()
         .all(unicode_normalization::char::is_combining_mark);
-    !marks_alone
+    (!marks_alone || after_base)
         && (original == Original::Utf8 || established || has_some_known_pair(candidate))
         && !(double_byte && has_latin_touching_han(candidate))
         && crate::chars::mixed_script_words(candidate) == 0
