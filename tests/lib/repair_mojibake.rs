@@ -376,6 +376,7 @@ fn clean_text_is_never_touched() {
         // read as GBK.
         "狺狺 yin yin",
         "牛脷\tngau lei\t",
+        "脷苔\tlei toi\t",
         "蹧蹋\tzou daap\t",
         "脧脧\tzoe zoe\t",
         // Finnish with zero-width spaces (gnome-user-docs): `äi` is no cp1252 reading of

@@ -2884,11 +2884,15 @@ fn undo_pieces(
             } else {
                 chars.get(j).copied()
             };
+            // (A combining mark is part of its letter: `脷苔` is not `Ú̦` either.)
+            let latin = |c: char| crate::chars::letter_script(c) == Some(0);
+            let mark = unicode_normalization::char::is_combining_mark;
             matches!(m.misread, Misread::Gbk | Misread::Big5)
                 && candidate.chars().count() >= 2
                 && candidate
                     .chars()
-                    .all(|c| !c.is_ascii() && crate::chars::letter_script(c) == Some(0))
+                    .all(|c| !c.is_ascii() && (latin(c) || mark(c)))
+                && candidate.chars().any(latin)
                 && !ascii_letter(before)
                 && !ascii_letter(after)
         };
