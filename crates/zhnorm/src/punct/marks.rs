@@ -1474,6 +1474,36 @@ mod tests {
     }
 
     #[test]
+    fn literals_code_spans_and_doctests_keep_their_syntax() {
+        // Found in the docs of PyPI's pypinyin, jieba and jionlp: a list printed by a
+        // doctest got `[‘我’， ‘打’…]`, reStructuredText's double-backtick code a `：`.
+        for kept in [
+            "支持 ``朝阳`` 这种（ ``'朝阳': [['zhāo', 'cháo'], ['yáng']]`` ）在多音字模式下输出多个音。",
+            "    ['我', '打', '破', '了', '一', '个', '盘', '子']",
+            "a = {'无立足之地', '富而好礼', '鼓足干劲'}",
+            "    >>> pinyin('中心')  # or pinyin(['中心']), 参数值为列表时表示输入的是已分词后的数据",
+            "pinyin('北京', style='new_style')  # output: [['北běi'], ['京jīng']]",
+            "load_phrases_dict({'桔子': [['jú'], ['zǐ']]})",
+        ] {
+            assert_eq!(cjk(kept), kept);
+        }
+        // Quotes around a bracket, TeX's quotes and backticks named are prose (the zh-CN
+        // corpus, unchanged by these rules).
+        assert_eq!(
+            cjk("\"[\" 和 \"]\" 在正则表达式中"),
+            "“[” 和 “]” 在正则表达式中"
+        );
+        assert_eq!(
+            cjk("缺省情况下, (``~'') 是转意字符, control-Y (``^Y'') 是延时字符."),
+            "缺省情况下， (``~'') 是转意字符， control-Y (``^Y'') 是延时字符。"
+        );
+        assert_eq!(
+            cjk("反向引号 (``) 的用法搞混了. 反向引号 (``) 执行一个指令."),
+            "反向引号 (``) 的用法搞混了。 反向引号 (``) 执行一个指令。"
+        );
+    }
+
+    #[test]
     fn markdown_links_images_and_shortcodes_keep_their_syntax() {
         // Found on the Chinese READMEs of npm packages (element-ui, hexo-theme-next): a
         // link to an anchor got `（）`, the emoji `:pencil:` a `：`, and an English

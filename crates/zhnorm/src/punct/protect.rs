@@ -182,6 +182,9 @@ fn opens_with_string(chars: &[char], paren: usize) -> bool {
     {
         open += prefix;
     }
+    if open < n && matches!(chars[open], '[' | '{') {
+        return string_literal_end(chars, open).is_some();
+    }
     open < n
         && matches!(chars[open], '"' | '\'')
         && closing_quote(chars, open).is_some_and(|close| {
@@ -482,9 +485,12 @@ fn protect_syntax(
     let json = rest.starts_with(&['{', '"'])
         || rest.starts_with(&['[', '{'])
         || rest.starts_with(&['[', '"'])
-        || json_key;
-    let prompt =
-        rest.starts_with(&['$', ' ']) && rest.get(2).is_some_and(char::is_ascii_alphabetic);
+        || json_key
+        || string_literal_end(rest, 0).is_some();
+    // (A shell's prompt, or Python's: a doctest's line is code, and so is what it prints.)
+    let prompt = rest.starts_with(&['$', ' '])
+        && rest.get(2).is_some_and(char::is_ascii_alphabetic)
+        || rest.starts_with(&['>', '>', '>', ' ']);
     // A statement of code or of SQL, whole (a database dump's rows are data, its marks
     // syntax).
     if json || prompt || is_code_statement(rest) || is_sql(rest) {
@@ -538,6 +544,37 @@ fn protect_syntax(
         if named && (argument || nested()) {
             past = closing_paren(chars, i).map_or(n, |close| close + 1);
             protect(protected, i..past);
+        }
+    }
+    // A list, set or dict of strings anywhere in the line (a comment's `# output:
+    // [['北běi'], ['京jīng']]`, `{'桔子': [['jú']]}`): its quotes, commas and colons are
+    // syntax.
+    // (An opening quote: an even number of its kind before it. `"["` quotes a bracket.)
+    let mut before = [0usize; 2];
+    for &i in marks {
+        let kind = match chars[i] {
+            '"' => 0,
+            '\'' => 1,
+            _ => continue,
+        };
+        before[kind] += 1;
+        if protected[i] || before[kind] % 2 == 0 {
+            continue;
+        }
+        let brackets = chars[..i]
+            .iter()
+            .rev()
+            .take_while(|&&c| matches!(c, '[' | '{' | ' '))
+            .count();
+        let open = i - brackets
+            + chars[i - brackets..i]
+                .iter()
+                .take_while(|&&c| c == ' ')
+                .count();
+        if open < i {
+            if let Some(end) = string_literal_end(chars, open) {
+                protect(protected, open..end);
+            }
         }
     }
     // A roff comment: `.\"` at the start of a line is one anywhere.
@@ -595,6 +632,8 @@ fn protect_syntax(
         let open = skip_index(chars, head + 1);
         if open < n && matches!(chars[open], '"' | '\'') {
             protect_string(chars, open, protected);
+        } else if let Some(end) = string_literal_end(chars, open) {
+            protect(protected, open..end);
         }
     }
     // Anywhere in the line, a string given to a name (`name="张三"`, `--title="标题"`) or
@@ -616,6 +655,47 @@ fn protect_syntax(
             protect_string(chars, i, protected);
         }
     }
+}
+
+/// Where the literal of a list, set or dict of strings that opens at `open` ends: `[` or
+/// `{` (more may follow), then a string closed and followed by `,`, `:`, `]` or `}`
+/// (`['我', '打']`, `{'桔子': [['jú'], ['zǐ']]}`). The end is past the bracket that
+/// closes the first, strings skipped, or the line's end when none does. `None` when no
+/// such literal opens there.
+fn string_literal_end(chars: &[char], open: usize) -> Option<usize> {
+    let n = chars.len();
+    let mut quote = open;
+    while quote < n && matches!(chars[quote], '[' | '{' | ' ') {
+        quote += 1;
+    }
+    if quote == open
+        || !matches!(chars.get(open), Some('[' | '{'))
+        || !matches!(chars.get(quote), Some('"' | '\''))
+    {
+        return None;
+    }
+    let close = closing_quote(chars, quote)?;
+    let next = skip_index(chars, close + 1);
+    if !matches!(chars.get(next), Some(',' | ':' | ']' | '}')) {
+        return None;
+    }
+    let mut depth = 0usize;
+    let mut i = open;
+    while i < n {
+        match chars[i] {
+            '[' | '{' => depth += 1,
+            ']' | '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            '"' | '\'' => i = closing_quote(chars, i).unwrap_or(n),
+            _ => {}
+        }
+        i += 1;
+    }
+    Some(n)
 }
 
 /// Protects the quote at `open` and the one that closes it.
@@ -749,13 +829,57 @@ pub(super) fn protected_spans(
     protected.clear();
     protected.resize(n, false);
     let bytes = line.as_bytes();
-    // Inline code between backticks.
+    // Inline code: from a run of backticks to the next run as long (`` ``'朝阳': [...]`` ``
+    // in reStructuredText and Markdown alike), but for a TeX or roff quote, which `''`
+    // closes first (`` ``~'' ``: its backticks alone). `ticks` holds each run's start and
+    // length.
     ticks.clear();
-    if ascii.has(b'`') {
-        ticks.extend((0..n).filter(|&i| chars[i] == '`'));
+    let mut k = if ascii.has(b'`') { 0 } else { n };
+    while let Some(start) = (k..n).find(|&i| chars[i] == '`') {
+        let run = chars[start..].iter().take_while(|&&c| c == '`').count();
+        ticks.extend([start, run]);
+        k = start + run;
     }
-    for pair in ticks.chunks_exact(2) {
-        protect(protected, pair[0]..pair[1] + 1);
+    let runs = ticks.len() / 2;
+    let mut a = 0;
+    while a < runs {
+        let (start, run) = (ticks[2 * a], ticks[2 * a + 1]);
+        // (A longer run opens nothing before a blank, nor between a bracket or quote and
+        // its closing one, as reStructuredText says: `反向引号 (``) 的用法` names them.)
+        let after = chars.get(start + run).copied();
+        let mentioned = start > 0
+            && matches!(
+                (chars[start - 1], after),
+                ('(', Some(')'))
+                    | ('[', Some(']'))
+                    | ('{', Some('}'))
+                    | ('<', Some('>'))
+                    | ('\'', Some('\''))
+                    | ('"', Some('"'))
+            );
+        if run > 1 && (after.is_none_or(char::is_whitespace) || mentioned) {
+            a += 1;
+            continue;
+        }
+        let close = (a + 1..runs).find(|&b| ticks[2 * b + 1] == run);
+        let tex_quote = |b: usize| {
+            run == 2
+                && chars[start + run..ticks[2 * b]]
+                    .windows(2)
+                    .any(|w| w == ['\'', '\''])
+        };
+        match close {
+            Some(b) if tex_quote(b) => {
+                protect(protected, start..start + run);
+                protect(protected, ticks[2 * b]..ticks[2 * b] + run);
+                a = b + 1;
+            }
+            Some(b) => {
+                protect(protected, start..ticks[2 * b] + run);
+                a = b + 1;
+            }
+            None => a += 1,
+        }
     }
     // Markup tags (`<meta content="关键词, 图表">`, `<!ENTITY label "标签">`): their
     // quotes and commas are syntax. A tag left open runs to the end of the line.
