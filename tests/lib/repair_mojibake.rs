@@ -379,6 +379,13 @@ fn clean_text_is_never_touched() {
         "脷苔\tlei toi\t",
         "蹧蹋\tzou daap\t",
         "脧脧\tzoe zoe\t",
+        // Classical poems (npm's chinese-poetry, 3.2 million lines): rare characters whose
+        // bytes, read back, give plane 14's unassigned code points (`螭儻`, `螭妬`,
+        // `鞶垂`) or Braille (`猗歟路`).
+        "綰蛇縈蚓應無用，拘虎囚螭儻有餘。",
+        "蛟螭妬嫉互盤踞，鬼神守護勤呵叱。",
+        "檀槽鈎鳳繡鞶垂，玉撥乘閑試一揮。",
+        "猗歟路漢州，冠纓早彯彯。",
         // Finnish with zero-width spaces (gnome-user-docs): `äi` is no cp1252 reading of
         // GBK's `鄜` for the cost of the invisible characters before it.
         "jossa se \u{200B}\u{200B}säilyy kunnes tyhjennät roskakorin itse.",
@@ -930,6 +937,10 @@ fn readings_of_pasted_symbols_stay_where_chinese_puts_them() {
         // A table of conversions (jionlp's `tra2sim_char.txt`): alone in its field.
         "听\t聽",
         "聽\t听",
+        // Classical poems transcribed in both scripts (npm's chinese-poetry): no GBK
+        // page's Simplified text.
+        "却算去里年，十聽秋鴻唳。",
+        "晚凉容縱棹，聽我采菱歌。",
     ] {
         assert_eq!(repair(line), line);
     }

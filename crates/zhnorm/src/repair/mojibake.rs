@@ -2934,11 +2934,14 @@ fn undo_pieces(
 /// symbols that the bytes of rare Han give when read as UTF-8 (`獽獾` → `K⵫`): those of
 /// South and Central Asia, Africa and the Americas from U+0800, supplemental
 /// mathematics, Tifinagh, Glagolitic; and the planes Unicode has not assigned or left
-/// private (`駭吹佴` read back from Big5 as UTF-8 is U+D4D35 and an Arabic digit).
+/// private (`駭吹佴` read back from Big5 as UTF-8 is U+D4D35 and an Arabic digit), plane
+/// 14 but its tags and variation selectors (`螭儻` is U+E40EF), and Braille but its blank
+/// (`猗歟路` is `⢚e·`).
 fn is_only_on_the_way(c: char) -> bool {
-    matches!(c as u32, 0x80..=0x9F | 0xE000..=0xF8FF | 0x0800..=0x1DFF | 0x2A00..=0x2DFF
-        | 0x2E80..=0x2FDF | 0x3100..=0x318F | 0x31A0..=0x31EF | 0xA000..=0xABFF
-        | 0xAC00..=0xD7FF | 0x32400..=0xDFFFF | 0xF0000..)
+    matches!(c as u32, 0x80..=0x9F | 0xE000..=0xF8FF | 0x0800..=0x1DFF | 0x2801..=0x28FF
+        | 0x2A00..=0x2DFF | 0x2E80..=0x2FDF | 0x3100..=0x318F | 0x31A0..=0x31EF
+        | 0xA000..=0xABFF | 0xAC00..=0xD7FF | 0x32400..=0xE0000 | 0xE0080..=0xE00FF
+        | 0xE01F0..)
 }
 
 fn is_invisible(c: char) -> bool {

@@ -212,28 +212,36 @@ fn as_left_by_later_stages(c: char) -> char {
 }
 
 /// Which script the line leans to, not counting `聽` (a Traditional character): Japanese
-/// counts as Traditional, for `聽` is a character there too.
-fn lean_apart_from_spaces(line: &[char]) -> Option<Script> {
+/// counts as Traditional, for `聽` is a character there too. And whether it holds
+/// characters of both scripts besides `聽`.
+fn lean_apart_from_spaces(line: &[char]) -> (Option<Script>, bool) {
     let report = convert::classify(&line.iter().collect::<String>());
     let spaces = line.iter().filter(|&&c| c == '聽').count();
     let traditional = report.traditional.saturating_sub(spaces);
+    let mixed = traditional > 0 && report.simplified > 0;
     // (Not `report.kana`: it counts `・`, which `punct` turns into `·` between Han.)
-    if line.iter().any(|&c| is_kana(c)) || traditional > report.simplified {
+    let lean = if line.iter().any(|&c| is_kana(c)) || traditional > report.simplified {
         Some(Script::Traditional)
     } else if report.simplified > traditional {
         Some(Script::Simplified)
     } else {
         None
-    }
+    };
+    (lean, mixed)
 }
 
 /// Whether the run `run` of `聽` stands for no-break spaces. Never in a line that leans
 /// Traditional (`監聽 `, ` 聽到`). In a line that leans Simplified, unless it is one `聽`
-/// between Han characters making a word with one of them (`都聽说`), or cited between
-/// marks (`“聽”`) or alone in a tab-separated field. In a line that leans neither way,
-/// only away from Han characters, and not cited either (`normalize("聼"), "聽"` in code
-/// that shows a conversion).
-fn is_space(chars: &[char], run: std::ops::Range<usize>, lean: Option<Script>) -> bool {
+/// between Han characters making a word with one of them (`都聽说`), or one in a line that
+/// holds Traditional characters too (`mixed`: a GBK page's text is Simplified, classical
+/// poems transcribed in both are not: `却算去里年，十聽秋鴻唳`), or cited between marks
+/// (`“聽”`) or alone in a tab-separated field. In a line that leans neither way, only away from Han characters, and not cited
+/// either (`normalize("聼"), "聽"` in code that shows a conversion).
+fn is_space(
+    chars: &[char],
+    run: std::ops::Range<usize>,
+    (lean, mixed): (Option<Script>, bool),
+) -> bool {
     let before = run.start.checked_sub(1).map(|k| chars[k]);
     let after = chars.get(run.end).copied();
     let han_before = before.filter(|&c| is_han(c));
@@ -258,7 +266,7 @@ fn is_space(chars: &[char], run: std::ops::Range<usize>, lean: Option<Script>) -
             let word = han_before.zip(han_after).is_some_and(|(before, after)| {
                 model::pair_known(before, '聽') || model::pair_known('聽', after)
             });
-            !(alone && word || cited)
+            !(alone && (word || mixed) || cited)
         }
         None => han_before.is_none() && han_after.is_none() && !cited,
     }
