@@ -404,7 +404,7 @@ fn ends_tag_name(c: char) -> bool {
 
 /// Calls `found` with where each line of `text` that starts with `head` starts, until it
 /// returns true; whether it did.
-fn lines_starting(text: &str, head: &str, mut found: impl FnMut(usize) -> bool) -> bool {
+pub(super) fn lines_starting(text: &str, head: &str, mut found: impl FnMut(usize) -> bool) -> bool {
     let bytes = text.as_bytes();
     if bytes.starts_with(head.as_bytes()) && found(0) {
         return true;
@@ -549,16 +549,9 @@ fn protect_syntax(
     // A list, set or dict of strings anywhere in the line (a comment's `# output:
     // [['北běi'], ['京jīng']]`, `{'桔子': [['jú']]}`): its quotes, commas and colons are
     // syntax.
-    // (An opening quote: an even number of its kind before it. `"["` quotes a bracket.)
-    let mut before = [0usize; 2];
-    for &i in marks {
-        let kind = match chars[i] {
-            '"' => 0,
-            '\'' => 1,
-            _ => continue,
-        };
-        before[kind] += 1;
-        if protected[i] || before[kind] % 2 == 0 {
+    // (Opening quotes only: `"["` quotes a bracket.)
+    for i in opening_quotes(chars, marks) {
+        if protected[i] {
             continue;
         }
         let brackets = chars[..i]
@@ -638,16 +631,9 @@ fn protect_syntax(
     }
     // Anywhere in the line, a string given to a name (`name="张三"`, `--title="标题"`) or
     // to a command's option (`git commit -m "修复bug"`): prose puts no quote there.
-    // (An opening quote: an even number of its kind before it. `"hd="` is a name quoted.)
-    let mut before = [0usize; 2];
-    for &i in marks {
-        let kind = match chars[i] {
-            '"' => 0,
-            '\'' => 1,
-            _ => continue,
-        };
-        before[kind] += 1;
-        if protected[i] || before[kind] % 2 == 0 {
+    // (Opening quotes only: `"hd="` is a name quoted.)
+    for i in opening_quotes(chars, marks) {
+        if protected[i] {
             continue;
         }
         let assigned = i >= 2 && chars[i - 1] == '=' && is_ident_char(chars[i - 2]);
@@ -696,6 +682,20 @@ fn string_literal_end(chars: &[char], open: usize) -> Option<usize> {
         i += 1;
     }
     Some(n)
+}
+
+/// The quotes among `marks` that open a string: an even number of their kind before them.
+fn opening_quotes<'a>(chars: &'a [char], marks: &'a [usize]) -> impl Iterator<Item = usize> + 'a {
+    let mut before = [0usize; 2];
+    marks.iter().copied().filter(move |&i| {
+        let kind = match chars[i] {
+            '"' => 0,
+            '\'' => 1,
+            _ => return false,
+        };
+        before[kind] += 1;
+        before[kind] % 2 == 1
+    })
 }
 
 /// Protects the quote at `open` and the one that closes it.

@@ -24,6 +24,7 @@ use std::cell::OnceCell;
 use aho_corasick::AhoCorasick;
 use unicode_segmentation::UnicodeSegmentation;
 
+use super::protect::lines_starting;
 use crate::chars::{find_where, is_han, replace_ranges, rewrite_lines, ByteSet};
 use crate::pipeline::Stage;
 
@@ -362,17 +363,14 @@ impl<'a> Markdown<'a> {
     /// `# ` also starts the comments and root prompts of manuals.)
     fn holds(&self) -> bool {
         *self.known.get_or_init(|| {
-            let bytes = self.text.as_bytes();
-            let line_starting = |with: &[u8]| {
-                bytes.starts_with(with)
-                    || memchr::memmem::find_iter(bytes, with)
-                        .any(|i| i > 0 && bytes[i - 1] == b'\n')
+            let (text, bytes) = (self.text, self.text.as_bytes());
+            let fence = || lines_starting(text, "```", |_| true);
+            let roff = || {
+                lines_starting(text, ".", |at| {
+                    bytes.get(at + 1).is_some_and(u8::is_ascii_uppercase)
+                })
             };
-            let roff = memchr::memchr_iter(b'.', bytes).any(|i| {
-                (i == 0 || bytes[i - 1] == b'\n')
-                    && bytes.get(i + 1).is_some_and(u8::is_ascii_uppercase)
-            });
-            (memchr::memmem::find(bytes, b"](").is_some() || line_starting(b"```")) && !roff
+            (memchr::memmem::find(bytes, b"](").is_some() || fence()) && !roff()
         })
     }
 }

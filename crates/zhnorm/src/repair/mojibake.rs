@@ -2802,10 +2802,12 @@ fn undo_pieces(
             .chars()
             .next()
             .is_some_and(unicode_normalization::char::is_combining_mark);
-        let before = match i {
-            0 => before_run.filter(|_| established || mark_first),
-            _ => Some(chars[i - 1]).filter(|_| mark_first),
+        let char_before = if i == 0 {
+            before_run
+        } else {
+            Some(chars[i - 1])
         };
+        let before = char_before.filter(|_| mark_first || established && i == 0);
         let after = after_run.filter(|_| established && j == chars.len());
         let cost = |text: &mut dyn Iterator<Item = char>| {
             let mut costing = model::Costing::default();
@@ -2874,11 +2876,6 @@ fn undo_pieces(
         // nor `脧脧` `ÏÏ`): a word's accented letters sit among plain ones.
         let accented_word_alone = || {
             let ascii_letter = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphabetic());
-            let before = if i == 0 {
-                before_run
-            } else {
-                Some(chars[i - 1])
-            };
             let after = if j == chars.len() {
                 after_run
             } else {
@@ -2893,16 +2890,11 @@ fn undo_pieces(
                     .chars()
                     .all(|c| !c.is_ascii() && (latin(c) || mark(c)))
                 && candidate.chars().any(latin)
-                && !ascii_letter(before)
+                && !ascii_letter(char_before)
                 && !ascii_letter(after)
         };
         // A combining mark may sit on an ASCII sign or a letter of an alphabet.
-        let before = if i == 0 {
-            before_run
-        } else {
-            Some(chars[i - 1])
-        };
-        let after_base = before.is_some_and(|c| {
+        let after_base = char_before.is_some_and(|c| {
             c.is_ascii_graphic() || c.is_alphabetic() && crate::chars::letter_script(c).is_some()
         });
         // The gain first: on clean text it is what fails, and it is the cheapest test.

@@ -235,8 +235,9 @@ fn lean_apart_from_spaces(line: &[char]) -> (Option<Script>, bool) {
 /// between Han characters making a word with one of them (`都聽说`), or one in a line that
 /// holds Traditional characters too (`mixed`: a GBK page's text is Simplified, classical
 /// poems transcribed in both are not: `却算去里年，十聽秋鴻唳`), or cited between marks
-/// (`“聽”`) or alone in a tab-separated field. In a line that leans neither way, only away from Han characters, and not cited
-/// either (`normalize("聼"), "聽"` in code that shows a conversion).
+/// (`“聽”`) or alone in a tab-separated field. In a line that leans neither way, only
+/// away from Han characters, and not cited either (`normalize("聼"), "聽"` in code that
+/// shows a conversion).
 fn is_space(
     chars: &[char],
     run: std::ops::Range<usize>,
