@@ -1,0 +1,122 @@
+//! `?` for a byte windows-1252 has no character for.
+//!
+//! Python's decoder writes U+FFFD for the five bytes windows-1252 leaves undefined (81,
+//! 8D, 8F, 90, 9D); many other tools write `?`, and pages are full of `â€?` for `”` (E2 80
+//! 9D) and `å?Ž` for `后` (E5 90 8E). Such a `?` stands where UTF-8 read as windows-1252
+//! needs a continuation byte: after the character of a lead byte and fewer continuation
+//! characters than its sequence takes. The mojibake pass is given them as U+FFFD, as
+//! Python would have written them.
+
+use super::codecs::Misread;
+
+/// The offsets of the `?` of `text` that stand where a continuation byte must, in a
+/// sequence the characters after them complete. Only in a text that holds UTF-8 read as
+/// windows-1252 beyond doubt, a three-byte sequence whole: `café?»` in Spanish is no
+/// sequence missing a byte.
+pub(super) fn lost_bytes(text: &str) -> Vec<usize> {
+    let mut found: Vec<usize> = Vec::new();
+    if memchr::memchr(b'?', text.as_bytes()).is_none() || !holds_whole_sequence(text) {
+        return found;
+    }
+    for at in memchr::memchr_iter(b'?', text.as_bytes()) {
+        // Back over the characters before it, as windows-1252 bytes: continuation bytes
+        // (a `?` found already is one), then a lead byte.
+        let mut before = 0;
+        let mut needs = 0;
+        let mut end = at;
+        for c in text[..at].chars().rev().take(4) {
+            let start = end - c.len_utf8();
+            let byte = if c == '?' && found.last() == Some(&start) {
+                Some(0x80)
+            } else {
+                byte_of(c)
+            };
+            end = start;
+            match byte {
+                Some(0x80..=0xBF) => before += 1,
+                Some(lead) => {
+                    needs = sequence_len(lead).unwrap_or(1) - 1;
+                    break;
+                }
+                None => break,
+            }
+        }
+        // The continuation bytes after it complete the sequence (a `?` may be one).
+        let after = needs.saturating_sub(before + 1);
+        let completes = text[at + 1..]
+            .chars()
+            .take(after)
+            .filter(|&c| c == '?' || byte_of(c).is_some_and(|b| (0x80..=0xBF).contains(&b)));
+        if before < needs && completes.count() == after {
+            found.push(at);
+        }
+    }
+    found
+}
+
+/// The byte windows-1252 reads as `c`, for a character outside ASCII.
+fn byte_of(c: char) -> Option<u8> {
+    let mut byte = Vec::new();
+    (!c.is_ascii() && Misread::Windows1252.bytes_of(c, &mut byte)).then(|| byte[0])
+}
+
+/// How many bytes a UTF-8 sequence that `lead` starts takes, when it is a lead byte.
+fn sequence_len(lead: u8) -> Option<usize> {
+    match lead {
+        0xC2..=0xDF => Some(2),
+        0xE0..=0xEF => Some(3),
+        0xF0..=0xF4 => Some(4),
+        _ => None,
+    }
+}
+
+/// Whether `text` holds a three-byte UTF-8 sequence read as windows-1252, whole.
+fn holds_whole_sequence(text: &str) -> bool {
+    let bytes: Vec<Option<u8>> = text.chars().map(byte_of).collect();
+    bytes.windows(3).any(|w| {
+        matches!(w[0], Some(0xE0..=0xEF))
+            && w[1..]
+                .iter()
+                .all(|b| b.is_some_and(|b| (0x80..=0xBF).contains(&b)))
+    })
+}
+
+/// `text` with the `?` at `at` (ascending) written as U+FFFD.
+pub(super) fn as_lost(text: &str, at: &[usize]) -> String {
+    let mut out = String::with_capacity(text.len() + 2 * at.len());
+    let mut copied = 0;
+    for &i in at {
+        out.push_str(&text[copied..i]);
+        out.push('\u{FFFD}');
+        copied = i + 1;
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_question_marks_a_sequence_needs() {
+        let at = |text: &str| {
+            lost_bytes(text)
+                .iter()
+                .map(|&i| text[..i].chars().count())
+                .collect::<Vec<_>>()
+        };
+        // `”`, `后` and `吗` (E5 90 97) with a byte lost each, in text garbled so; two lost
+        // in one sequence.
+        assert_eq!(at("â€œä¸­â€?"), [8]);
+        assert_eq!(at("â€œå?Ž"), [4]);
+        assert_eq!(at("è¿™æ˜¯å?—ï¼Ÿ"), [7]);
+        assert_eq!(at("ä¸­ð??€"), [4, 5]);
+        // Questions are no lost bytes: after ASCII, after a whole sequence, after a
+        // letter that is no lead byte, and where no character after completes it.
+        assert!(lost_bytes("ä¸­ What? 你好? â€œ? Ãœ? café? ¿Qué?").is_empty());
+        // Nor in a text that holds no sequence whole.
+        assert!(lost_bytes("Es café? «café?»").is_empty());
+        assert_eq!(as_lost("å?Ž?", &[2]), "å\u{FFFD}Ž?");
+    }
+}
