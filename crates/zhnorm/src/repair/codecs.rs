@@ -264,6 +264,17 @@ impl Misread {
         Some(PYTHON_BIG5[i].1)
     }
 
+    /// The byte windows-1252 (or Latin-1) reads as `c`, when one does.
+    pub(crate) fn windows_1252_byte(c: char) -> Option<u8> {
+        match c as u32 {
+            0..=0xFF => Some(c as u8),
+            _ => WINDOWS_1252_HIGH
+                .binary_search_by_key(&c, |e| e.0)
+                .ok()
+                .map(|i| WINDOWS_1252_HIGH[i].1),
+        }
+    }
+
     /// Appends the bytes this reading turned into `c`; false when it never produces `c`.
     pub(crate) fn bytes_of(self, c: char, out: &mut Vec<u8>) -> bool {
         if c.is_ascii() {

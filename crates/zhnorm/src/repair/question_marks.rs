@@ -15,9 +15,6 @@ use super::codecs::Misread;
 /// sequence missing a byte.
 pub(super) fn lost_bytes(text: &str) -> Vec<usize> {
     let mut found: Vec<usize> = Vec::new();
-    if memchr::memchr(b'?', text.as_bytes()).is_none() || !holds_whole_sequence(text) {
-        return found;
-    }
     for at in memchr::memchr_iter(b'?', text.as_bytes()) {
         // Back over the characters before it, as windows-1252 bytes: continuation bytes
         // (a `?` found already is one), then a lead byte.
@@ -46,18 +43,27 @@ pub(super) fn lost_bytes(text: &str) -> Vec<usize> {
         let completes = text[at + 1..]
             .chars()
             .take(after)
-            .filter(|&c| c == '?' || byte_of(c).is_some_and(|b| (0x80..=0xBF).contains(&b)));
+            .filter(|&c| c == '?' || is_continuation(c));
         if before < needs && completes.count() == after {
             found.push(at);
         }
+    }
+    // (Read last: clean text holds `?`, but seldom where a sequence needs a byte.)
+    if !found.is_empty() && !holds_whole_sequence(text) {
+        found.clear();
     }
     found
 }
 
 /// The byte windows-1252 reads as `c`, for a character outside ASCII.
 fn byte_of(c: char) -> Option<u8> {
-    let mut byte = Vec::new();
-    (!c.is_ascii() && Misread::Windows1252.bytes_of(c, &mut byte)).then(|| byte[0])
+    (!c.is_ascii())
+        .then(|| Misread::windows_1252_byte(c))
+        .flatten()
+}
+
+fn is_continuation(c: char) -> bool {
+    byte_of(c).is_some_and(|b| (0x80..=0xBF).contains(&b))
 }
 
 /// How many bytes a UTF-8 sequence that `lead` starts takes, when it is a lead byte.
@@ -72,12 +78,16 @@ fn sequence_len(lead: u8) -> Option<usize> {
 
 /// Whether `text` holds a three-byte UTF-8 sequence read as windows-1252, whole.
 fn holds_whole_sequence(text: &str) -> bool {
-    let bytes: Vec<Option<u8>> = text.chars().map(byte_of).collect();
-    bytes.windows(3).any(|w| {
-        matches!(w[0], Some(0xE0..=0xEF))
-            && w[1..]
-                .iter()
-                .all(|b| b.is_some_and(|b| (0x80..=0xBF).contains(&b)))
+    // The characters of a sequence read so far: after a lead byte of three, 1; after it
+    // and a continuation byte, 2.
+    let mut read = 0;
+    text.chars().any(|c| {
+        read = match (read, is_continuation(c)) {
+            (1, true) => 2,
+            (2, true) => return true,
+            _ => usize::from(matches!(byte_of(c), Some(0xE0..=0xEF))),
+        };
+        false
     })
 }
 
