@@ -282,19 +282,13 @@ impl Misread {
             return true;
         }
         match self {
-            Misread::Windows1252 => {
-                if (c as u32) < 0x100 {
-                    out.push(c as u8);
-                    return true;
+            Misread::Windows1252 => match Misread::windows_1252_byte(c) {
+                Some(b) => {
+                    out.push(b);
+                    true
                 }
-                match WINDOWS_1252_HIGH.binary_search_by_key(&c, |e| e.0) {
-                    Ok(i) => {
-                        out.push(WINDOWS_1252_HIGH[i].1);
-                        true
-                    }
-                    Err(_) => false,
-                }
-            }
+                None => false,
+            },
             Misread::Cp437 => match oem_cp::code_table::ENCODING_TABLE_CP437.get(&c) {
                 Some(&b) => {
                     out.push(b);
