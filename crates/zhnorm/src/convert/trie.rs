@@ -9,7 +9,7 @@ use crate::chars::{skip_ascii_except, AsciiStops};
 
 use super::trie_build::{
     self, second_slot, CHILD_COUNT_SHIFT, FLAG_HAS_VALUE, FLAG_IDENTITY, FLAG_MAY_CHANGE,
-    NODE_WORDS, PAGE_INDEX_LEN, PAGE_SIZE, SECOND_WORDS, TIER_MASK,
+    NODE_WORDS, PAGE_INDEX_LEN, PAGE_SIZE, SECOND_WORDS, TIER_MASK, TRIE_VALUES_HOLD_IDEOGRAPH,
 };
 
 /// A compiled dictionary step: owns (or borrows from the binary) its words.
@@ -44,8 +44,8 @@ pub struct Trie {
     /// what to note for the fixed-point check. With `key_pairs`, most characters of text
     /// are converted without the trie or its values (see [`TrieRef::direct`]).
     direct: Vec<u32>,
-    /// Whether some value holds a compatibility ideograph (known the first time asked).
-    values_hold_ideograph: std::sync::OnceLock<bool>,
+    /// Whether some value holds a compatibility ideograph (found by `trie_build`).
+    values_hold_ideograph: bool,
 }
 
 /// log2 of the number of bits in each pair filter (128 KiB: a few percent full for the
@@ -125,6 +125,7 @@ impl Trie {
             return bad("header");
         }
         let value_bytes = words[3] as usize;
+        let values_hold_ideograph = words[1] & TRIE_VALUES_HOLD_IDEOGRAPH != 0;
         let mut at = 10usize;
         let mut sections: [std::ops::Range<usize>; 6] = Default::default();
         for (i, section) in sections.iter_mut().enumerate() {
@@ -163,7 +164,7 @@ impl Trie {
             key_pairs: Vec::new(),
             value_starts_change: Vec::new(),
             direct: Vec::new(),
-            values_hold_ideograph: std::sync::OnceLock::new(),
+            values_hold_ideograph,
         };
         trie.validate()?;
         (
@@ -201,9 +202,7 @@ impl Trie {
     /// Whether some value holds a CJK compatibility ideograph: converting text that holds
     /// none may then write one.
     pub(crate) fn values_hold_compatibility_ideograph(&self) -> bool {
-        *self
-            .values_hold_ideograph
-            .get_or_init(|| super::may_hold_compatibility_ideograph(&self.values))
+        self.values_hold_ideograph
     }
 
     /// Whether every key is one character (no node has children).
@@ -661,6 +660,22 @@ mod tests {
         }
         // Walks are what keys longer than a character, and values longer than one, need.
         assert!(walked < fast / 2, "{walked} walks, {fast} direct");
+    }
+
+    /// The build notes whether some value holds a compatibility ideograph, as a scan of the
+    /// values finds.
+    #[test]
+    fn the_ideograph_flag_agrees_with_the_values() {
+        let with = Trie::from_entries(&vec![("a".into(), "\u{F900}".into())]);
+        let without = Trie::from_entries(&vec![("a".into(), "b".into())]);
+        assert!(with.values_hold_compatibility_ideograph());
+        assert!(!without.values_hold_compatibility_ideograph());
+        for trie in every_step_and(&with) {
+            assert_eq!(
+                trie.values_hold_compatibility_ideograph(),
+                super::super::may_hold_compatibility_ideograph(&trie.values)
+            );
+        }
     }
 
     /// The hashed first steps find each key's second node as the child search does, and

@@ -27,6 +27,9 @@ pub const FLAG_IDENTITY: u32 = 1 << 9;
 pub const FLAG_MAY_CHANGE: u32 = 1 << 10;
 pub const TIER_MASK: u32 = 0xFF;
 pub const CHILD_COUNT_SHIFT: u32 = 11;
+/// A trie's flag: some value holds a CJK compatibility ideograph (U+F900–FAFF,
+/// U+2F800–2FA1F), so converting text that holds none may write one.
+pub const TRIE_VALUES_HOLD_IDEOGRAPH: u32 = 1;
 
 /// One dictionary's entries: `(key, value)` with the value already reduced to OpenCC's
 /// default (first) candidate.
@@ -46,7 +49,7 @@ pub struct TrieParts {
     pub child_nodes: Vec<u32>,
     /// All values, concatenated.
     pub values: String,
-    /// Reserved, 0.
+    /// [`TRIE_VALUES_HOLD_IDEOGRAPH`], or 0.
     pub flags: u32,
     /// Longest key, in characters.
     pub max_key_chars: u32,
@@ -181,6 +184,10 @@ fn flatten(arena: &[Node], values: &[&str], max_key_chars: u32) -> TrieParts {
             flags,
             first_child,
         ]);
+    }
+    let ideograph = |c: char| matches!(c, '\u{F900}'..='\u{FAFF}' | '\u{2F800}'..='\u{2FA1F}');
+    if parts.values.chars().any(ideograph) {
+        parts.flags |= TRIE_VALUES_HOLD_IDEOGRAPH;
     }
     parts
 }
