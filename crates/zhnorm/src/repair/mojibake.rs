@@ -10,6 +10,7 @@
 //! Work is span by span: a run of non-ASCII characters (mojibake never turns a UTF-8
 //! multibyte sequence into ASCII) is repaired where it reverses and left alone elsewhere.
 
+use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -1070,6 +1071,8 @@ struct Misreading {
     units: Vec<Unit>,
     bytes: Vec<u8>,
     starts: Vec<usize>,
+    /// The paired marks its bytes leave open, as far as lost bytes were filled.
+    marks: OpenScan,
 }
 
 /// What a lost byte is before it is filled: it decodes in no original encoding.
@@ -1124,6 +1127,7 @@ impl Misreading {
             units,
             bytes,
             starts,
+            marks: OpenScan::default(),
         }
     }
 
@@ -1487,7 +1491,8 @@ fn fill_utf8_window(
     let holes: Vec<usize> = span.clone().filter(|&i| m.bytes[i] == UNFILLED).collect();
     let (run_before, rest) = m.bytes.split_at_mut(span.start);
     let window = &mut rest[..span.len()];
-    fill_continuations(window, at - span.start, lost, around, run_before, cx.memory);
+    let before = (&*run_before, &mut m.marks);
+    fill_continuations(window, at - span.start, lost, around, before, cx.memory);
     let filled: Vec<usize> = holes
         .iter()
         .copied()
@@ -1507,7 +1512,7 @@ fn fill_utf8_window(
 /// character before a pinyin annotation must be one the syllable is a reading of
 /// (`我(zhàn)` is `戰(zhàn)`, and Traditional); `run_before` is the run's bytes before the
 /// window, where (or earlier on the line, `around.open`) a bracket or quote a guessed mark
-/// may close was opened. A guess next to Latin text is weighed by how often it stands
+/// may close was opened, with what was read of them so far. A guess next to Latin text is weighed by how often it stands
 /// there (`model::before_latin_cost`). A byte that is not a
 /// continuation byte ends any sequence before it, so only the bytes between the nearest
 /// such bytes on either side of `at` read differently from one guess to the next: what
@@ -1517,7 +1522,7 @@ fn fill_continuations(
     at: usize,
     (misread, candidates): (Misread, &[u8]),
     around: Around,
-    run_before: &[u8],
+    (run_before, marks): (&[u8], &mut OpenScan),
     memory: &Memory,
 ) {
     let is_continuation = |b: u8| (0x80..=0xBF).contains(&b);
@@ -1567,16 +1572,7 @@ fn fill_continuations(
     // The bracket or quote left open before the character, when it may be a paired mark
     // (a three-byte character led by E2, E3 or EF), so that a guess can close it.
     let open = match window[start] {
-        0xE2 | 0xE3 | 0xEF => {
-            // Decoded as one: a mark may straddle the window's start.
-            let prefix = [run_before, &window[..start]].concat();
-            innermost_open(
-                around
-                    .open
-                    .into_iter()
-                    .chain(String::from_utf8_lossy(&prefix).chars()),
-            )
-        }
+        0xE2 | 0xE3 | 0xEF => marks.innermost(around.open, [run_before, &window[..start]]),
         _ => None,
     };
     // Everything the guesses are weighed by, but the text's own words and the cost of what
@@ -2268,11 +2264,46 @@ const PAIRED_MARKS: [(char, char); 6] = [
     ('『', '』'),
 ];
 
-/// The innermost paired mark `text` opens and leaves open.
-fn innermost_open(text: impl Iterator<Item = char>) -> Option<char> {
-    let mut open = Vec::new();
-    text.for_each(|c| follow_marks(&mut open, c));
-    open.pop()
+/// The paired marks the bytes of a run read as UTF-8 leave open, read on from where the
+/// last look ended. Lost bytes are filled from left to right, each after the bytes before
+/// it are final, so those are read once, not once for every lost byte after them (a run
+/// thousands of characters long loses hundreds).
+#[derive(Default)]
+struct OpenScan {
+    /// How many bytes were read, when any were: a character starts there.
+    read: Option<usize>,
+    open: Vec<char>,
+}
+
+impl OpenScan {
+    /// The innermost paired mark left open by `first` (open before the run) and the bytes
+    /// `parts` hold end to end, which end before a character's first byte. (A look that
+    /// ends before the last starts over: a lost byte guessed again.)
+    fn innermost(&mut self, first: Option<char>, parts: [&[u8]; 2]) -> Option<char> {
+        let end = parts[0].len() + parts[1].len();
+        let read = self.read.filter(|&read| read <= end).unwrap_or_else(|| {
+            self.open.clear();
+            self.open.extend(first);
+            0
+        });
+        // Decoded as one: a mark may straddle the two parts. (A character's first byte
+        // ends any sequence before it, so the bytes read before decode the same apart.)
+        let split = parts[0].len();
+        let stretch: Cow<[u8]> = match read < split && end > split {
+            true => Cow::Owned([&parts[0][read..], parts[1]].concat()),
+            false if read < split => Cow::Borrowed(&parts[0][read..end]),
+            false => Cow::Borrowed(&parts[1][read - split..]),
+        };
+        stretch
+            .utf8_chunks()
+            .flat_map(|chunk| {
+                let lost = (!chunk.invalid().is_empty()).then_some('\u{FFFD}');
+                chunk.valid().chars().chain(lost)
+            })
+            .for_each(|c| follow_marks(&mut self.open, c));
+        self.read = Some(end);
+        self.open.last().copied()
+    }
 }
 
 /// `open`, the paired marks left open so far, innermost last, once `c` is read.
@@ -3170,7 +3201,7 @@ mod tests {
                     at - from,
                     (Misread::Windows1252, &candidates),
                     around,
-                    &[],
+                    (&[], &mut OpenScan::default()),
                     &Memory::default(),
                 );
                 assert_eq!(
