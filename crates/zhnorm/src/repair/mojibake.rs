@@ -1258,7 +1258,7 @@ fn undo_layer_losing(
                 }
             }
             if let Some(key) = key {
-                cx.memory.fills.borrow_mut().insert(key, m.bytes.clone());
+                cx.memory.keep_fill(key, &m.bytes);
             }
         }
     }
@@ -2054,6 +2054,8 @@ pub(crate) struct Memory {
     /// weighed: its layers are undone again and again on the way to an answer (alone,
     /// confirmed, along paths), and filling is most of the work.
     fills: RefCell<HashMap<FillKey, Vec<u8>, PairHashing>>,
+    /// How many bytes the fills kept hold, their runs with them.
+    fills_held: Cell<usize>,
     /// Whether fills are kept: only while a run is weighed every way (`repair_run`).
     keeping_fills: Cell<bool>,
     /// How often each reader's losses undid a run clearly better than the other's:
@@ -2084,6 +2086,11 @@ type ByteFillKey = (
 
 /// A run, and the reading whose lost bytes were filled in it.
 type FillKey = (String, Misread, Original, Losses);
+
+/// The most bytes the fills of one run may hold: a run is weighed along dozens of paths,
+/// each with texts of its own, and a run of a megabyte with no line break in it would
+/// otherwise keep a hundred megabytes of them.
+const MAX_FILLS_HELD: usize = 16 << 20;
 
 /// Pairs of Han characters, and which characters (by their low 16 bits) begin and end
 /// one: a guess weighs dozens of characters, and most of them end no pair the text wrote.
@@ -2178,6 +2185,17 @@ impl Memory {
         let mut fills = self.fills.borrow_mut();
         if !fills.is_empty() {
             fills.clear();
+            self.fills_held.set(0);
+        }
+    }
+
+    /// Keeps the bytes of a run with its lost bytes filled, while the fills kept hold
+    /// less than [`MAX_FILLS_HELD`].
+    fn keep_fill(&self, key: FillKey, bytes: &[u8]) {
+        let held = self.fills_held.get() + key.0.len() + bytes.len();
+        if held <= MAX_FILLS_HELD {
+            self.fills_held.set(held);
+            self.fills.borrow_mut().insert(key, bytes.to_vec());
         }
     }
 
