@@ -197,6 +197,45 @@ pub(crate) fn reading_at_start(text: &str) -> Option<Reading> {
     syllable_in_parentheses(text, 0).map(|(syllable, _)| Reading(syllable))
 }
 
+/// Whether `word` is pinyin: syllables of the reading table end to end, one at least
+/// with a tone mark (`guó`, `Běijīng`, `yínháng`; a syllable with no mark may be read in
+/// any tone, `xièxie`). `repair` leaves such words alone without weighing them.
+pub(crate) fn is_toned_pinyin(word: &str) -> bool {
+    // A syllable is at most six letters and a mark (`zhuang` with a combining one).
+    const MAX_CHARS: usize = 7;
+    let known = |piece: &str| {
+        let Some(numbered) = syllable::numbered(piece) else {
+            return None;
+        };
+        let marked = !numbered.as_str().ends_with('5');
+        let known = syllable_id(&numbered).is_some()
+            || !marked
+                && ["1", "2", "3", "4"].iter().any(|tone| {
+                    syllable::numbered(&format!("{piece}{tone}"))
+                        .is_some_and(|s| syllable_id(&s).is_some())
+                });
+        known.then_some(marked)
+    };
+    let bounds: Vec<usize> = word
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([word.len()])
+        .collect();
+    // For each boundary, whether the word up to it is syllables, and whether one of them
+    // is marked.
+    let mut reached: Vec<Option<bool>> = vec![None; bounds.len()];
+    reached[0] = Some(false);
+    for end in 1..bounds.len() {
+        reached[end] = (end.saturating_sub(MAX_CHARS)..end)
+            .filter_map(|start| {
+                let before = reached[start]?;
+                known(&word[bounds[start]..bounds[end]]).map(|marked| before || marked)
+            })
+            .max();
+    }
+    reached[bounds.len() - 1] == Some(true)
+}
+
 /// A syllable of the reading table, as [`reading_at_start`] found it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct Reading(SyllableId);
@@ -214,6 +253,26 @@ mod tests {
 
     fn numbered(s: &str) -> Option<String> {
         syllable::numbered(s).map(|s| s.as_str().to_string())
+    }
+
+    #[test]
+    fn words_of_toned_pinyin_are_known() {
+        for word in [
+            "guó",
+            "zhǎng",
+            "ZHǍNG",
+            "zha\u{30C}ng",
+            "Běijīng",
+            "yínháng",
+            "xièxie",
+            "lǜ",
+        ] {
+            assert!(is_toned_pinyin(word), "{word}");
+        }
+        // No tone mark, or letters pinyin does not write so.
+        for word in ["guo", "Beijing", "café", "José", "Müller", "naïve"] {
+            assert!(!is_toned_pinyin(word), "{word}");
+        }
     }
 
     #[test]

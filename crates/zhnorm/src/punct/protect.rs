@@ -1106,6 +1106,9 @@ pub(super) fn protected_spans(
 /// they are no longer faces.
 fn protect_faces(chars: &[char], marks: &[usize], protected: &mut [bool]) {
     let n = chars.len();
+    // How deep in parentheses the line is, read on from one mark to the next (marks come
+    // in order): read from the line's start for each, a line of `:-)` took minutes.
+    let mut parens = ParenDepth::default();
     for &i in marks {
         match chars[i] {
             ':' | ';' => {
@@ -1123,7 +1126,7 @@ fn protect_faces(chars: &[char], marks: &[usize], protected: &mut [bool]) {
                 };
                 let face = match chars.get(mouth) {
                     // (Not one that closes a parenthesis: `(见注:)`.)
-                    Some(')') => !is_inside_parens(&chars[..i]),
+                    Some(')') => parens.at(chars, i) == 0,
                     Some('(' | 'D' | 'P' | 'p' | 'O' | 'o') => ends(),
                     _ => false,
                 };
@@ -1149,17 +1152,28 @@ fn protect_faces(chars: &[char], marks: &[usize], protected: &mut [bool]) {
     }
 }
 
-/// Whether a parenthesis opened in `before` is still open at its end.
-fn is_inside_parens(before: &[char]) -> bool {
-    let mut depth = 0usize;
-    for &c in before {
-        match c {
-            '(' | '（' => depth += 1,
-            ')' | '）' => depth = depth.saturating_sub(1),
-            _ => {}
+/// How many parentheses a line has left open before a place in it, read on from the
+/// place asked about last.
+#[derive(Default)]
+struct ParenDepth {
+    read: usize,
+    depth: usize,
+}
+
+impl ParenDepth {
+    /// The depth at character `i` of `chars`, at or after the place asked about last.
+    fn at(&mut self, chars: &[char], i: usize) -> usize {
+        debug_assert!(i >= self.read, "asked in order");
+        for &c in &chars[self.read.min(i)..i] {
+            match c {
+                '(' | '（' => self.depth += 1,
+                ')' | '）' => self.depth = self.depth.saturating_sub(1),
+                _ => {}
+            }
         }
+        self.read = self.read.max(i);
+        self.depth
     }
-    depth > 0
 }
 
 /// Characters a kaomoji is at most, between its parentheses.

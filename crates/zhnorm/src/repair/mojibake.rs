@@ -756,6 +756,7 @@ fn runs(text: &str) -> (Vec<Run>, Vec<usize>) {
     let classes = Classes::get();
     let plain_han = Classes::plain_han();
     let of_no_class = Classes::of_no_class();
+    let mut pinyin_words = PinyinWords::default();
     let mut i = crate::chars::skip_ascii(bytes, 0, bytes.len());
     while i < bytes.len() {
         let mut run = Run {
@@ -814,10 +815,65 @@ fn runs(text: &str) -> (Vec<Run>, Vec<usize>) {
             }
         }
         run.end = i;
+        if run.foreign && run.han == 0 && !run.lost && pinyin_words.spelled_by(text, &run) {
+            run.foreign = false;
+            run.debris = false;
+            run.suspect_beyond_loss = false;
+        }
         runs.push(run);
         i = crate::chars::skip_ascii(bytes, i, bytes.len());
     }
     (runs, pasted)
+}
+
+/// The words of pinyin a text holds, known once each: a page with annotations
+/// writes the same syllables again and again.
+#[derive(Default)]
+struct PinyinWords<'t>(HashMap<&'t str, bool>);
+
+impl<'t> PinyinWords<'t> {
+    /// Whether a run is the marked letters of a word of pinyin, with the ASCII letters
+    /// around it (`(guó)`, `Běijīng`): suspect in Chinese text, but weighing every reading
+    /// of each was most of what `repair` spent on a page with annotations. No misreading
+    /// of UTF-8 makes them among ASCII letters alone, and a word so garbled would be too
+    /// short to repair.
+    fn spelled_by(&mut self, text: &'t str, run: &Run) -> bool {
+        // Letters a word of pinyin is at most (`zhuāngzhuāngzhuāng`).
+        const MAX_WORD: usize = 24;
+        // (A word's marked letters may stand in runs of their own: `Běijīng` is two.)
+        let letter = |c: &char| {
+            c.is_ascii_alphabetic() || matches!(c, '\u{C0}'..='\u{24F}' | '\u{300}'..='\u{36F}')
+        };
+        let before: usize = text[..run.start]
+            .chars()
+            .rev()
+            .take(MAX_WORD)
+            .take_while(letter)
+            .map(char::len_utf8)
+            .sum();
+        let after: usize = text[run.end..]
+            .chars()
+            .take(MAX_WORD)
+            .take_while(letter)
+            .map(char::len_utf8)
+            .sum();
+        let word = &text[run.start - before..run.end + after];
+        // (A longer word of Latin letters is not pinyin, whatever its ends spell.)
+        let whole = !text[..run.start - before]
+            .chars()
+            .next_back()
+            .is_some_and(|c| letter(&c))
+            && !text[run.end + after..]
+                .chars()
+                .next()
+                .is_some_and(|c| letter(&c));
+        whole
+            && word.len() < 3 * MAX_WORD
+            && *self
+                .0
+                .entry(word)
+                .or_insert_with(|| pinyin::is_toned_pinyin(word))
+    }
 }
 
 /// Whether a run goes on at byte `i` (`None` at the end of the text): at a byte that is
@@ -3229,6 +3285,17 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn pinyin_is_not_taken_for_debris() {
+        // The marked vowels are suspect, but among ASCII letters they spell syllables.
+        assert_eq!(
+            left_garbled("外長(zhǎng)、國(guó)、Běijīng"),
+            Vec::<Range<usize>>::new()
+        );
+        // Not a word of pinyin: weighed, and left as it was.
+        assert_eq!(left_garbled("外長(zhǎx)"), vec![9..12]);
     }
 
     #[test]
