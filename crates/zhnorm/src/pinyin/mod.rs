@@ -203,6 +203,9 @@ pub(crate) fn reading_at_start(text: &str) -> Option<Reading> {
 pub(crate) fn is_toned_pinyin(word: &str) -> bool {
     // A syllable is at most six letters and a mark (`zhuang` with a combining one).
     const MAX_CHARS: usize = 7;
+    if !word.chars().all(may_spell) {
+        return false;
+    }
     let known = |piece: &str| {
         let Some(numbered) = syllable::numbered(piece) else {
             return None;
@@ -234,6 +237,19 @@ pub(crate) fn is_toned_pinyin(word: &str) -> bool {
             .max();
     }
     reached[bounds.len() - 1] == Some(true)
+}
+
+/// Whether `c` may be written in a syllable: a letter, `ü`, a letter with its tone mark,
+/// or a combining tone mark or diaeresis.
+fn may_spell(c: char) -> bool {
+    c.is_ascii_alphabetic()
+        || matches!(
+            c,
+            'ü' | 'Ü' | '\u{300}' | '\u{301}' | '\u{304}' | '\u{308}' | '\u{30C}'
+        )
+        || c.to_lowercase()
+            .next()
+            .is_some_and(|c| syllable::toned_letter(c).is_some())
 }
 
 /// A syllable of the reading table, as [`reading_at_start`] found it.

@@ -71,7 +71,7 @@ pub fn numbered(text: &str) -> Option<Syllable> {
 }
 
 /// A vowel (or syllabic `m`, `n`) carrying its tone mark: its letter and tone.
-fn toned_letter(c: char) -> Option<(u8, u8)> {
+pub fn toned_letter(c: char) -> Option<(u8, u8)> {
     const TONED: [(char, u8, u8); 28] = [
         ('ā', b'a', 1),
         ('á', b'a', 2),
