@@ -411,6 +411,31 @@ fn clean_text_is_never_touched() {
 }
 
 #[test]
+fn tables_of_measures_are_left_alone() {
+    // `25°C` read back from Latin-1 as Big5 or GBK is `25蚓`, a few half bits cheaper:
+    // nothing on one line, but over a table of temperatures, a measure on every line,
+    // the gains once added up to a text made of that mojibake.
+    let lines = lines();
+    for unit in ["°C", "°F", "µm"] {
+        let english: Vec<String> = (0..300)
+            .map(|k| format!("Day {}: {}{unit}", k % 9 + 1, k * 7 % 41 - 5))
+            .collect();
+        let chinese: Vec<String> = lines
+            .iter()
+            .take(300)
+            .enumerate()
+            .map(|(k, line)| format!("{line} {}{unit}", k * 7 % 41))
+            .collect();
+        assert_left_alone(unit, &english.join("\n"));
+        assert_left_alone(unit, &chinese.join("\n"));
+    }
+    // LibreOffice's help (the Debian zh-CN corpus), over and over.
+    let help = "低于 0℃ 的温度为蓝色，0 到 30 °C 之间的温度为黑色，高于 30 °C 的温度为红色。\n\
+                [BLUE][<0]#.0 \"°C\";[RED][>30]#.0 \"°C\";[BLACK]#.0 \"°C\"\n";
+    assert_left_alone("help", &help.repeat(100));
+}
+
+#[test]
 fn real_text_with_bytes_a_bad_decoding_replaced_is_left_alone() {
     // A file with stray invalid bytes decodes to clean text with U+FFFD here and there.
     // A U+FFFD is no evidence of mojibake on its own: lines that each held one or two

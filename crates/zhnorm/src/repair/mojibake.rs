@@ -674,12 +674,21 @@ fn layer_of_the_whole(text: &str, runs: &[Run], wordy: usize, memory: &Memory) -
                 && (layer.1 == Original::Utf8 || han)
                 && spans >= 2
                 && spans * 2 >= suspect.len()
-                && gain >= 2 * margin(layer.2, Strictness::Alone, chars);
+                && gain >= 2 * margin(layer.2, Strictness::Alone, chars)
+                && gain >= spans as i64 * MIN_SPAN_GAIN;
             enough.then_some((gain, i))
         })
         .max()
         .map(|(_, i)| vec![i])
 }
+
+/// What the spans a layer repairs across a text must gain each, on average, in half bits
+/// (see [`layer_of_the_whole`]). A misreading's debris reads back as text far cheaper
+/// than it stood: in the evaluation's lines, 23 half bits a span and more. What looks
+/// like debris but is not gains little, however often it stands: `25°C` read back as
+/// Big5 or GBK in Latin-1 is `25蚓`, 5 half bits cheaper in an English table of
+/// temperatures, 16 in a Chinese one, and line after line that added up to enough.
+const MIN_SPAN_GAIN: i64 = 2 * 10;
 
 /// A text is garbled as a whole when at least one in this many of its wordy runs is.
 const DOCUMENT_SHARE: usize = 3;
