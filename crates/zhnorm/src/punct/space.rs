@@ -12,6 +12,11 @@
 //!   the tabs that end a tab-separated line (its empty last fields), and, in Markdown, the
 //!   two spaces of a hard line break (two or more after text, before a line that is not
 //!   blank; more than two become two).
+//! - A space beside a full-width mark is removed where Chinese stands on its other side
+//!   (`你好， 世界。 再见` from ASCII typing, `他说 “好”`): the mark holds its own space.
+//!   Not in a line that spaces its Han apart (word-segmented text, `我 爱 北京 。`, or a
+//!   mark spaced on both sides, `你好 ， 世界`: there spaces separate tokens), nor two
+//!   spaces or more (a value aligned in a column, `名称：  张三`).
 //! - A space between two Han characters is kept unless the text itself shows it is debris:
 //!   a letter-spaced run of single characters, long (`新 闻 推 荐`) or written without the
 //!   spaces elsewhere in the same document (`开 发` next to `开发`). Spaces between words
@@ -25,7 +30,7 @@ use aho_corasick::AhoCorasick;
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::protect::lines_starting;
-use crate::chars::{find_where, is_han, replace_ranges, rewrite_lines, ByteSet};
+use crate::chars::{find_where, is_han, is_kana, replace_ranges, rewrite_lines, ByteSet};
 use crate::pipeline::Stage;
 
 /// The `space` stage.
@@ -98,22 +103,33 @@ fn next_to_clean(text: &str, from: usize, markdown: &Markdown) -> Option<usize> 
         bytes,
         from,
         bytes.len(),
-        simd::may_need_cleaning,
-        |at| needs_cleaning_at(bytes, at, markdown),
+        may_need_cleaning,
+        |at| needs_cleaning_at(text, at, markdown),
     )
+}
+
+/// [`simd::may_need_cleaning`], and spaces between two bytes outside ASCII (one may stand
+/// beside a full-width mark).
+#[inline(always)]
+fn may_need_cleaning(bytes: &[u8], i: usize) -> u32 {
+    simd::may_need_cleaning(bytes, i) | simd::may_join(bytes, i)
 }
 
 /// The first byte where a line needs cleaning, if any, and the spaces with a Han character
 /// on each side before it.
 fn scan(text: &str, markdown: &Markdown) -> (Option<usize>, Vec<usize>) {
     let bytes = text.as_bytes();
-    let may = |bytes: &[u8], i: usize| simd::may_need_cleaning(bytes, i) | simd::may_join(bytes, i);
     let mut spaces = Vec::new();
     let mut from = 0;
-    while let Some(at) = find_where(&MAY_NEED_CLEANING, bytes, from, bytes.len(), may, |at| {
-        needs_cleaning_at(bytes, at, markdown) || bytes[at] == b' ' && is_between_han(text, at)
-    }) {
-        if needs_cleaning_at(bytes, at, markdown) {
+    while let Some(at) = find_where(
+        &MAY_NEED_CLEANING,
+        bytes,
+        from,
+        bytes.len(),
+        may_need_cleaning,
+        |at| needs_cleaning_at(text, at, markdown) || bytes[at] == b' ' && is_between_han(text, at),
+    ) {
+        if needs_cleaning_at(text, at, markdown) {
             return (Some(at), spaces);
         }
         spaces.push(at);
@@ -123,11 +139,13 @@ fn scan(text: &str, markdown: &Markdown) -> (Option<usize>, Vec<usize>) {
 }
 
 /// Whether a line needs cleaning at `at`, whose byte is in [`MAY_NEED_CLEANING`].
-fn needs_cleaning_at(bytes: &[u8], at: usize, markdown: &Markdown) -> bool {
+fn needs_cleaning_at(text: &str, at: usize, markdown: &Markdown) -> bool {
+    let bytes = text.as_bytes();
     match bytes[at] {
         b' ' => {
-            matches!(bytes.get(at + 1), None | Some(b'\n'))
-                && hard_break_spaces(&bytes[..at + 1], bytes.get(at + 2..), markdown) != Some(2)
+            (matches!(bytes.get(at + 1), None | Some(b'\n'))
+                && hard_break_spaces(&bytes[..at + 1], bytes.get(at + 2..), markdown) != Some(2))
+                || is_space_beside_mark(text, at)
         }
         b'\t' => {
             let blanks = bytes[at..]
@@ -429,6 +447,11 @@ fn clean_chars(text: &str, after: &str, markdown: &Markdown) -> String {
                 prev = c;
             }
         }
+        // (Read once the line's other spaces are spaces.)
+        if let Some(tight) = without_spaces_beside_marks(&out[start..]) {
+            out.truncate(start);
+            out.push_str(&tight);
+        }
         let mut kept = out[start..].trim_end_matches([' ', '\t']).len();
         // A Markdown hard line break keeps two spaces.
         let following = next.map(|n| if n.is_empty() { after } else { n });
@@ -468,6 +491,70 @@ fn clean_chars(text: &str, after: &str, markdown: &Markdown) -> String {
         }
     }
     out
+}
+
+/// Full-width marks that hold their own space: one typed beside them is debris where
+/// Chinese stands on its other side.
+fn is_tight_mark(c: char) -> bool {
+    "，。、；：？！（）《》「」『』【】〔〕〈〉〖〗“”‘’".contains(c)
+}
+
+/// Chinese, for a space beside a mark: Han, kana, or another such mark.
+fn is_chinese_side(c: char) -> bool {
+    is_han(c) || is_kana(c) || is_tight_mark(c)
+}
+
+/// Whether the space at `at` stands alone between a full-width mark and Chinese (see
+/// [`without_spaces_beside_marks`], which also reads the line: this reads the space's
+/// neighbours alone).
+fn is_space_beside_mark(text: &str, at: usize) -> bool {
+    let before = text[..at].chars().next_back();
+    let after = text[at + 1..].chars().next();
+    before
+        .zip(after)
+        .is_some_and(|(a, b)| is_debris_beside_mark(a, b))
+}
+
+/// Whether a space between `a` and `b` is debris beside a full-width mark.
+fn is_debris_beside_mark(a: char, b: char) -> bool {
+    (is_tight_mark(a) && is_chinese_side(b)) || (is_tight_mark(b) && is_chinese_side(a))
+}
+
+/// `line` without the spaces beside its full-width marks, where they are debris (see the
+/// module's notes); `None` when it has none, or when it spaces its Chinese apart.
+fn without_spaces_beside_marks(line: &str) -> Option<String> {
+    let chars: Vec<char> = line.chars().collect();
+    // The spaces that stand alone between two characters, by index.
+    let lone: Vec<usize> = (1..chars.len().saturating_sub(1))
+        .filter(|&k| chars[k] == ' ' && chars[k - 1] != ' ' && chars[k + 1] != ' ')
+        .collect();
+    // Words spaced apart: a space between Han characters one of which is part of a word
+    // (`我 爱 北京`; single characters spaced apart are letter-spacing, `相 关 新 闻`,
+    // which this stage may join), or a mark between two spaces (`你好 ， 世界`).
+    let han = |k: Option<usize>| k.and_then(|k| chars.get(k)).is_some_and(|&c| is_han(c));
+    let spaced_apart = lone.iter().any(|&k| {
+        han(Some(k - 1)) && han(Some(k + 1)) && (han(k.checked_sub(2)) || han(Some(k + 2)))
+    }) || lone
+        .windows(2)
+        .any(|w| w[0] + 2 == w[1] && is_tight_mark(chars[w[0] + 1]));
+    if spaced_apart {
+        return None;
+    }
+    let debris: Vec<usize> = lone
+        .into_iter()
+        .filter(|&k| is_debris_beside_mark(chars[k - 1], chars[k + 1]))
+        .collect();
+    if debris.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut next = debris.iter().peekable();
+    for (k, &c) in chars.iter().enumerate() {
+        if next.next_if(|&&at| at == k).is_none() {
+            out.push(c);
+        }
+    }
+    Some(out)
 }
 
 /// Writes `c` cleaned; `keep_joiner` keeps a ZWJ or ZWNJ.
@@ -579,13 +666,48 @@ mod tests {
         crate::chars::tests::check_scan(
             |text, from| next_to_clean(text, from, &Markdown::new(text)),
             &MAY_NEED_CLEANING,
-            |text, at| needs_cleaning_at(text.as_bytes(), at, &Markdown::new(text)),
+            |text, at| needs_cleaning_at(text, at, &Markdown::new(text)),
         );
         crate::chars::tests::check_scan(next_between_han, &SPACE, is_between_han);
     }
 
     fn apply(s: &str) -> Cow<'_, str> {
         SpaceStage.apply(s)
+    }
+
+    #[test]
+    fn spaces_typed_beside_full_width_marks_go() {
+        for (text, want) in [
+            // The Debian translations (po4a joins sentences with a space).
+            ("文件。 此源文件可被转换", "文件。此源文件可被转换"),
+            ("启动服务器的一个例子， 等到", "启动服务器的一个例子，等到"),
+            (
+                "（参见第 1.2.3 节 “文件系统”）",
+                "（参见第 1.2.3 节“文件系统”）",
+            ),
+            ("他说 ，好的 。", "他说，好的。"),
+            ("（注意） 这是", "（注意）这是"),
+            ("一、 概述\u{A0}\u{A0}\n", "一、概述\n"),
+        ] {
+            assert_eq!(apply(text), want, "{text:?}");
+        }
+        for kept in [
+            // Latin or digits on the other side.
+            "你好， Linux 系统。 Debian 是",
+            "见第 2 章。 2.1 节",
+            // Two spaces or more: a label's value aligned in a column.
+            "名称：  张三",
+            "效果。  在两个窗口间复制",
+            // Words spaced apart: segmented text, or a mark spaced as a token.
+            "我 爱 北京 天安门 。",
+            "你好 ， 世界",
+            // Not full-width marks; tabs and the ideographic space are no spaces here.
+            "他说: 好的",
+            "你好，\t世界",
+            "你好。\u{3000}世界",
+        ] {
+            assert_eq!(apply(kept), kept);
+        }
     }
 
     #[test]
