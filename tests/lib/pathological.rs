@@ -202,6 +202,14 @@ fn a_ten_megabyte_line_of_parentheses() {
 }
 
 #[test]
+fn a_line_of_a_hundred_thousand_emoticons() {
+    // Each `:-)` asked whether a parenthesis was open before it by reading the line from
+    // its start: a megabyte of them took over a minute.
+    let line = "好:-)(^_^)".repeat(100_000);
+    assert_eq!(settled(&line), line);
+}
+
+#[test]
 fn a_megabyte_of_two_character_lines_letter_spaced() {
     // 130,000 lines of two Han characters with a space between: each is a short run that
     // is joined only if the text writes it joined elsewhere (it was looked up by searching
