@@ -207,9 +207,7 @@ pub(crate) fn is_toned_pinyin(word: &str) -> bool {
         return false;
     }
     let known = |piece: &str| {
-        let Some(numbered) = syllable::numbered(piece) else {
-            return None;
-        };
+        let numbered = syllable::numbered(piece)?;
         let marked = !numbered.as_str().ends_with('5');
         let known = syllable_id(&numbered).is_some()
             || !marked

@@ -841,11 +841,11 @@ fn runs(text: &str) -> (Vec<Run>, Vec<usize>) {
 struct PinyinWords<'t>(HashMap<&'t str, bool>);
 
 impl<'t> PinyinWords<'t> {
-    /// Whether a run is the marked letters of a word of pinyin, with the ASCII letters
-    /// around it (`(guó)`, `Běijīng`): suspect in Chinese text, but weighing every reading
-    /// of each was most of what `repair` spent on a page with annotations. No misreading
-    /// of UTF-8 makes them among ASCII letters alone, and a word so garbled would be too
-    /// short to repair.
+    /// Whether a run is the marked letters of a word of pinyin, with the letters around it
+    /// (`(guó)`, `Běijīng`): suspect in Chinese text, but weighing every reading of each
+    /// was most of what `repair` spent on a page with annotations. No misreading of UTF-8
+    /// makes them among ASCII letters alone, and a word so garbled would be too short to
+    /// repair.
     fn spelled_by(&mut self, text: &'t str, run: &Run) -> bool {
         // Letters a word of pinyin is at most (`zhuāngzhuāngzhuāng`).
         const MAX_WORD: usize = 24;
@@ -1577,11 +1577,11 @@ fn fill_utf8_window(
 /// character before a pinyin annotation must be one the syllable is a reading of
 /// (`我(zhàn)` is `戰(zhàn)`, and Traditional); `run_before` is the run's bytes before the
 /// window, where (or earlier on the line, `around.open`) a bracket or quote a guessed mark
-/// may close was opened, with what was read of them so far. A guess next to Latin text is weighed by how often it stands
-/// there (`model::before_latin_cost`). A byte that is not a
-/// continuation byte ends any sequence before it, so only the bytes between the nearest
-/// such bytes on either side of `at` read differently from one guess to the next: what
-/// lies outside is decoded and costed once.
+/// may close was opened, and `marks` what was read of them so far. A guess next to Latin
+/// text is weighed by how often it stands there (`model::before_latin_cost`). A byte that
+/// is not a continuation byte ends any sequence before it, so only the bytes between the
+/// nearest such bytes on either side of `at` read differently from one guess to the next:
+/// what lies outside is decoded and costed once.
 fn fill_continuations(
     window: &mut [u8],
     at: usize,
@@ -2372,10 +2372,12 @@ impl OpenScan {
         // Decoded as one: a mark may straddle the two parts. (A character's first byte
         // ends any sequence before it, so the bytes read before decode the same apart.)
         let split = parts[0].len();
-        let stretch: Cow<[u8]> = match read < split && end > split {
-            true => Cow::Owned([&parts[0][read..], parts[1]].concat()),
-            false if read < split => Cow::Borrowed(&parts[0][read..end]),
-            false => Cow::Borrowed(&parts[1][read - split..]),
+        let stretch: Cow<[u8]> = if read >= split {
+            Cow::Borrowed(&parts[1][read - split..])
+        } else if parts[1].is_empty() {
+            Cow::Borrowed(&parts[0][read..])
+        } else {
+            Cow::Owned([&parts[0][read..], parts[1]].concat())
         };
         stretch
             .utf8_chunks()
