@@ -508,11 +508,22 @@ fn is_chinese_side(c: char) -> bool {
 /// [`without_spaces_beside_marks`], which also reads the line: this reads the space's
 /// neighbours alone).
 fn is_space_beside_mark(text: &str, at: usize) -> bool {
+    if !may_border_mark(text.as_bytes(), at) {
+        return false;
+    }
     let before = text[..at].chars().next_back();
     let after = text[at + 1..].chars().next();
     before
         .zip(after)
         .is_some_and(|(a, b)| is_debris_beside_mark(a, b))
+}
+
+/// Whether the space at `at` may have a full-width mark beside it, told by the bytes
+/// next to it: the marks end in 81–9F (`，` is EF BC 8C) and start with E2, E3 or EF.
+/// Most spaces between Han characters are passed over without decoding either.
+fn may_border_mark(bytes: &[u8], at: usize) -> bool {
+    at > 0 && matches!(bytes[at - 1], 0x81..=0x9F)
+        || matches!(bytes.get(at + 1), Some(0xE2 | 0xE3 | 0xEF))
 }
 
 /// Whether a space between `a` and `b` is debris beside a full-width mark.
@@ -523,6 +534,10 @@ fn is_debris_beside_mark(a: char, b: char) -> bool {
 /// `line` without the spaces beside its full-width marks, where they are debris (see the
 /// module's notes); `None` when it has none, or when it spaces its Chinese apart.
 fn without_spaces_beside_marks(line: &str) -> Option<String> {
+    let bytes = line.as_bytes();
+    if !memchr::memchr_iter(b' ', bytes).any(|at| may_border_mark(bytes, at)) {
+        return None;
+    }
     let chars: Vec<char> = line.chars().collect();
     // The spaces that stand alone between two characters, by index.
     let lone: Vec<usize> = (1..chars.len().saturating_sub(1))
