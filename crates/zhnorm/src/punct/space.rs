@@ -16,7 +16,8 @@
 //!   (`你好， 世界。 再见` from ASCII typing, `他说 “好”`): the mark holds its own space.
 //!   Not in a line that spaces its Han apart (word-segmented text, `我 爱 北京 。`, or a
 //!   mark spaced on both sides, `你好 ， 世界`: there spaces separate tokens), nor two
-//!   spaces or more (a value aligned in a column, `名称：  张三`).
+//!   spaces or more (a value aligned in a column, `名称：  张三`), nor in a row of a
+//!   Markdown table (its cells padded to line up).
 //! - A space between two Han characters is kept unless the text itself shows it is debris:
 //!   a letter-spaced run of single characters, long (`新 闻 推 荐`) or written without the
 //!   spaces elsewhere in the same document (`开 发` next to `开发`). Spaces between words
@@ -535,7 +536,9 @@ fn is_debris_beside_mark(a: char, b: char) -> bool {
 /// module's notes); `None` when it has none, or when it spaces its Chinese apart.
 fn without_spaces_beside_marks(line: &str) -> Option<String> {
     let bytes = line.as_bytes();
-    if !memchr::memchr_iter(b' ', bytes).any(|at| may_border_mark(bytes, at)) {
+    // (A row of a Markdown table pads its cells with spaces to line up its `|`.)
+    let table_row = line.trim_start().starts_with('|');
+    if table_row || !memchr::memchr_iter(b' ', bytes).any(|at| may_border_mark(bytes, at)) {
         return None;
     }
     let chars: Vec<char> = line.chars().collect();
@@ -713,6 +716,7 @@ mod tests {
             // Two spaces or more: a label's value aligned in a column.
             "名称：  张三",
             "效果。  在两个窗口间复制",
+            "| “省份、城市” 二级联动数据   | pc.json |",
             // Words spaced apart: segmented text, or a mark spaced as a token.
             "我 爱 北京 天安门 。",
             "你好 ， 世界",
