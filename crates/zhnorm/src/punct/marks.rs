@@ -760,6 +760,9 @@ impl<'a> Line<'a> {
         if left == Some('.') {
             return false; // `..` is neither an ellipsis nor a sentence end
         }
+        if self.ends_abbreviation(i) {
+            return false; // `Google Inc. 开发`, `作者 Mr. 王`, `e.g. 下文`
+        }
         let digits = self.chars[..i]
             .iter()
             .rev()
@@ -828,6 +831,20 @@ impl<'a> Line<'a> {
             return i > digits && is_han(self.chars[i - digits - 1]);
         }
         false
+    }
+
+    /// Whether the `.` at `i` ends an abbreviation of English (`Inc.`, `Mr.`, `e.g.`): its
+    /// period is part of the word, whatever follows.
+    fn ends_abbreviation(&self, i: usize) -> bool {
+        let word = self.chars[..i]
+            .iter()
+            .rev()
+            .take(ABBREVIATION_CHARS + 1)
+            .take_while(|c| c.is_ascii_alphabetic() || **c == '.')
+            .count();
+        let starts_word = i == word || !self.chars[i - word - 1].is_ascii_alphanumeric();
+        let word: String = self.chars[i - word..i].iter().collect();
+        starts_word && ABBREVIATIONS.contains(&word.to_ascii_lowercase().as_str())
     }
 
     /// Whether the text before `i` is Chinese: the character before it, looking past
@@ -1029,6 +1046,18 @@ impl<'a> Line<'a> {
             || self.chinese_after(close)
     }
 }
+
+/// English abbreviations written with a period, lower-cased: titles, companies, Latin
+/// phrases, references, months.
+const ABBREVIATIONS: [&str; 41] = [
+    "mr", "mrs", "ms", "dr", "prof", "jr", "sr", "st", "mt", "inc", "ltd", "co", "corp", "bros",
+    "vs", "etc", "e.g", "i.e", "cf", "al", "approx", "fig", "figs", "vol", "vols", "pp", "ed",
+    "eds", "ph.d", "a.m", "p.m", "u.s", "u.k", "d.c", "jan", "feb", "aug", "sept", "oct", "nov",
+    "dec",
+];
+
+/// Characters an abbreviation in [`ABBREVIATIONS`] is at most.
+const ABBREVIATION_CHARS: usize = 6;
 
 /// Extensions that make `名字.ext` a file name rather than a sentence end.
 const FILE_EXTENSIONS: [&str; 40] = [
@@ -1333,6 +1362,22 @@ mod tests {
         // A word alone, or the last of a list Chinese closed, ends the clause.
         assert_eq!(cjk("缺省是NOCREATEDB,\n"), "缺省是NOCREATEDB，\n");
         assert_eq!(cjk("支持 A, B 和 C,\n"), "支持 A, B 和 C，\n");
+    }
+
+    #[test]
+    fn abbreviations_keep_their_period() {
+        // The Debian corpora and Firefox's strings: the period is the word's.
+        for kept in [
+            "版权所有 1999 Free Software Foundation, Inc.\n",
+            "pppd会选择最符合的，i.e.最少万用字元的那个。\n",
+            "凌晨 %1$S 时 | %1$S am | %1$S AM | %1$S a.m.\n",
+            "由 Google Inc. 开发的\n",
+            "作者 Mr. 王\n",
+        ] {
+            assert_eq!(cjk(kept), kept);
+        }
+        // Not an abbreviation: a sentence ends.
+        assert_eq!(cjk("使用 sed. 然后\n"), "使用 sed。 然后\n");
     }
 
     #[test]
