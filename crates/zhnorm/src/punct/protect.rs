@@ -167,8 +167,10 @@ fn protect_quoted_cells(chars: &[char], protected: &mut [bool]) {
 
 /// Whether the parenthesis at `paren` opens with a string argument, followed by another
 /// or by the call's end: not quoted prose (`^A c ("Control-A" 接著 "c")`). The string may
-/// have a prefix (Python's `f"共 {n} 个"`, `r'…'`, C++'s `L"…"`).
-fn opens_with_string(chars: &[char], paren: usize) -> bool {
+/// have a prefix (Python's `f"共 {n} 个"`, `r'…'`, C++'s `L"…"`), or be in a list or dict
+/// (`f(['甲', '乙'])`); or the argument is a call with a string argument
+/// (`print(set_cell_size("""…""", n))`, `load({ord('还'): 'hái'})`), to `depth` calls deep.
+fn opens_with_string(chars: &[char], paren: usize, depth: u8) -> bool {
     let n = chars.len();
     let mut open = skip_index(chars, paren + 1);
     let prefix = chars[open.min(n)..]
@@ -183,14 +185,35 @@ fn opens_with_string(chars: &[char], paren: usize) -> bool {
         open += prefix;
     }
     if open < n && matches!(chars[open], '[' | '{') {
-        return string_literal_end(chars, open).is_some();
+        return string_literal_end(chars, open).is_some() || opens_with_call(chars, open, depth);
     }
-    open < n
-        && matches!(chars[open], '"' | '\'')
-        && closing_quote(chars, open).is_some_and(|close| {
-            let next = skip_index(chars, close + 1);
-            next == n || matches!(chars[next], ',' | ')' | ';' | '+' | '&' | '.' | '\n')
-        })
+    opens_with_call(chars, open, depth)
+        || open < n
+            && matches!(chars[open], '"' | '\'')
+            && closing_quote(chars, open).is_some_and(|close| {
+                let next = skip_index(chars, close + 1);
+                next == n || matches!(chars[next], ',' | ')' | ';' | '+' | '&' | '.' | '\n')
+            })
+}
+
+/// Calls in calls looked into for a string argument (bounded: a line may be a megabyte of
+/// `f(g(h(`).
+const CALLS_DEEP: u8 = 2;
+
+/// Whether a call with a string argument opens at `at`, past brackets and blanks (see
+/// [`opens_with_string`]).
+fn opens_with_call(chars: &[char], at: usize, depth: u8) -> bool {
+    let Some(depth) = depth.checked_sub(1) else {
+        return false;
+    };
+    let n = chars.len();
+    let open = at
+        + chars[at.min(n)..]
+            .iter()
+            .take_while(|&&c| matches!(c, '[' | '{' | ' ' | '\t'))
+            .count();
+    let name = ident_len(&chars[open.min(n)..]);
+    name > 0 && chars.get(open + name) == Some(&'(') && opens_with_string(chars, open + name, depth)
 }
 
 /// Whether `line` (trimmed) is a statement of code that holds a string: ASCII code before
@@ -532,16 +555,7 @@ fn protect_syntax(
                 .rev()
                 .take_while(|&&c| is_ident_char(c))
                 .any(char::is_ascii_alphabetic);
-        let argument = opens_with_string(chars, i);
-        // Or a call whose first argument is such a call (`print(set_cell_size("""…""", n))`).
-        let nested = || {
-            let open = skip_index(chars, i + 1);
-            let name = ident_len(&chars[open.min(n)..]);
-            name > 0
-                && chars.get(open + name) == Some(&'(')
-                && opens_with_string(chars, open + name)
-        };
-        if named && (argument || nested()) {
+        if named && opens_with_string(chars, i, CALLS_DEEP) {
             past = closing_paren(chars, i).map_or(n, |close| close + 1);
             protect(protected, i..past);
         }
@@ -1394,6 +1408,11 @@ mod tests {
         let calls = "    for line in chop_cells(\"\"\"这是测试。面对模棱两可的想法，拒绝猜测。\"\"\", 8):\n\
                      print(set_cell_size(\"\"\"这是测试。\"\"\", n) + \"|\")\n";
         assert_eq!(cjk(calls), calls);
+        // A dict whose key is a call, and calls two deep (pypinyin's README); the comment
+        // after them is prose.
+        let deeper = "    >> load_single_dict({ord('还'): 'hái,huán'})  # 调整拼音\n\
+                      print(set_cell_size(wrap(\"这是测试,对吗\"), 8))  # 测试(完)\n";
+        assert_eq!(cjk(deeper), deeper.replace("测试(完)", "测试（完）"));
         // Their comments are prose.
         assert_eq!(
             cjk("// 这是注释,说明用法.\n# 配置项(可选)\n"),
