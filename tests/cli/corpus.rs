@@ -56,6 +56,9 @@ fn build_tree(root: &Path) {
     std::os::unix::fs::symlink(root.join("missing.txt"), root.join("dangling.txt")).unwrap();
 }
 
+/// `records.jsonl` of [`build_tree`] without its malformed line.
+const VALID_RECORDS: &str = "{\"id\":1,\"text\":\"外長\"}\n{\"id\":3,\"text\":\"國務\"}\n";
+
 /// The JSON report a run wrote to `path`.
 fn read_report(path: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
@@ -71,15 +74,9 @@ fn a_tree_is_mirrored_with_everything_accounted_for() {
     let (input, out) = (dir.join("in"), dir.join("out"));
     build_tree(&input);
     let report = dir.join("report.json");
+    // (Files named `.jsonl` are records without `--jsonl`.)
     let o = zhnorm(
-        &[
-            "--jsonl",
-            "-o",
-            arg(&out),
-            "--report",
-            arg(&report),
-            arg(&input),
-        ],
+        &["-o", arg(&out), "--report", arg(&report), arg(&input)],
         "",
     );
     // The malformed JSONL line is reported with its file and line, and fails the run.
@@ -130,6 +127,7 @@ fn in_place_gives_the_bytes_of_the_mirror_and_check_then_passes() {
     let dir = fresh_dir("in-place");
     let (input, out) = (dir.join("in"), dir.join("out"));
     build_tree(&input);
+    std::fs::write(input.join("records.jsonl"), VALID_RECORDS).unwrap();
     let o = zhnorm(&["--check", arg(&input)], "");
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let listed = stdout(&o);
@@ -156,6 +154,7 @@ fn in_place_gives_the_bytes_of_the_mirror_and_check_then_passes() {
         "sub/news.txt",
         "sub/gbk.txt",
         "sub/deeper/packed.txt.gz",
+        "records.jsonl",
     ] {
         assert_eq!(
             std::fs::read(input.join(name)).unwrap(),
@@ -217,6 +216,7 @@ fn diff_shows_what_would_change_and_changes_nothing() {
 fn output_order_does_not_depend_on_the_number_of_jobs() {
     let dir = fresh_dir("jobs");
     build_tree(&dir);
+    std::fs::write(dir.join("records.jsonl"), VALID_RECORDS).unwrap();
     let one = zhnorm(&["-j", "1", "-q", arg(&dir)], "");
     let two = zhnorm(&["-j", "2", "-q", arg(&dir)], "");
     assert_eq!(stdout(&one), stdout(&two));
@@ -440,4 +440,52 @@ fn a_jsonl_file_is_reported_in_the_script_of_its_fields() {
     assert!(stdout(&o).contains("国务院关于进一步加强网络安全工作的通知"));
     let report = read_report(&report);
     assert_eq!(report["files"][0]["script"], "simplified", "{report}");
+}
+
+#[test]
+fn files_named_as_jsonl_are_records_and_records_of_another_shape_are_counted() {
+    // Without --jsonl, a `.jsonl` or `.ndjson` file is records all the same: read as text,
+    // `repair` would write a raw quote for `&quot;` inside a JSON string.
+    let dir = fresh_dir("jsonl-names");
+    let (input, other, report) = (
+        dir.join("a.jsonl"),
+        dir.join("b.ndjson"),
+        dir.join("report.json"),
+    );
+    std::fs::write(&input, "{\"text\": \"&quot;國&quot;\"}\n").unwrap();
+    std::fs::write(
+        &other,
+        "{\"content\":\"國\"}\n{\"text\":\"國\"}\n{\"content\":\"家\"}\n",
+    )
+    .unwrap();
+    let o = zhnorm(&["--report", arg(&report), arg(&input), arg(&other)], "");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "{\"text\":\"“国”\"}\n{\"content\":\"國\"}\n{\"text\":\"国\"}\n{\"content\":\"家\"}\n"
+    );
+    // Records without the field pass through, and are counted where the user sees them:
+    // the summary, the report, the note on a single file.
+    let err = stderr(&o);
+    assert!(
+        err.contains("2 JSONL records held none of the fields named"),
+        "{err}"
+    );
+    let alone = zhnorm(&[arg(&other)], "");
+    assert!(
+        stderr(&alone).contains("b.ndjson: 2 JSONL records held none of the fields named (text)"),
+        "{}",
+        stderr(&alone)
+    );
+    let report = read_report(&report);
+    assert_eq!(report["files"][1]["records_without_fields"], 2, "{report}");
+    assert_eq!(report["summary"]["records_without_fields"], 2, "{report}");
+    // A dotted path reaches into nested records, through arrays.
+    let chat = "{\"id\":1,\"turns\":[{\"from\":\"human\",\"value\":\"國\"},{\"value\":\"家\"}]}\n";
+    let o = zhnorm(&["--jsonl", "--field", "turns.value", "-"], chat);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "{\"id\":1,\"turns\":[{\"from\":\"human\",\"value\":\"国\"},{\"value\":\"家\"}]}\n"
+    );
 }

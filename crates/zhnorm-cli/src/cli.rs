@@ -121,15 +121,18 @@ pub struct Args {
     #[arg(long, value_name = "STAGES")]
     pub skip: Option<String>,
 
-    /// Treat each input line as a JSON object and normalize only its string fields named
-    /// by --field; every other field, and key order, is kept. Lines that are not JSON
-    /// objects are reported and passed through unchanged. In a directory, applies to
-    /// `*.jsonl`, `*.jsonl.gz` and `*.jsonl.zst` files; other files are text.
+    /// Read standard input, and every file named, as JSONL. Files named `*.jsonl` or
+    /// `*.ndjson` (also `.gz`, `.zst`) are JSONL without it, in a directory too: each line
+    /// a JSON object, of which only the fields named by --field change; every other field,
+    /// and key order, is kept. Lines that are not JSON objects are reported and passed
+    /// through unchanged; records that hold none of the fields are counted.
     #[arg(long)]
     pub jsonl: bool,
 
-    /// With --jsonl: a field to normalize. Repeatable.
-    #[arg(long, value_name = "NAME", default_value = "text", requires = "jsonl")]
+    /// A field of JSONL records to normalize: a key, or a dotted path into nested objects
+    /// and through arrays (`meta.title`, `conversations.value`). A string is normalized;
+    /// an array or object, every string in it. Repeatable.
+    #[arg(long, value_name = "NAME", default_value = "text")]
     pub field: Vec<String>,
 }
 

@@ -33,7 +33,23 @@ pub struct Input {
     pub size: u64,
 }
 
-/// The inputs `paths` name, in order; `jsonl` as `--jsonl` says.
+/// Names of files that are JSONL whatever the options.
+const JSONL_NAMES: [&str; 6] = [
+    ".jsonl",
+    ".jsonl.gz",
+    ".jsonl.zst",
+    ".ndjson",
+    ".ndjson.gz",
+    ".ndjson.zst",
+];
+
+fn is_jsonl_name(path: &Path) -> bool {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    JSONL_NAMES.iter().any(|ext| name.ends_with(ext))
+}
+
+/// The inputs `paths` name, in order; `jsonl` as `--jsonl` says (files named as JSONL are
+/// JSONL anyway).
 pub fn expand(paths: &[PathBuf], jsonl: bool, follow_links: bool) -> Vec<Entry> {
     let mut entries = Vec::new();
     if paths.is_empty() {
@@ -43,13 +59,13 @@ pub fn expand(paths: &[PathBuf], jsonl: bool, follow_links: bool) -> Vec<Entry> 
         if path == Path::new("-") {
             entries.push(stdin(jsonl));
         } else if path.is_dir() {
-            walk(path, jsonl, follow_links, &mut entries);
+            walk(path, follow_links, &mut entries);
         } else {
             entries.push(Entry::Input(Input {
                 path: Some(path.clone()),
                 display: path.display().to_string(),
                 relative: path.file_name().map_or_else(|| path.clone(), PathBuf::from),
-                jsonl,
+                jsonl: jsonl || is_jsonl_name(path),
                 size: std::fs::metadata(path).map_or(0, |m| m.len()),
             }));
         }
@@ -67,7 +83,8 @@ fn stdin(jsonl: bool) -> Entry {
     })
 }
 
-fn walk(root: &Path, jsonl: bool, follow_links: bool, entries: &mut Vec<Entry>) {
+/// A directory's files are JSONL by their name alone: trees mix records with text.
+fn walk(root: &Path, follow_links: bool, entries: &mut Vec<Entry>) {
     let mut walker = WalkDir::new(root)
         .follow_links(follow_links)
         .sort_by_file_name()
@@ -103,10 +120,6 @@ fn walk(root: &Path, jsonl: bool, follow_links: bool, entries: &mut Vec<Entry>) 
                 reason: "symbolic link",
             });
         } else if entry.file_type().is_file() {
-            let name = entry.file_name().to_string_lossy();
-            let is_jsonl = [".jsonl", ".jsonl.gz", ".jsonl.zst"]
-                .iter()
-                .any(|ext| name.ends_with(ext));
             entries.push(Entry::Input(Input {
                 path: Some(entry.path().to_path_buf()),
                 display,
@@ -114,7 +127,7 @@ fn walk(root: &Path, jsonl: bool, follow_links: bool, entries: &mut Vec<Entry>) 
                     .path()
                     .strip_prefix(root)
                     .map_or_else(|_| entry.path().to_path_buf(), Path::to_path_buf),
-                jsonl: jsonl && is_jsonl,
+                jsonl: is_jsonl_name(entry.path()),
                 size: entry.metadata().map_or(0, |m| m.len()),
             }));
         } else if !entry.file_type().is_dir() {

@@ -180,6 +180,19 @@ fn run(
         if let Some(note) = decoding_note(&decoder) {
             eprintln!("zhnorm: {}: {note}", input.display);
         }
+        // Records of another shape than the fields assume are passed through: say so.
+        if report.records_without_fields > 0 {
+            let n = report.records_without_fields;
+            eprintln!(
+                "zhnorm: {}: {n} JSONL record{} held none of the fields named ({}) and {} passed \
+                 through unchanged; name {} fields with --field",
+                input.display,
+                if n == 1 { "" } else { "s" },
+                settings.jsonl_fields.join(", "),
+                if n == 1 { "was" } else { "were" },
+                if n == 1 { "its" } else { "their" },
+            );
+        }
     }
     finish_sink(sink, changed, input, report)
 }
@@ -203,6 +216,8 @@ struct SegmentResult {
     script: Option<ScriptReport>,
     /// JSONL: (line within the segment, what is wrong).
     malformed: Vec<(usize, String)>,
+    /// JSONL: records that hold none of the fields named.
+    without_fields: usize,
 }
 
 impl State<'_> {
@@ -232,6 +247,7 @@ impl State<'_> {
                 );
             }
             self.report.malformed_lines += result.malformed.len();
+            self.report.records_without_fields += result.without_fields;
             self.report.add_stages(&result.stages);
             self.script = match (self.script, result.script) {
                 (Some(s), Some(segment)) => Some(s.combine(segment)),
@@ -254,7 +270,7 @@ impl State<'_> {
 
 fn normalize(settings: &Settings, segment: &str, jsonl: bool) -> SegmentResult {
     // Read only where a summary or report will show it.
-    let Some(fields) = settings.jsonl_fields.as_deref().filter(|_| jsonl) else {
+    if !jsonl {
         let (run, script) = match settings.wants_scripts() {
             true => {
                 let (run, script) = settings.pipeline.run_and_classify(segment);
@@ -270,14 +286,17 @@ fn normalize(settings: &Settings, segment: &str, jsonl: bool) -> SegmentResult {
             stages: run.changed_by,
             script,
             malformed: Vec::new(),
+            without_fields: 0,
         };
-    };
+    }
+    let fields = &settings.jsonl_fields;
     // The script of the fields normalized, as each reads after `repair`.
     let mut script = settings.wants_scripts().then(|| classify(""));
     let mut out = String::new();
     let mut changed = false;
     let mut stages = Vec::new();
     let mut malformed = Vec::new();
+    let mut without_fields = 0;
     for (number, line) in segment.split_inclusive('\n').enumerate() {
         let (body, ending) = match line.strip_suffix('\n') {
             Some(body) => (body, "\n"),
@@ -290,12 +309,17 @@ fn normalize(settings: &Settings, segment: &str, jsonl: bool) -> SegmentResult {
             &mut stages,
             script.as_mut(),
         ) {
-            Ok(Some(new)) => {
-                changed = true;
-                out.push_str(&new);
-                out.push_str(ending);
+            Ok(record) => {
+                without_fields += usize::from(!record.has_fields);
+                match record.text {
+                    Some(new) => {
+                        changed = true;
+                        out.push_str(&new);
+                        out.push_str(ending);
+                    }
+                    None => out.push_str(line),
+                }
             }
-            Ok(None) => out.push_str(line),
             Err(e) => {
                 malformed.push((number, e.to_string()));
                 out.push_str(line);
@@ -307,6 +331,7 @@ fn normalize(settings: &Settings, segment: &str, jsonl: bool) -> SegmentResult {
         stages,
         script,
         malformed,
+        without_fields,
     }
 }
 

@@ -40,6 +40,8 @@ pub struct FileReport {
     pub script: Option<&'static str>,
     /// JSONL lines that were not JSON objects, passed through unchanged.
     pub malformed_lines: usize,
+    /// JSONL records that hold none of the fields named (`--field`), passed through.
+    pub records_without_fields: usize,
     /// The file written, for `-o` and `--in-place`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub output: Option<String>,
@@ -58,6 +60,7 @@ impl FileReport {
             stages: Vec::new(),
             script: None,
             malformed_lines: 0,
+            records_without_fields: 0,
             output: None,
         }
     }
@@ -105,6 +108,7 @@ pub struct Summary {
     pub scripts: BTreeMap<&'static str, usize>,
     pub replaced: usize,
     pub malformed_lines: usize,
+    pub records_without_fields: usize,
 }
 
 impl Summary {
@@ -134,6 +138,7 @@ impl Summary {
             }
             s.replaced += r.replaced;
             s.malformed_lines += r.malformed_lines;
+            s.records_without_fields += r.records_without_fields;
         }
         s
     }
@@ -180,6 +185,12 @@ impl Summary {
             lines.push(format!(
                 "{} JSONL lines were not JSON objects and were passed through unchanged",
                 self.malformed_lines
+            ));
+        }
+        if self.records_without_fields > 0 {
+            lines.push(format!(
+                "{} JSONL records held none of the fields named and were passed through unchanged",
+                self.records_without_fields
             ));
         }
         lines

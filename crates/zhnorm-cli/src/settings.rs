@@ -11,7 +11,10 @@ use crate::cli::Args;
 /// Everything a run needs, checked and built once.
 pub struct Settings {
     pub pipeline: Pipeline,
-    pub jsonl_fields: Option<Vec<String>>,
+    /// The fields of JSONL records to normalize.
+    pub jsonl_fields: Vec<String>,
+    /// `--jsonl`: standard input and files named whatever their name are JSONL too.
+    pub jsonl_forced: bool,
     pub decode: DecodeOptions,
     pub quiet: bool,
     pub destination: Destination,
@@ -98,7 +101,8 @@ impl Settings {
                 || destination != Destination::Stdout);
         Ok(Settings {
             pipeline: Pipeline::with_options(converter, punct, &selection),
-            jsonl_fields: args.jsonl.then(|| args.field.clone()),
+            jsonl_fields: args.field.clone(),
+            jsonl_forced: args.jsonl,
             decode: DecodeOptions {
                 encoding: args
                     .encoding
