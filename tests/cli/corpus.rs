@@ -326,7 +326,8 @@ fn a_jsonl_record_with_a_fifty_megabyte_field() {
         "{}…",
         &text[..60]
     );
-    assert_eq!(lines[1], r#"{"text":"台湾"}"#);
+    // (The record's layout is kept.)
+    assert_eq!(lines[1], r#"{"text": "台湾"}"#);
 }
 
 /// Runs `zhnorm args` with standard error on a terminal (util-linux `script` gives it one);
@@ -462,7 +463,7 @@ fn files_named_as_jsonl_are_records_and_records_of_another_shape_are_counted() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(
         stdout(&o),
-        "{\"text\":\"“国”\"}\n{\"content\":\"國\"}\n{\"text\":\"国\"}\n{\"content\":\"家\"}\n"
+        "{\"text\": \"“国”\"}\n{\"content\":\"國\"}\n{\"text\":\"国\"}\n{\"content\":\"家\"}\n"
     );
     // Records without the field pass through, and are counted where the user sees them:
     // the summary, the report, the note on a single file.
@@ -488,4 +489,47 @@ fn files_named_as_jsonl_are_records_and_records_of_another_shape_are_counted() {
         stdout(&o),
         "{\"id\":1,\"turns\":[{\"from\":\"human\",\"value\":\"国\"},{\"value\":\"家\"}]}\n"
     );
+}
+
+#[test]
+fn a_json_document_has_its_strings_normalized_and_its_layout_kept() {
+    // chinese-poetry's layout. Read as text, its lines of verse became `“…。”，`, which no
+    // JSON reader takes.
+    let dir = fresh_dir("json-document");
+    let (poems, broken) = (dir.join("poet.tang.0.json"), dir.join("broken.json"));
+    std::fs::write(
+        &poems,
+        "[\n    {\n        \"author\": \"太宗皇帝\",\n        \"paragraphs\": [\n            \
+         \"秦川雄帝宅，函谷壯皇居。\",\n            \"綺殿千尋起，離宮百雉餘。\"\n        ],\n        \
+         \"title\": \"帝京篇十首 一\"\n    }\n]\n",
+    )
+    .unwrap();
+    std::fs::write(&broken, "{\"title\": \"國\",\n \"n\": }\n").unwrap();
+    let o = zhnorm(&["-q", arg(&poems)], "");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "[\n    {\n        \"author\": \"太宗皇帝\",\n        \"paragraphs\": [\n            \
+         \"秦川雄帝宅，函谷壮皇居。\",\n            \"绮殿千寻起，离宫百雉余。\"\n        ],\n        \
+         \"title\": \"帝京篇十首 一\"\n    }\n]\n"
+    );
+    // JSON no reader takes is passed through, and the run fails naming the line.
+    let o = zhnorm(&[arg(&broken)], "");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "{\"title\": \"國\",\n \"n\": }\n");
+    assert!(
+        stderr(&o).contains("broken.json:2: invalid JSON"),
+        "{}",
+        stderr(&o)
+    );
+    // Datasets often name their JSON Lines `.json`: records, read as such.
+    let lines = dir.join("train.json");
+    std::fs::write(&lines, "{\"text\": \"國\"}\n{\"text\": \"家\"}\n{oops\n").unwrap();
+    let o = zhnorm(&[arg(&lines)], "");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "{\"text\": \"国\"}\n{\"text\": \"家\"}\n{oops\n"
+    );
+    assert!(stderr(&o).contains("train.json:3: "), "{}", stderr(&o));
 }

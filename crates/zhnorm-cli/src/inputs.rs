@@ -27,29 +27,41 @@ pub struct Input {
     pub display: String,
     /// Where it goes under `-o DIR`: its path below the directory given, or its name.
     pub relative: PathBuf,
-    /// Lines are JSON records.
-    pub jsonl: bool,
+    pub format: Format,
     /// Size on disk (0 for standard input), for scheduling and progress.
     pub size: u64,
 }
 
-/// Names of files that are JSONL whatever the options.
-const JSONL_NAMES: [&str; 6] = [
-    ".jsonl",
-    ".jsonl.gz",
-    ".jsonl.zst",
-    ".ndjson",
-    ".ndjson.gz",
-    ".ndjson.zst",
-];
-
-fn is_jsonl_name(path: &Path) -> bool {
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    JSONL_NAMES.iter().any(|ext| name.ends_with(ext))
+/// How an input is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    /// JSONL: each line a JSON record, of which the fields named change.
+    Records,
+    /// A JSON document, whose string values change.
+    Document,
 }
 
-/// The inputs `paths` name, in order; `jsonl` as `--jsonl` says (files named as JSONL are
-/// JSONL anyway).
+impl Format {
+    /// The format a file's name gives (`.gz` and `.zst` looked past).
+    fn of(path: &Path) -> Format {
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        let name = name
+            .strip_suffix(".gz")
+            .or_else(|| name.strip_suffix(".zst"))
+            .unwrap_or(&name);
+        if name.ends_with(".jsonl") || name.ends_with(".ndjson") {
+            Format::Records
+        } else if name.ends_with(".json") {
+            Format::Document
+        } else {
+            Format::Text
+        }
+    }
+}
+
+/// The inputs `paths` name, in order. With `jsonl` (`--jsonl`), standard input and the
+/// files named are records; otherwise, and in directories, a file's name tells.
 pub fn expand(paths: &[PathBuf], jsonl: bool, follow_links: bool) -> Vec<Entry> {
     let mut entries = Vec::new();
     if paths.is_empty() {
@@ -65,7 +77,10 @@ pub fn expand(paths: &[PathBuf], jsonl: bool, follow_links: bool) -> Vec<Entry> 
                 path: Some(path.clone()),
                 display: path.display().to_string(),
                 relative: path.file_name().map_or_else(|| path.clone(), PathBuf::from),
-                jsonl: jsonl || is_jsonl_name(path),
+                format: match jsonl {
+                    true => Format::Records,
+                    false => Format::of(path),
+                },
                 size: std::fs::metadata(path).map_or(0, |m| m.len()),
             }));
         }
@@ -78,12 +93,15 @@ fn stdin(jsonl: bool) -> Entry {
         path: None,
         display: "<stdin>".to_string(),
         relative: PathBuf::from("stdin"),
-        jsonl,
+        format: match jsonl {
+            true => Format::Records,
+            false => Format::Text,
+        },
         size: 0,
     })
 }
 
-/// A directory's files are JSONL by their name alone: trees mix records with text.
+/// A directory's files are read as their names say: trees mix records with text.
 fn walk(root: &Path, follow_links: bool, entries: &mut Vec<Entry>) {
     let mut walker = WalkDir::new(root)
         .follow_links(follow_links)
@@ -127,7 +145,7 @@ fn walk(root: &Path, follow_links: bool, entries: &mut Vec<Entry>) {
                     .path()
                     .strip_prefix(root)
                     .map_or_else(|_| entry.path().to_path_buf(), Path::to_path_buf),
-                jsonl: is_jsonl_name(entry.path()),
+                format: Format::of(entry.path()),
                 size: entry.metadata().map_or(0, |m| m.len()),
             }));
         } else if !entry.file_type().is_dir() {

@@ -4,7 +4,7 @@ mod cli;
 mod compress;
 mod diff;
 mod inputs;
-mod jsonl;
+mod json;
 mod process;
 mod report;
 mod run;

@@ -16,8 +16,9 @@ use zhnorm::stream::Segmenter;
 use zhnorm::{classify, ScriptReport};
 
 use crate::compress::{Compression, Encoder};
+use crate::inputs::Format;
 use crate::inputs::Input;
-use crate::jsonl;
+use crate::json;
 use crate::report::{FileReport, Status};
 use crate::settings::{Destination, Settings};
 
@@ -114,10 +115,11 @@ fn run(
     }
     let mut decoder = StreamDecoder::new(&head, &settings.decode);
     let mut sink = open_sink(settings, input, compression, out)?;
-    let mut segmenter = if input.jsonl {
-        Segmenter::new().whole_lines()
-    } else {
-        Segmenter::new()
+    let mut segmenter = match input.format {
+        Format::Text => Segmenter::new(),
+        Format::Records => Segmenter::new().whole_lines(),
+        // (A JSON document is read whole: its strings may span any number of lines.)
+        Format::Document => Segmenter::with_sizes(usize::MAX, usize::MAX).whole_lines(),
     };
     let mut state = State {
         settings,
@@ -223,25 +225,29 @@ struct SegmentResult {
 impl State<'_> {
     fn flush(&mut self, batch: &mut Vec<String>, sink: &mut Sink) -> Result<(), Failure> {
         let settings = self.settings;
-        let jsonl = self.input.jsonl;
+        let format = self.input.format;
         // Segments cut inside a line (lines longer than `stream::SEGMENT_LINE_MAX`) go one at
         // a time: `punct` reads a line whole, at tens of bytes per character, and memory
         // must stay bounded.
         let results: Vec<SegmentResult> = if batch.iter().all(|s| s.ends_with(['\n', '\r'])) {
             batch
                 .par_iter()
-                .map(|segment| normalize(settings, segment, jsonl))
+                .map(|segment| normalize(settings, segment, format))
                 .collect()
         } else {
             batch
                 .iter()
-                .map(|segment| normalize(settings, segment, jsonl))
+                .map(|segment| normalize(settings, segment, format))
                 .collect()
         };
         for (segment, result) in batch.iter().zip(results) {
+            let what = match self.input.format {
+                Format::Document => "document",
+                _ => "line",
+            };
             for (line, message) in &result.malformed {
                 eprintln!(
-                    "zhnorm: {}:{}: {message}; line passed through unchanged",
+                    "zhnorm: {}:{}: {message}; {what} passed through unchanged",
                     self.input.display,
                     self.line + line + 1
                 );
@@ -268,33 +274,74 @@ impl State<'_> {
     }
 }
 
-fn normalize(settings: &Settings, segment: &str, jsonl: bool) -> SegmentResult {
-    // Read only where a summary or report will show it.
-    if !jsonl {
-        let (run, script) = match settings.wants_scripts() {
-            true => {
-                let (run, script) = settings.pipeline.run_and_classify(segment);
-                (run, Some(script))
-            }
-            false => (settings.pipeline.run(segment), None),
-        };
-        return SegmentResult {
-            text: match run.text {
-                Cow::Owned(s) => Some(s),
-                Cow::Borrowed(_) => None,
-            },
-            stages: run.changed_by,
-            script,
-            malformed: Vec::new(),
-            without_fields: 0,
-        };
-    }
-    let fields = &settings.jsonl_fields;
-    // The script of the fields normalized, as each reads after `repair`.
+fn normalize(settings: &Settings, segment: &str, format: Format) -> SegmentResult {
+    // The script is read only where a summary or report will show it; in JSON, of the
+    // strings normalized, as each reads after `repair`.
     let mut script = settings.wants_scripts().then(|| classify(""));
+    let mut stages = Vec::new();
+    match format {
+        Format::Text => {
+            let (run, script) = match script {
+                Some(_) => {
+                    let (run, script) = settings.pipeline.run_and_classify(segment);
+                    (run, Some(script))
+                }
+                None => (settings.pipeline.run(segment), None),
+            };
+            SegmentResult {
+                text: match run.text {
+                    Cow::Owned(s) => Some(s),
+                    Cow::Borrowed(_) => None,
+                },
+                stages: run.changed_by,
+                script,
+                malformed: Vec::new(),
+                without_fields: 0,
+            }
+        }
+        Format::Document => {
+            let found = json::normalize_document(
+                &settings.pipeline,
+                segment,
+                json::Notes {
+                    stages: &mut stages,
+                    script: script.as_mut(),
+                },
+            );
+            match found {
+                Ok(document) => SegmentResult {
+                    text: document.text,
+                    stages,
+                    script,
+                    malformed: Vec::new(),
+                    without_fields: 0,
+                },
+                // Datasets often name their JSON Lines `.json`.
+                Err(_) if json::is_records(segment) => {
+                    normalize_records(settings, segment, script, stages)
+                }
+                Err(e) => SegmentResult {
+                    text: None,
+                    stages,
+                    script,
+                    malformed: vec![(e.line - 1, e.message)],
+                    without_fields: 0,
+                },
+            }
+        }
+        Format::Records => normalize_records(settings, segment, script, stages),
+    }
+}
+
+/// [`normalize`] of JSONL.
+fn normalize_records(
+    settings: &Settings,
+    segment: &str,
+    mut script: Option<ScriptReport>,
+    mut stages: Vec<&'static str>,
+) -> SegmentResult {
     let mut out = String::new();
     let mut changed = false;
-    let mut stages = Vec::new();
     let mut malformed = Vec::new();
     let mut without_fields = 0;
     for (number, line) in segment.split_inclusive('\n').enumerate() {
@@ -302,13 +349,16 @@ fn normalize(settings: &Settings, segment: &str, jsonl: bool) -> SegmentResult {
             Some(body) => (body, "\n"),
             None => (line, ""),
         };
-        match jsonl::normalize_line(
+        let found = json::normalize_record(
             &settings.pipeline,
-            fields,
+            &settings.jsonl_fields,
             body,
-            &mut stages,
-            script.as_mut(),
-        ) {
+            json::Notes {
+                stages: &mut stages,
+                script: script.as_mut(),
+            },
+        );
+        match found {
             Ok(record) => {
                 without_fields += usize::from(!record.has_fields);
                 match record.text {
@@ -321,7 +371,7 @@ fn normalize(settings: &Settings, segment: &str, jsonl: bool) -> SegmentResult {
                 }
             }
             Err(e) => {
-                malformed.push((number, e.to_string()));
+                malformed.push((number, e.message));
                 out.push_str(line);
             }
         }

@@ -38,7 +38,8 @@ pub struct FileReport {
     pub stages: Vec<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub script: Option<&'static str>,
-    /// JSONL lines that were not JSON objects, passed through unchanged.
+    /// JSONL lines that were not JSON objects, or a JSON document no reader takes, passed
+    /// through unchanged.
     pub malformed_lines: usize,
     /// JSONL records that hold none of the fields named (`--field`), passed through.
     pub records_without_fields: usize,
@@ -183,7 +184,7 @@ impl Summary {
         }
         if self.malformed_lines > 0 {
             lines.push(format!(
-                "{} JSONL lines were not JSON objects and were passed through unchanged",
+                "{} JSONL lines or JSON documents could not be read as JSON and were passed through unchanged",
                 self.malformed_lines
             ));
         }
