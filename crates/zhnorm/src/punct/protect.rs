@@ -1103,6 +1103,17 @@ pub(super) fn protected_spans(
             i = close + 2;
         }
     }
+    // The tag that starts a line of lyrics (LRC: `[ti:月亮代表我的心]`, `[ar:邓丽君]`): its
+    // colon is the format's.
+    if chars.first() == Some(&'[') && ascii.has(b':') {
+        let name = chars[1..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .count();
+        if (1..=8).contains(&name) && chars.get(1 + name) == Some(&':') {
+            protect(protected, 0..name + 2);
+        }
+    }
     // Emoticons and kaomoji (`谢谢你:)`, `好开心(^_^)`), whose marks are a face.
     if [b':', b';', b'('].iter().any(|&b| ascii.has(b)) {
         protect_faces(chars, marks, protected);
@@ -1327,6 +1338,15 @@ mod tests {
             cjk(prose),
             "王毅表示，中俄关系良好，双方合作，成果丰硕\n他说，今年以来\n\
              两国经济社会生活正在有序恢复，合作不断\n"
+        );
+    }
+
+    #[test]
+    fn lyrics_keep_their_tags() {
+        let lrc = "[ti:月亮代表我的心]\n[ar:邓丽君]\n[00:12.34]你问我爱你有多深,\n";
+        assert_eq!(
+            cjk(lrc),
+            "[ti:月亮代表我的心]\n[ar:邓丽君]\n[00:12.34]你问我爱你有多深，\n"
         );
     }
 
