@@ -533,3 +533,29 @@ fn a_json_document_has_its_strings_normalized_and_its_layout_kept() {
     );
     assert!(stderr(&o).contains("train.json:3: "), "{}", stderr(&o));
 }
+
+#[test]
+fn a_subtitle_script_keeps_its_fields_and_fonts() {
+    // Read as text, an event's field separators became `，` and the style's font was
+    // renamed: no player shows the line, and the font is not found.
+    let dir = fresh_dir("subtitles");
+    let path = dir.join("episode.ass");
+    let script = "[V4+ Styles]\nFormat: Name, Fontname, Fontsize\nStyle: Default,微軟正黑體,20\n\n\
+                  [Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n\
+                  Dialogue: 0,0:00:01.00,0:00:03.00,Default,,0,0,0,,{\\an8}你好,世界!\\N這是測試.\n";
+    std::fs::write(&path, script).unwrap();
+    let o = zhnorm(&["-q", arg(&path)], "");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        script.replace("你好,世界!\\N這是測試.", "你好，世界！\\N这是测试。")
+    );
+    // `.srt` needs nothing of the kind: its timings stay as they are.
+    let srt = dir.join("episode.srt");
+    std::fs::write(&srt, "1\n00:00:01,000 --> 00:00:03,500\n你好,世界!\n").unwrap();
+    let o = zhnorm(&["-q", arg(&srt)], "");
+    assert_eq!(
+        stdout(&o),
+        "1\n00:00:01,000 --> 00:00:03,500\n你好，世界！\n"
+    );
+}

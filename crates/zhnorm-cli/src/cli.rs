@@ -16,6 +16,11 @@ use clap::{Parser, Subcommand};
 /// is always UTF-8. Files are processed in parallel, large ones in parallel segments cut
 /// at line ends, in bounded memory.
 ///
+/// Files whose syntax the stages would break are read by their name: JSON (`*.json`: its
+/// string values change, keys and layout stay), JSON Lines (`*.jsonl`, `*.ndjson`: the
+/// fields --field names) and ASS/SSA subtitles (`*.ass`, `*.ssa`: the text of events;
+/// fields, styles, fonts and override tags stay).
+///
 /// A summary (files changed, skipped, failed; changes per stage; encodings; scripts) is
 /// printed on standard error when a run covers more than one file or writes files;
 /// --report writes it per file as JSON.

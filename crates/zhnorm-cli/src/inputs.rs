@@ -40,6 +40,8 @@ pub enum Format {
     Records,
     /// A JSON document, whose string values change.
     Document,
+    /// An ASS/SSA subtitle script, the text of whose events changes.
+    Subtitles,
 }
 
 impl Format {
@@ -54,6 +56,8 @@ impl Format {
             Format::Records
         } else if name.ends_with(".json") {
             Format::Document
+        } else if name.ends_with(".ass") || name.ends_with(".ssa") {
+            Format::Subtitles
         } else {
             Format::Text
         }

@@ -3,8 +3,8 @@
 mod cli;
 mod compress;
 mod diff;
+mod formats;
 mod inputs;
-mod json;
 mod process;
 mod report;
 mod run;

@@ -16,9 +16,9 @@ use zhnorm::stream::Segmenter;
 use zhnorm::{classify, ScriptReport};
 
 use crate::compress::{Compression, Encoder};
+use crate::formats::{self, json};
 use crate::inputs::Format;
 use crate::inputs::Input;
-use crate::json;
 use crate::report::{FileReport, Status};
 use crate::settings::{Destination, Settings};
 
@@ -118,8 +118,11 @@ fn run(
     let mut segmenter = match input.format {
         Format::Text => Segmenter::new(),
         Format::Records => Segmenter::new().whole_lines(),
-        // (A JSON document is read whole: its strings may span any number of lines.)
-        Format::Document => Segmenter::with_sizes(usize::MAX, usize::MAX).whole_lines(),
+        // (A JSON document or a subtitle script is read whole: its strings may span any
+        // number of lines, and its events' meaning hangs on its sections.)
+        Format::Document | Format::Subtitles => {
+            Segmenter::with_sizes(usize::MAX, usize::MAX).whole_lines()
+        }
     };
     let mut state = State {
         settings,
@@ -303,7 +306,7 @@ fn normalize(settings: &Settings, segment: &str, format: Format) -> SegmentResul
             let found = json::normalize_document(
                 &settings.pipeline,
                 segment,
-                json::Notes {
+                formats::Notes {
                     stages: &mut stages,
                     script: script.as_mut(),
                 },
@@ -330,6 +333,20 @@ fn normalize(settings: &Settings, segment: &str, format: Format) -> SegmentResul
             }
         }
         Format::Records => normalize_records(settings, segment, script, stages),
+        Format::Subtitles => {
+            let notes = formats::Notes {
+                stages: &mut stages,
+                script: script.as_mut(),
+            };
+            let text = formats::subtitles::normalize_script(&settings.pipeline, segment, notes);
+            SegmentResult {
+                text,
+                stages,
+                script,
+                malformed: Vec::new(),
+                without_fields: 0,
+            }
+        }
     }
 }
 
@@ -353,7 +370,7 @@ fn normalize_records(
             &settings.pipeline,
             &settings.jsonl_fields,
             body,
-            json::Notes {
+            formats::Notes {
                 stages: &mut stages,
                 script: script.as_mut(),
             },

@@ -1,5 +1,5 @@
-//! JSON: normalize the strings of records (JSONL) and documents (`.json`), and nothing
-//! else. Read as text, JSON is broken by the stages: `punct` curls the quotes of an
+//! JSON: the strings of records (JSONL) and documents (`.json`) are normalized, and
+//! nothing else. Read as text, JSON is broken by the stages: `punct` curls the quotes of an
 //! array of lines (`"床前明月光，疑是地上霜。",`), `repair` writes a raw quote for
 //! `&quot;`.
 //!
@@ -15,7 +15,9 @@
 use std::borrow::Cow;
 
 use serde::de::IgnoredAny;
-use zhnorm::{Pipeline, ScriptReport};
+use zhnorm::Pipeline;
+
+use super::Notes;
 
 /// What normalizing one record or document found.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -40,14 +42,6 @@ impl From<serde_json::Error> for Invalid {
             message: format!("invalid JSON: {e}"),
         }
     }
-}
-
-/// Where normalizing strings is noted.
-pub struct Notes<'a> {
-    /// The stages that changed some string are added here.
-    pub stages: &'a mut Vec<&'static str>,
-    /// The script of the strings, as they read before conversion, when wanted.
-    pub script: Option<&'a mut ScriptReport>,
 }
 
 /// Normalizes the `fields` of one JSONL line; an error when the line is not a JSON
@@ -119,9 +113,8 @@ fn normalize_strings(
     pipeline: &Pipeline,
     json: &str,
     selected: impl Fn(&[&str]) -> bool,
-    notes: Notes,
+    mut notes: Notes,
 ) -> Result<Normalized, Invalid> {
-    let Notes { stages, mut script } = notes;
     let bytes = json.as_bytes();
     let mut stack: Vec<Frame<'_>> = vec![Frame::Top];
     let mut out: Option<String> = None;
@@ -162,20 +155,7 @@ fn normalize_strings(
                 if selected(&path) {
                     found = true;
                     let text: String = serde_json::from_str(literal)?;
-                    let run = match script.as_deref_mut() {
-                        Some(total) => {
-                            let (run, of_string) = pipeline.run_and_classify(&text);
-                            *total = total.combine(of_string);
-                            run
-                        }
-                        None => pipeline.run(&text),
-                    };
-                    if let Cow::Owned(new) = run.text {
-                        for stage in run.changed_by {
-                            if !stages.contains(&stage) {
-                                stages.push(stage);
-                            }
-                        }
+                    if let Some(new) = notes.run(pipeline, &text) {
                         let out = out.get_or_insert_with(|| String::with_capacity(json.len() + 16));
                         out.push_str(&json[copied..i]);
                         out.push_str(&serde_json::to_string(&new)?);

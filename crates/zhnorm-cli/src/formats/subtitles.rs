@@ -1,0 +1,183 @@
+//! ASS/SSA subtitle scripts (`.ass`, `.ssa`): the text of each event is normalized; the
+//! rest is the format's. Read as text, the stages broke it: `punct` made the commas that
+//! separate an event's fields full-width (`Default,,0,0,0,，你好`), and `convert` renamed
+//! the fonts of styles (`微軟正黑體`), which then no longer match an installed font.
+//!
+//! In an event's text, override blocks (`{\an8}`, `{\fn微軟正黑體}`) and the escapes `\N`,
+//! `\n`, `\h` are kept; the runs of text between them are normalized, all the script's
+//! at once, one a line, so that the stages see the whole document.
+
+use zhnorm::Pipeline;
+
+use super::Notes;
+
+/// `script` with the text of its events normalized; `None` when nothing changed.
+pub fn normalize_script(pipeline: &Pipeline, script: &str, mut notes: Notes) -> Option<String> {
+    let runs = text_runs(script);
+    if runs.is_empty() {
+        return None;
+    }
+    let mut joined = String::with_capacity(runs.iter().map(|r| r.len() + 1).sum());
+    for run in &runs {
+        joined.push_str(&script[run.clone()]);
+        joined.push('\n');
+    }
+    let normalized = notes.run(pipeline, &joined)?;
+    let new_runs: Vec<&str> = normalized.split_terminator('\n').collect();
+    // The stages keep a text's lines; were one ever joined or split, each run goes alone.
+    let alone: Vec<String>;
+    let new_runs: Vec<&str> = match new_runs.len() == runs.len() {
+        true => new_runs,
+        false => {
+            alone = runs
+                .iter()
+                .map(|run| {
+                    let text = &script[run.clone()];
+                    notes
+                        .run(pipeline, text)
+                        .unwrap_or_else(|| text.to_string())
+                })
+                .collect();
+            alone.iter().map(String::as_str).collect()
+        }
+    };
+    let mut out = String::with_capacity(script.len() + script.len() / 8);
+    let mut copied = 0;
+    for (run, new) in runs.iter().zip(new_runs) {
+        out.push_str(&script[copied..run.start]);
+        out.push_str(new);
+        copied = run.end;
+    }
+    out.push_str(&script[copied..]);
+    (out != script).then_some(out)
+}
+
+/// The byte ranges of the runs of text in the events of `script`, in order: between
+/// override blocks and escapes, without the blanks at their ends.
+fn text_runs(script: &str) -> Vec<std::ops::Range<usize>> {
+    let mut runs = Vec::new();
+    let mut in_events = false;
+    // Which field of an event is its text: the last, the tenth in ASS's and SSA's own
+    // `Format:` lines.
+    let mut text_field = 9;
+    let mut start = 0;
+    for line in script.split_inclusive('\n') {
+        let line_start = start;
+        start += line.len();
+        let body = line.trim_end_matches(['\n', '\r']);
+        let trimmed = body.trim_start();
+        if trimmed.starts_with('[') && trimmed.trim_end().ends_with(']') {
+            in_events = trimmed.trim_end().eq_ignore_ascii_case("[events]");
+            continue;
+        }
+        if !in_events {
+            continue;
+        }
+        let Some((kind, fields)) = body.split_once(':') else {
+            continue;
+        };
+        match kind.trim() {
+            "Format" => {
+                text_field = fields
+                    .split(',')
+                    .position(|f| f.trim().eq_ignore_ascii_case("text"))
+                    .unwrap_or(9);
+            }
+            "Dialogue" | "Comment" => {
+                let offset = line_start + kind.len() + 1;
+                // The text starts past the commas of the fields before it.
+                let mut at = 0;
+                for _ in 0..text_field {
+                    match fields[at..].find(',') {
+                        Some(k) => at += k + 1,
+                        None => {
+                            at = fields.len();
+                            break;
+                        }
+                    }
+                }
+                split_text(&fields[at..], offset + at, &mut runs);
+            }
+            _ => {}
+        }
+    }
+    runs
+}
+
+/// Adds the runs of `text` (an event's text, at `offset` in the script) outside override
+/// blocks and escapes to `runs`.
+fn split_text(text: &str, offset: usize, runs: &mut Vec<std::ops::Range<usize>>) {
+    let bytes = text.as_bytes();
+    let mut run_start = 0;
+    let mut i = 0;
+    let mut push = |from: usize, to: usize| {
+        let run = &text[from..to];
+        let trimmed = run.trim();
+        if !trimmed.is_empty() {
+            let lead = run.len() - run.trim_start().len();
+            runs.push(offset + from + lead..offset + from + lead + trimmed.len());
+        }
+    };
+    while i < bytes.len() {
+        let skip = match bytes[i] {
+            b'{' => text[i..].find('}').map_or(bytes.len() - i, |k| k + 1),
+            b'\\' if matches!(bytes.get(i + 1), Some(b'N' | b'n' | b'h')) => 2,
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        push(run_start, i);
+        i += skip;
+        run_start = i;
+    }
+    push(run_start, bytes.len());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SCRIPT: &str = "[Script Info]\r\nTitle: 測試\r\nScriptType: v4.00+\r\n\r\n\
+        [V4+ Styles]\r\n\
+        Format: Name, Fontname, Fontsize, PrimaryColour, Bold\r\n\
+        Style: Default,微軟正黑體,20,&H00FFFFFF,0\r\n\r\n\
+        [Events]\r\n\
+        Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\r\n\
+        Dialogue: 0,0:00:01.00,0:00:03.00,Default,,0,0,0,,你好,世界!\r\n\
+        Dialogue: 0,0:00:04.00,0:00:06.00,Default,小明,0,0,0,,{\\an8}這是第二句.\\N{\\fn微軟正黑體}第二行, 對吧?\r\n\
+        Comment: 0,0:00:07.00,0:00:08.00,Default,,0,0,0,,註解\r\n";
+
+    #[test]
+    fn only_the_text_of_events_changes() {
+        let pipeline = Pipeline::with_selection(
+            Some(zhnorm::Converter::new(zhnorm::Config::T2S)),
+            &zhnorm::StageSelection::default(),
+        );
+        let mut stages = Vec::new();
+        let notes = Notes {
+            stages: &mut stages,
+            script: None,
+        };
+        let got = normalize_script(&pipeline, SCRIPT, notes).unwrap();
+        let want = SCRIPT
+            .replace(",,你好,世界!", ",,你好，世界！")
+            .replace("這是第二句.\\N", "这是第二句。\\N")
+            .replace("}第二行, 對吧?", "}第二行，对吧？")
+            .replace(",,註解", ",,注解");
+        assert_eq!(got, want);
+        assert!(stages.contains(&"convert") && stages.contains(&"punct"));
+    }
+
+    #[test]
+    fn runs_lie_between_override_blocks_and_escapes() {
+        let mut runs = Vec::new();
+        split_text("{\\i1}你好{\\i0} 世界\\N再見\\h{unclosed", 100, &mut runs);
+        let text = "{\\i1}你好{\\i0} 世界\\N再見\\h{unclosed";
+        let got: Vec<&str> = runs
+            .iter()
+            .map(|r| &text[r.start - 100..r.end - 100])
+            .collect();
+        assert_eq!(got, ["你好", "世界", "再見"]);
+    }
+}
