@@ -559,3 +559,28 @@ fn a_subtitle_script_keeps_its_fields_and_fonts() {
         "1\n00:00:01,000 --> 00:00:03,500\n你好，世界！\n"
     );
 }
+
+#[test]
+fn a_page_read_from_gbk_declares_the_utf_8_it_is_written_in() {
+    // Written as UTF-8 and still declaring gb2312, the page is read by browsers as GBK:
+    // the mojibake zhnorm exists to undo.
+    let dir = fresh_dir("redeclare");
+    let (page, out) = (dir.join("page.html"), dir.join("out"));
+    let html = "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\">\
+                <title>测试页面</title></head><body><p>这是一个测试页面,我们来看看.</p></body></html>\n";
+    std::fs::write(&page, encoding_rs::GBK.encode(html).0).unwrap();
+    let o = zhnorm(&["-q", "-o", arg(&out), arg(&page)], "");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let written = std::fs::read_to_string(out.join("page.html")).unwrap();
+    assert!(written.contains("charset=utf-8\">"), "{written}");
+    assert!(written.contains("测试页面，我们来看看。"), "{written}");
+    // `--only decode` gives the text exactly as decoded, as iconv would.
+    let o = zhnorm(&["-q", "--only", "decode", arg(&page)], "");
+    assert_eq!(stdout(&o), html);
+    // A page with nothing to change is not rewritten in place: it stays GBK, as declared.
+    let clean = html.replace(",我们来看看.", "，我们来看看。");
+    std::fs::write(&page, encoding_rs::GBK.encode(&clean).0).unwrap();
+    let o = zhnorm(&["-q", "--in-place", arg(&page)], "");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&page).unwrap(), &*encoding_rs::GBK.encode(&clean).0);
+}

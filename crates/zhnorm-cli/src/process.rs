@@ -124,6 +124,12 @@ fn run(
             Segmenter::with_sizes(usize::MAX, usize::MAX).whole_lines()
         }
     };
+    // Text read from another encoding is written as UTF-8: what it declares must say so.
+    // (Not in a diff, which shows what the stages change, nor with `--only decode`, which
+    // gives the text exactly as decoded, as iconv would.)
+    let redeclare = decoder.encoding() != encoding_rs::UTF_8
+        && !matches!(sink, Sink::Diff { .. })
+        && settings.pipeline.stages().next().is_some();
     let mut state = State {
         settings,
         input,
@@ -131,6 +137,7 @@ fn run(
         script: None,
         line: 0,
         changed: false,
+        redeclare,
     };
     // A batch is normalized in parallel, then written: a few segments a thread, so that
     // one slow segment does not leave the other threads waiting at every batch, and about
@@ -211,6 +218,8 @@ struct State<'a> {
     /// Lines before the batch, for JSONL messages.
     line: usize,
     changed: bool,
+    /// The declarations of its encoding the text makes are still to be made to say UTF-8.
+    redeclare: bool,
 }
 
 /// One segment, normalized.
@@ -264,6 +273,15 @@ impl State<'_> {
             };
             let new = result.text.as_deref().unwrap_or(segment);
             self.changed |= result.text.is_some();
+            // (The declarations are at the start of the text, in its first segment.)
+            let redeclared;
+            let new = match std::mem::take(&mut self.redeclare) {
+                true => {
+                    redeclared = zhnorm::decode::declaring_utf8(new);
+                    &*redeclared
+                }
+                false => new,
+            };
             self.report.bytes_out += new.len() as u64;
             let old_lines = memchr::memchr_iter(b'\n', segment.as_bytes()).count();
             write_segment(sink, segment, old_lines, new).map_err(|e| match sink {

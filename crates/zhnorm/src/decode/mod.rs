@@ -17,6 +17,10 @@ use std::borrow::Cow;
 use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
 use encoding_rs::{DecoderResult, Encoding, BIG5, GB18030, GBK, UTF_16BE, UTF_16LE, UTF_8};
 
+mod declaration;
+
+pub use declaration::declaring_utf8;
+
 use crate::error::{Error, ErrorKind};
 use crate::model;
 
