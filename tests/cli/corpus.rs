@@ -582,5 +582,29 @@ fn a_page_read_from_gbk_declares_the_utf_8_it_is_written_in() {
     std::fs::write(&page, encoding_rs::GBK.encode(&clean).0).unwrap();
     let o = zhnorm(&["-q", "--in-place", arg(&page)], "");
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_eq!(std::fs::read(&page).unwrap(), &*encoding_rs::GBK.encode(&clean).0);
+    assert_eq!(
+        std::fs::read(&page).unwrap(),
+        &*encoding_rs::GBK.encode(&clean).0
+    );
+}
+
+#[test]
+fn a_table_keeps_its_separators_and_quoting() {
+    // Read as text, the first cell's comma became `，` and the cell's quotes curled: one
+    // cell of prose where there were two.
+    let dir = fresh_dir("table");
+    let (csv, tsv) = (dir.join("reviews.csv"), dir.join("words.tsv"));
+    std::fs::write(
+        &csv,
+        "label,review\n1,\"他說\"\"很好\"\",還會再來.\"\n0,\"不推薦, 太貴\"\n",
+    )
+    .unwrap();
+    std::fs::write(&tsv, "詞\t釋義\n蘋果\t一種水果,很甜.\n").unwrap();
+    let o = zhnorm(&["-q", arg(&csv), arg(&tsv)], "");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "label,review\n1,\"他说“很好”，还会再来。\"\n0,\"不推荐，太贵\"\n\
+         詞\t釋義\n苹果\t一种水果，很甜。\n"
+    );
 }

@@ -18,8 +18,9 @@ use clap::{Parser, Subcommand};
 ///
 /// Files whose syntax the stages would break are read by their name: JSON (`*.json`: its
 /// string values change, keys and layout stay), JSON Lines (`*.jsonl`, `*.ndjson`: the
-/// fields --field names) and ASS/SSA subtitles (`*.ass`, `*.ssa`: the text of events;
-/// fields, styles, fonts and override tags stay).
+/// fields --field names), ASS/SSA subtitles (`*.ass`, `*.ssa`: the text of events;
+/// fields, styles, fonts and override tags stay) and tables (`*.csv`, `*.tsv`: the text
+/// of cells; separators, quoting and a header row stay).
 ///
 /// A summary (files changed, skipped, failed; changes per stage; encodings; scripts) is
 /// printed on standard error when a run covers more than one file or writes files;

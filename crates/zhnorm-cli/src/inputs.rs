@@ -42,6 +42,8 @@ pub enum Format {
     Document,
     /// An ASS/SSA subtitle script, the text of whose events changes.
     Subtitles,
+    /// A table of cells separated by this byte (CSV, TSV), whose cells' text changes.
+    Table(u8),
 }
 
 impl Format {
@@ -58,6 +60,10 @@ impl Format {
             Format::Document
         } else if name.ends_with(".ass") || name.ends_with(".ssa") {
             Format::Subtitles
+        } else if name.ends_with(".csv") {
+            Format::Table(b',')
+        } else if name.ends_with(".tsv") {
+            Format::Table(b'\t')
         } else {
             Format::Text
         }

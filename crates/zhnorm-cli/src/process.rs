@@ -118,9 +118,10 @@ fn run(
     let mut segmenter = match input.format {
         Format::Text => Segmenter::new(),
         Format::Records => Segmenter::new().whole_lines(),
-        // (A JSON document or a subtitle script is read whole: its strings may span any
-        // number of lines, and its events' meaning hangs on its sections.)
-        Format::Document | Format::Subtitles => {
+        // (A JSON document, a subtitle script or a table is read whole: its strings and
+        // cells may span any number of lines, and its events' meaning hangs on its
+        // sections.)
+        Format::Document | Format::Subtitles | Format::Table(_) => {
             Segmenter::with_sizes(usize::MAX, usize::MAX).whole_lines()
         }
     };
@@ -357,6 +358,21 @@ fn normalize(settings: &Settings, segment: &str, format: Format) -> SegmentResul
                 script: script.as_mut(),
             };
             let text = formats::subtitles::normalize_script(&settings.pipeline, segment, notes);
+            SegmentResult {
+                text,
+                stages,
+                script,
+                malformed: Vec::new(),
+                without_fields: 0,
+            }
+        }
+        Format::Table(separator) => {
+            let notes = formats::Notes {
+                stages: &mut stages,
+                script: script.as_mut(),
+            };
+            let text =
+                formats::table::normalize_table(&settings.pipeline, segment, separator, notes);
             SegmentResult {
                 text,
                 stages,

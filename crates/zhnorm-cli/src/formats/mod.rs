@@ -4,6 +4,7 @@
 
 pub mod json;
 pub mod subtitles;
+pub mod table;
 
 use std::borrow::Cow;
 

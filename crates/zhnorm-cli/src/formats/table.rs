@@ -1,0 +1,300 @@
+//! CSV and TSV (`.csv`, `.tsv`): the text of each cell is normalized; separators,
+//! quoting and line ends are the format's. Read as text, the stages broke a table whose
+//! cells are quoted: `1,"他说""你好"""` became `1，“他说”“你好”""`, one cell of prose.
+//!
+//! Cells are read as RFC 4180 says (a quoted cell may hold separators, doubled quotes and
+//! line breaks; a quote inside an unquoted cell is a character), and written back as they
+//! came: a cell quoted stays quoted, one unquoted is quoted only if its new text needs it.
+//! A header row (every cell a short name, no number) is left as it is: programs look
+//! columns up by those names. Blanks at a cell's ends are kept as they are, and cells on
+//! one line are normalized together, a line each, so that the stages see the document.
+
+use std::ops::Range;
+
+use zhnorm::Pipeline;
+
+use super::Notes;
+
+/// Bytes of a table normalized at once, at least (cut at a row's end): what is held
+/// besides the table and its output stays small.
+const CHUNK: usize = 1 << 20;
+
+/// `table` (`separator`: `,` or `\t`) with the text of its cells normalized; `None` when
+/// nothing changed.
+pub fn normalize_table(
+    pipeline: &Pipeline,
+    table: &str,
+    separator: u8,
+    mut notes: Notes,
+) -> Option<String> {
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut from = 0;
+    while from < table.len() {
+        let (rows, end) = cells(table, separator, from, CHUNK);
+        let body = match rows.first() {
+            Some(header) if from == 0 && is_header(table, header, separator) => &rows[1..],
+            _ => &rows[..],
+        };
+        for (span, new) in normalize_cells(pipeline, table, separator, body, &mut notes) {
+            if out.is_empty() {
+                out.reserve(table.len() + table.len() / 8);
+            }
+            out.push_str(&table[copied..span.start]);
+            out.push_str(&new);
+            copied = span.end;
+        }
+        from = end;
+    }
+    if out.is_empty() {
+        return None;
+    }
+    out.push_str(&table[copied..]);
+    Some(out)
+}
+
+/// The cells of `rows` whose text normalizing changes, in order, each with what is to be
+/// written in its place (quoted as it must be).
+fn normalize_cells(
+    pipeline: &Pipeline,
+    table: &str,
+    separator: u8,
+    rows: &[Vec<Cell>],
+    notes: &mut Notes,
+) -> Vec<(Range<usize>, String)> {
+    // The text of each cell: its content, unescaped. (Not a number: most cells of data.)
+    let mut texts: Vec<(Range<usize>, String)> = Vec::new();
+    for cell in rows.iter().flatten() {
+        let raw = table[cell.span.clone()].trim_matches([' ', '\t', '"']);
+        if raw.is_empty() || raw.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+            continue;
+        }
+        texts.push((cell.span.clone(), cell.content(table, separator)));
+    }
+    // Each cell a line, without the blanks at its ends; a cell that spans lines goes alone.
+    let mut joined = String::new();
+    let mut alone: Vec<bool> = texts
+        .iter()
+        .map(|(_, text)| text.contains(['\n', '\r']))
+        .collect();
+    for ((_, text), _) in texts.iter().zip(&alone).filter(|(_, &alone)| !alone) {
+        joined.push_str(text.trim());
+        joined.push('\n');
+    }
+    let mut new_texts: Vec<Option<String>> = vec![None; texts.len()];
+    if let Some(normalized) = notes.run(pipeline, &joined) {
+        let lines: Vec<&str> = normalized.split_terminator('\n').collect();
+        let together: Vec<usize> = (0..texts.len()).filter(|&k| !alone[k]).collect();
+        if lines.len() == together.len() {
+            for (k, line) in together.into_iter().zip(lines) {
+                let (lead, trail) = blanks(&texts[k].1);
+                new_texts[k] = Some(format!("{lead}{line}{trail}"));
+            }
+        } else {
+            // (The stages keep a text's lines; were one ever joined or split, each cell
+            // goes alone.)
+            alone = vec![true; texts.len()];
+        }
+    }
+    for k in (0..texts.len()).filter(|&k| alone[k]) {
+        let text = &texts[k].1;
+        let (lead, trail) = blanks(text);
+        new_texts[k] = notes
+            .run(pipeline, text.trim())
+            .map(|line| format!("{lead}{line}{trail}"));
+    }
+    let mut edits = Vec::new();
+    for ((span, old), new) in texts.into_iter().zip(new_texts) {
+        let Some(new) = new.filter(|new| *new != old) else {
+            continue;
+        };
+        if separator == b'\t' {
+            // (TSV cannot hold them.)
+            if !new.contains(['\t', '\n', '\r']) {
+                edits.push((span, new));
+            }
+            continue;
+        }
+        let quoted = table.as_bytes()[span.start] == b'"';
+        let needs_quotes = new
+            .bytes()
+            .any(|b| b == separator || matches!(b, b'"' | b'\n' | b'\r'));
+        let written = match quoted || needs_quotes {
+            true => format!("\"{}\"", new.replace('"', "\"\"")),
+            false => new,
+        };
+        edits.push((span, written));
+    }
+    edits
+}
+
+/// One cell: where it is in the table, quotes included.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Cell {
+    span: Range<usize>,
+}
+
+impl Cell {
+    /// The cell's text: unquoted, its doubled quotes single (CSV).
+    fn content(&self, table: &str, separator: u8) -> String {
+        let raw = &table[self.span.clone()];
+        match raw.strip_prefix('"').filter(|_| separator != b'\t') {
+            Some(inner) => inner
+                .strip_suffix('"')
+                .unwrap_or(inner)
+                .replace("\"\"", "\""),
+            None => raw.to_string(),
+        }
+    }
+}
+
+/// The rows of `table` from `from` (a row's start), each its cells, until a row ends
+/// `at_least` bytes on; and where the next row starts.
+fn cells(table: &str, separator: u8, from: usize, at_least: usize) -> (Vec<Vec<Cell>>, usize) {
+    let bytes = table.as_bytes();
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut i = from;
+    while i < bytes.len() && (i - from < at_least || !row.is_empty()) {
+        // A cell starts at `i`.
+        let start = i;
+        // (TSV has no quoting: its quotes are characters.)
+        if bytes[i] == b'"' && separator != b'\t' {
+            // Quoted: to the quote not doubled; a quote never closed takes the rest.
+            i += 1;
+            loop {
+                match memchr::memchr(b'"', &bytes[i..]) {
+                    Some(k) if bytes.get(i + k + 1) == Some(&b'"') => i += k + 2,
+                    Some(k) => {
+                        i += k + 1;
+                        break;
+                    }
+                    None => {
+                        i = bytes.len();
+                        break;
+                    }
+                }
+            }
+            // (Text after the closing quote belongs to the cell, as readers take it.)
+            i += bytes[i..]
+                .iter()
+                .take_while(|&&b| b != separator && b != b'\n' && b != b'\r')
+                .count();
+        } else {
+            i += bytes[i..]
+                .iter()
+                .take_while(|&&b| b != separator && b != b'\n' && b != b'\r')
+                .count();
+        }
+        row.push(Cell { span: start..i });
+        match bytes.get(i) {
+            Some(&b) if b == separator => {
+                i += 1;
+                if i == bytes.len() {
+                    row.push(Cell { span: i..i });
+                }
+            }
+            Some(b'\r' | b'\n') => {
+                i += if bytes[i..].starts_with(b"\r\n") {
+                    2
+                } else {
+                    1
+                };
+                rows.push(std::mem::take(&mut row));
+            }
+            _ => {}
+        }
+    }
+    if !row.is_empty() {
+        rows.push(row);
+    }
+    (rows, i)
+}
+
+/// Whether `row` names columns: at least two cells, each a short name without a digit
+/// or a sentence mark.
+fn is_header(table: &str, row: &[Cell], separator: u8) -> bool {
+    row.len() >= 2
+        && row.iter().all(|cell| {
+            let text = cell.content(table, separator);
+            let text = text.trim();
+            !text.is_empty()
+                && text.chars().count() <= 32
+                && !text.contains(|c: char| c.is_ascii_digit() || "，。！？!?".contains(c))
+        })
+}
+
+/// The blanks at the start and end of `text`.
+fn blanks(text: &str) -> (&str, &str) {
+    let start = text.len() - text.trim_start().len();
+    let end = text.trim_end().len();
+    (&text[..start], &text[end.max(start)..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn normalize(table: &str, separator: u8) -> Option<String> {
+        let pipeline = Pipeline::with_selection(
+            Some(zhnorm::Converter::new(zhnorm::Config::T2S)),
+            &zhnorm::StageSelection::default(),
+        );
+        let notes = Notes {
+            stages: &mut Vec::new(),
+            script: None,
+        };
+        normalize_table(&pipeline, table, separator, notes)
+    }
+
+    #[test]
+    fn cells_change_and_the_format_stays() {
+        let table = "id,text,評論\r\n1,\"他说\"\"你好\"\"然后走了\",好\r\n\
+                     2,\"第一行,第二句.還有\",  國家 \r\n3,\"多行\n第二行.\",\r\n";
+        // (A cell's quotes are prose's: curled, and no longer doubled.)
+        let want = "id,text,評論\r\n1,\"他说“你好”然后走了\",好\r\n\
+                    2,\"第一行，第二句。还有\",  国家 \r\n3,\"多行\n第二行。\",\r\n";
+        assert_eq!(normalize(table, b',').as_deref(), Some(want));
+        // A quote inside an unquoted cell is a character: prose's, curled.
+        assert_eq!(
+            normalize("1,他說\"好\"\n2,臺灣\n", b',').as_deref(),
+            Some("1,他说“好”\n2,台湾\n")
+        );
+    }
+
+    #[test]
+    fn tab_separated_cells_too_whose_quotes_are_characters() {
+        let table = "詞\t解釋\n蘋果\t一種水果,很甜.\n\"引號\"開頭\t\"全\"\n";
+        assert_eq!(
+            normalize(table, b'\t').as_deref(),
+            Some("詞\t解釋\n苹果\t一种水果，很甜。\n“引号”开头\t“全”\n")
+        );
+    }
+
+    #[test]
+    fn the_cells_of_a_table_are_read_as_rfc_4180_says() {
+        let table = "a,\"b,\"\"c\"\"\",d\n\"multi\nline\",\n\"open";
+        let (rows, end) = cells(table, b',', 0, usize::MAX);
+        assert_eq!(end, table.len());
+        // Read a few bytes at a time, rows come whole and the same.
+        let (mut pieces, mut from) = (Vec::new(), 0);
+        while from < table.len() {
+            let (rows, end) = cells(table, b',', from, 3);
+            pieces.extend(rows);
+            from = end;
+        }
+        assert_eq!(pieces, rows);
+        let texts: Vec<Vec<String>> = rows
+            .iter()
+            .map(|row| row.iter().map(|c| c.content(table, b',')).collect())
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                vec!["a", "b,\"c\"", "d"],
+                vec!["multi\nline", ""],
+                vec!["open"]
+            ]
+        );
+    }
+}
