@@ -607,4 +607,7 @@ fn a_table_keeps_its_separators_and_quoting() {
         "label,review\n1,\"他说“很好”，还会再来。\"\n0,\"不推荐，太贵\"\n\
          詞\t釋義\n苹果\t一种水果，很甜。\n"
     );
+    // Standard input, or a file named otherwise, in the format asked for.
+    let o = zhnorm(&["-q", "--format", "csv", "-"], "1,\"他說\"\"好\"\"\"\n");
+    assert_eq!(stdout(&o), "1,\"他说“好”\"\n");
 }

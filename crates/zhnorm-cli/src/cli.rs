@@ -127,12 +127,18 @@ pub struct Args {
     #[arg(long, value_name = "STAGES")]
     pub skip: Option<String>,
 
-    /// Read standard input, and every file named, as JSONL. Files named `*.jsonl` or
-    /// `*.ndjson` (also `.gz`, `.zst`) are JSONL without it, in a directory too: each line
-    /// a JSON object, of which only the fields named by --field change; every other field,
-    /// and key order, is kept. Lines that are not JSON objects are reported and passed
-    /// through unchanged; records that hold none of the fields are counted.
-    #[arg(long)]
+    /// Read standard input, and every file named, as this format: `text`, `json` (a
+    /// document: its string values change), `jsonl` (records: the fields --field names),
+    /// `ass` (subtitles: the text of events), `csv` or `tsv` (the text of cells). Without
+    /// it, and in directories, a file's name tells (`*.json`, `*.jsonl`, `*.ndjson`,
+    /// `*.ass`, `*.ssa`, `*.csv`, `*.tsv`, also `.gz`, `.zst`); anything else is text. In
+    /// JSONL, lines that are not JSON objects are reported and passed through unchanged,
+    /// and records that hold none of the fields are counted.
+    #[arg(long, value_name = "FORMAT", value_parser = ["text", "json", "jsonl", "ass", "csv", "tsv"])]
+    pub format: Option<String>,
+
+    /// The same as --format jsonl.
+    #[arg(long, conflicts_with = "format")]
     pub jsonl: bool,
 
     /// A field of JSONL records to normalize: a key, or a dotted path into nested objects

@@ -47,6 +47,18 @@ pub enum Format {
 }
 
 impl Format {
+    /// The format `--format` names (one of its values).
+    pub fn named(name: &str) -> Format {
+        match name {
+            "json" => Format::Document,
+            "jsonl" => Format::Records,
+            "ass" => Format::Subtitles,
+            "csv" => Format::Table(b','),
+            "tsv" => Format::Table(b'\t'),
+            _ => Format::Text,
+        }
+    }
+
     /// The format a file's name gives (`.gz` and `.zst` looked past).
     fn of(path: &Path) -> Format {
         let name = path.file_name().unwrap_or_default().to_string_lossy();
@@ -70,16 +82,16 @@ impl Format {
     }
 }
 
-/// The inputs `paths` name, in order. With `jsonl` (`--jsonl`), standard input and the
-/// files named are records; otherwise, and in directories, a file's name tells.
-pub fn expand(paths: &[PathBuf], jsonl: bool, follow_links: bool) -> Vec<Entry> {
+/// The inputs `paths` name, in order. With `format` (`--format`), standard input and the
+/// files named are read in it; otherwise, and in directories, a file's name tells.
+pub fn expand(paths: &[PathBuf], format: Option<Format>, follow_links: bool) -> Vec<Entry> {
     let mut entries = Vec::new();
     if paths.is_empty() {
-        entries.push(stdin(jsonl));
+        entries.push(stdin(format));
     }
     for path in paths {
         if path == Path::new("-") {
-            entries.push(stdin(jsonl));
+            entries.push(stdin(format));
         } else if path.is_dir() {
             walk(path, follow_links, &mut entries);
         } else {
@@ -87,10 +99,7 @@ pub fn expand(paths: &[PathBuf], jsonl: bool, follow_links: bool) -> Vec<Entry> 
                 path: Some(path.clone()),
                 display: path.display().to_string(),
                 relative: path.file_name().map_or_else(|| path.clone(), PathBuf::from),
-                format: match jsonl {
-                    true => Format::Records,
-                    false => Format::of(path),
-                },
+                format: format.unwrap_or_else(|| Format::of(path)),
                 size: std::fs::metadata(path).map_or(0, |m| m.len()),
             }));
         }
@@ -98,15 +107,12 @@ pub fn expand(paths: &[PathBuf], jsonl: bool, follow_links: bool) -> Vec<Entry> 
     entries
 }
 
-fn stdin(jsonl: bool) -> Entry {
+fn stdin(format: Option<Format>) -> Entry {
     Entry::Input(Input {
         path: None,
         display: "<stdin>".to_string(),
         relative: PathBuf::from("stdin"),
-        format: match jsonl {
-            true => Format::Records,
-            false => Format::Text,
-        },
+        format: format.unwrap_or(Format::Text),
         size: 0,
     })
 }

@@ -28,7 +28,7 @@ const SMALL_FILE: u64 = 4 << 20;
 const GROUP_BYTES: u64 = 32 << 20;
 
 pub fn run(settings: &Settings, paths: &[PathBuf]) -> Result<Outcome> {
-    let entries = inputs::expand(paths, settings.jsonl_forced, settings.follow_links);
+    let entries = inputs::expand(paths, settings.format, settings.follow_links);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(settings.jobs)
         .build()

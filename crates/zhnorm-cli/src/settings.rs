@@ -7,14 +7,15 @@ use zhnorm::decode::{encoding_for_label, DecodeOptions};
 use zhnorm::{Config, Converter, Pipeline, Policy, PunctMode, StageSelection};
 
 use crate::cli::Args;
+use crate::inputs::Format;
 
 /// Everything a run needs, checked and built once.
 pub struct Settings {
     pub pipeline: Pipeline,
     /// The fields of JSONL records to normalize.
     pub jsonl_fields: Vec<String>,
-    /// `--jsonl`: standard input and files named whatever their name are JSONL too.
-    pub jsonl_forced: bool,
+    /// `--format`: how standard input and the files named are read, whatever their names.
+    pub format: Option<Format>,
     pub decode: DecodeOptions,
     pub quiet: bool,
     pub destination: Destination,
@@ -102,7 +103,10 @@ impl Settings {
         Ok(Settings {
             pipeline: Pipeline::with_options(converter, punct, &selection),
             jsonl_fields: args.field.clone(),
-            jsonl_forced: args.jsonl,
+            format: match (args.jsonl, args.format.as_deref()) {
+                (true, _) => Some(Format::Records),
+                (false, name) => name.map(Format::named),
+            },
             decode: DecodeOptions {
                 encoding: args
                     .encoding
