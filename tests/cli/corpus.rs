@@ -480,6 +480,7 @@ fn files_named_as_jsonl_are_records_and_records_of_another_shape_are_counted() {
     );
     let report = read_report(&report);
     assert_eq!(report["files"][1]["records_without_fields"], 2, "{report}");
+    assert_eq!(report["files"][1]["format"], "jsonl", "{report}");
     assert_eq!(report["summary"]["records_without_fields"], 2, "{report}");
     // A dotted path reaches into nested records, through arrays.
     let chat = "{\"id\":1,\"turns\":[{\"from\":\"human\",\"value\":\"國\"},{\"value\":\"家\"}]}\n";

@@ -59,6 +59,18 @@ impl Format {
         }
     }
 
+    /// Its name, as `--format` and reports write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Document => "json",
+            Format::Records => "jsonl",
+            Format::Subtitles => "ass",
+            Format::Table(b'\t') => "tsv",
+            Format::Table(_) => "csv",
+        }
+    }
+
     /// The format a file's name gives (`.gz` and `.zst` looked past).
     fn of(path: &Path) -> Format {
         let name = path.file_name().unwrap_or_default().to_string_lossy();

@@ -182,6 +182,7 @@ fn run(
 
     report.bytes_read = counted.count;
     report.encoding = Some(decoder.encoding_name());
+    report.format = Some(input.format.name());
     report.replaced = decoder.replaced();
     report.script = script.map(|s| s.script.name());
     report.status = if changed {

@@ -32,6 +32,9 @@ pub struct FileReport {
     pub bytes_out: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encoding: Option<&'static str>,
+    /// How the text was read: `text`, `json`, `jsonl`, `ass`, `csv`, `tsv`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<&'static str>,
     /// Undecodable byte sequences replaced by U+FFFD.
     pub replaced: usize,
     /// The stages that changed something, in pipeline order.
@@ -57,6 +60,7 @@ impl FileReport {
             bytes_read: 0,
             bytes_out: 0,
             encoding: None,
+            format: None,
             replaced: 0,
             stages: Vec::new(),
             script: None,
