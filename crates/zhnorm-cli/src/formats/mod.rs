@@ -6,6 +6,9 @@ pub mod json;
 pub mod subtitles;
 pub mod table;
 
+#[cfg(test)]
+mod properties;
+
 use std::borrow::Cow;
 
 use zhnorm::{Pipeline, ScriptReport};

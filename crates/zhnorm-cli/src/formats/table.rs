@@ -211,6 +211,13 @@ fn cells(table: &str, separator: u8, from: usize, at_least: usize) -> (Vec<Vec<C
     (rows, i)
 }
 
+/// How many cells each row of `table` has (for tests of what a table keeps).
+#[cfg(test)]
+pub fn row_lengths(table: &str, separator: u8) -> Vec<usize> {
+    let (rows, _) = cells(table, separator, 0, usize::MAX);
+    rows.iter().map(Vec::len).collect()
+}
+
 /// Whether `row` names columns: at least two cells, each a short name without a digit
 /// or a sentence mark.
 fn is_header(table: &str, row: &[Cell], separator: u8) -> bool {
