@@ -527,9 +527,12 @@ fn may_border_mark(bytes: &[u8], at: usize) -> bool {
         || matches!(bytes.get(at + 1), Some(0xE2 | 0xE3 | 0xEF))
 }
 
-/// Whether a space between `a` and `b` is debris beside a full-width mark.
+/// Whether a space between `a` and `b` is debris beside a full-width mark. (Not between
+/// two `。`: joined, they may make the `。。。` that `punct` writes `……`, which a second
+/// run would then do.)
 fn is_debris_beside_mark(a: char, b: char) -> bool {
-    (is_tight_mark(a) && is_chinese_side(b)) || (is_tight_mark(b) && is_chinese_side(a))
+    ((is_tight_mark(a) && is_chinese_side(b)) || (is_tight_mark(b) && is_chinese_side(a)))
+        && (a, b) != ('。', '。')
 }
 
 /// `line` without the spaces beside its full-width marks, where they are debris (see the
@@ -724,6 +727,8 @@ mod tests {
             "他说: 好的",
             "你好，\t世界",
             "你好。\u{3000}世界",
+            // Between two stops: joined, `。。 。` would be an ellipsis next time.
+            "国家。。 。国家",
         ] {
             assert_eq!(apply(kept), kept);
         }
