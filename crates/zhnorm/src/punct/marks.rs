@@ -586,8 +586,17 @@ impl<'a> Line<'a> {
         let left = last.map(|c| if is_unicode_space(c) { ' ' } else { c });
         let right = pairs.get(i + 1).copied().flatten().or(self.at(i + 1));
         let chinese_left = left.is_some_and(is_chinese_left);
-        // Ellipses: `...`, `......`, `。。。` after Chinese text.
-        if (c == '.' || c == '。') && chinese_left && !self.synopsis {
+        // Ellipses: `...`, `......`, `。。。` after Chinese text; `。。。` past spaces too
+        // (`好 。。。`), which `space` may remove.
+        let stops_after_chinese = || {
+            c == '。'
+                && self.chars[..i]
+                    .iter()
+                    .rev()
+                    .find(|&&d| d != ' ')
+                    .is_some_and(|&d| is_chinese_left(d))
+        };
+        if (c == '.' || c == '。') && (chinese_left || stops_after_chinese()) && !self.synopsis {
             let run = self.chars[i..].iter().take_while(|&&d| d == c).count();
             if run >= 3 && (c == '.' || run % 3 == 0) {
                 return Some(([Some('…'), Some('…')], run));
@@ -1613,6 +1622,7 @@ mod tests {
         assert_eq!(cjk("他说:\"你好.\""), "他说：“你好。”");
         assert_eq!(cjk("等等...然后"), "等等……然后");
         assert_eq!(cjk("等等。。。"), "等等……");
+        assert_eq!(cjk("等等 。。。"), "等等 ……");
         assert_eq!(cjk("中国--世界"), "中国——世界");
         assert_eq!(cjk("约翰•史密斯"), "约翰·史密斯");
         assert_eq!(tw("他說\"你好\""), "他說「你好」");

@@ -538,6 +538,9 @@ fn is_debris_beside_mark(a: char, b: char) -> bool {
 /// `line` without the spaces beside its full-width marks, where they are debris (see the
 /// module's notes); `None` when it has none, or when it spaces its Chinese apart.
 fn without_spaces_beside_marks(line: &str) -> Option<String> {
+    // (Read without the blanks that end it, which go: `家 ， ` is not spaced apart once
+    // they have.)
+    let (line, tail) = line.split_at(line.trim_end_matches([' ', '\t']).len());
     let bytes = line.as_bytes();
     // (A row of a Markdown table pads its cells with spaces to line up its `|`.)
     let table_row = line.trim_start().starts_with('|');
@@ -575,6 +578,7 @@ fn without_spaces_beside_marks(line: &str) -> Option<String> {
             out.push(c);
         }
     }
+    out.push_str(tail);
     Some(out)
 }
 
@@ -709,6 +713,8 @@ mod tests {
             ("他说 ，好的 。", "他说，好的。"),
             ("（注意） 这是", "（注意）这是"),
             ("一、 概述\u{A0}\u{A0}\n", "一、概述\n"),
+            // Blanks that end the line are no spaces around a token.
+            ("家 ， \t", "家，"),
         ] {
             assert_eq!(apply(text), want, "{text:?}");
         }
