@@ -91,3 +91,49 @@ fn joining_dashes_gives_repair_no_new_mojibake() {
     let once = pipeline.run("—\u{7}——·中").text.into_owned();
     assert_eq!(pipeline.run(&once).text, once);
 }
+
+/// Every string of up to five of a few marks, blanks, Latin and Han settles in one run,
+/// each as a document of its own. Three holes were found this way (`国 。。。`, `國家.。 .`,
+/// `家 ， \t`: `space` removed a space and made something `punct` changes the next time);
+/// `bench/exhaustive-idempotence.py` does the same over more alphabets.
+#[test]
+fn every_short_string_of_marks_and_blanks_settles_in_one_run() {
+    const ALPHABETS: [&[&str]; 2] = [
+        &[
+            "國", "a", "1", " ", ".", ",", "。", "，", "\"", "(", ")", "?", "：", "“",
+        ],
+        &["家", " ", "，", "。", "！", "“", "”", "—", "…", "\t", "A"],
+    ];
+    let pipelines: Vec<Pipeline> = [PunctMode::Cjk, PunctMode::Search]
+        .into_iter()
+        .map(|mode| {
+            Pipeline::with_options(
+                Some(Converter::new(Config::T2S)),
+                mode,
+                &StageSelection::default(),
+            )
+        })
+        .collect();
+    let mut strings = 0;
+    for alphabet in ALPHABETS {
+        let mut current: Vec<String> = vec![String::new()];
+        for _ in 0..5 {
+            current = current
+                .iter()
+                .flat_map(|s| alphabet.iter().map(move |piece| format!("{s}{piece}")))
+                .collect();
+            for text in &current {
+                for pipeline in &pipelines {
+                    let once = pipeline.run(text).text;
+                    let twice = pipeline.run(&once).text;
+                    assert_eq!(once, twice, "{text:?}");
+                }
+            }
+            strings += current.len();
+        }
+    }
+    assert_eq!(
+        strings,
+        14 + 196 + 2744 + 38416 + 537824 + 11 + 121 + 1331 + 14641 + 161051
+    );
+}
