@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Every string of up to five pieces of each alphabet below (marks, blanks, Latin, Han,
-mojibake, entities, pinyin, markup: about 4 million strings), each a JSONL record of its
-own, normalized twice by the command in the default and search modes: prints how many a
-second run still changes, and the first of them. Found three holes in the thirty-first
-session that real corpora and random text had not (`国 。。。`, `國家.。 .國家`,
-`家 ， \\t`); `cargo test` checks two of the alphabets (`tests/lib/idempotence.rs`).
+mojibake, entities, pinyin, markup: 3.3 million strings), each a JSONL record of its own,
+normalized twice by the command in the default and search modes and without conversion:
+prints how many a second run still changes, and the first of them. In the thirty-first
+session it found four holes that real corpora and random text had not (`国 。。。`,
+`國家.。 .國家`, `家 ， \\t`, and without conversion `國 （guo2）`); `cargo test` checks
+two of the alphabets (`tests/lib/idempotence.rs`).
 
 usage: bench/exhaustive-idempotence.py [ZHNORM]
 """
@@ -49,7 +50,7 @@ def main():
                     for t in itertools.product(alphabet, repeat=n):
                         out.write(json.dumps({"text": "".join(t)}, ensure_ascii=False) + "\n")
         strings = sum(1 for _ in open(inputs, encoding="utf-8"))
-        for mode in ([], ["--punct", "search"]):
+        for mode in ([], ["--punct", "search"], ["--convert", "none"]):
             once, twice = os.path.join(tmp, "once"), os.path.join(tmp, "twice")
             run(mode, inputs, once)
             run(mode, once, twice)

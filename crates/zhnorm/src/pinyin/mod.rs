@@ -141,6 +141,18 @@ fn find_annotations(text: &str) -> Vec<Annotation> {
         };
         if let Some(a) = han.and_then(|han| annotation_at(text, start, han)) {
             found.push(a);
+            continue;
+        }
+        // One space before a full-width parenthesis is one `space` removes (`國 （guó）`
+        // becomes `國（guó）`): read as if it had, or a second run would find what the
+        // first did not.
+        if start == 0 || bytes[start - 1] != b' ' || bytes[start] == b'(' {
+            continue;
+        }
+        let han = text[..start - 1].chars().next_back().filter(|&c| is_han(c));
+        if let Some(mut a) = han.and_then(|han| annotation_at(text, start, han)) {
+            a.start = start - 1;
+            found.push(a);
         }
     }
     found
@@ -339,6 +351,8 @@ mod tests {
         );
         assert_eq!(run("長（zhǎng）江"), "長江");
         assert_eq!(run("中國(guo2)人"), "中國人");
+        // One space before a full-width parenthesis, which `space` would remove: with it.
+        assert_eq!(run("中國 （guó）人"), "中國人");
     }
 
     #[test]
