@@ -40,7 +40,23 @@ pub fn process(
     notes: bool,
 ) -> Result<FileReport, OutputError> {
     let mut report = FileReport::new(&input.display);
-    match run(settings, input, out, progress, notes, &mut report) {
+    // A bug that panics on one input fails that input, not the run over a corpus: the
+    // others are still processed and reported. (A file being written is not put in place:
+    // its temporary file goes with the unwinding.)
+    let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        run(settings, input, out, progress, notes, &mut report)
+    }));
+    let ran = ran.unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(Failure::Input(format!(
+            "internal error, please report it (with the file if you can): {what}"
+        )))
+    });
+    match ran {
         Ok(()) => Ok(report),
         Err(Failure::Output(e)) => Err(OutputError(e)),
         Err(Failure::Input(message)) => Ok(FileReport {
