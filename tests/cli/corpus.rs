@@ -502,7 +502,7 @@ fn a_json_document_has_its_strings_normalized_and_its_layout_kept() {
         &poems,
         "[\n    {\n        \"author\": \"太宗皇帝\",\n        \"paragraphs\": [\n            \
          \"秦川雄帝宅，函谷壯皇居。\",\n            \"綺殿千尋起，離宮百雉餘。\"\n        ],\n        \
-         \"title\": \"帝京篇十首 一\"\n    }\n]\n",
+         \"title\": \"帝京篇 長安\"\n    }\n]\n",
     )
     .unwrap();
     std::fs::write(&broken, "{\"title\": \"國\",\n \"n\": }\n").unwrap();
@@ -512,8 +512,12 @@ fn a_json_document_has_its_strings_normalized_and_its_layout_kept() {
         stdout(&o),
         "[\n    {\n        \"author\": \"太宗皇帝\",\n        \"paragraphs\": [\n            \
          \"秦川雄帝宅，函谷壮皇居。\",\n            \"绮殿千寻起，离宫百雉余。\"\n        ],\n        \
-         \"title\": \"帝京篇十首 一\"\n    }\n]\n"
+         \"title\": \"帝京篇 长安\"\n    }\n]\n"
     );
+    // Fields named limit a document to them, through its arrays.
+    let o = zhnorm(&["-q", "--field", "paragraphs", arg(&poems)], "");
+    assert!(stdout(&o).contains("\"绮殿千寻起，离宫百雉余。\""), "{}", stdout(&o));
+    assert!(stdout(&o).contains("\"帝京篇 長安\""), "{}", stdout(&o));
     // JSON no reader takes is passed through, and the run fails naming the line.
     let o = zhnorm(&[arg(&broken)], "");
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));

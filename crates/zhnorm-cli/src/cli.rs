@@ -143,8 +143,10 @@ pub struct Args {
 
     /// A field of JSONL records to normalize: a key, or a dotted path into nested objects
     /// and through arrays (`meta.title`, `conversations.value`). A string is normalized;
-    /// an array or object, every string in it. Repeatable.
-    #[arg(long, value_name = "NAME", default_value = "text")]
+    /// an array or object, every string in it. Repeatable. Default: `text`. Given, it
+    /// also limits a JSON document to those fields (`[{"text": …}]`: arrays are looked
+    /// through); otherwise every string value of a document changes.
+    #[arg(long, value_name = "NAME")]
     pub field: Vec<String>,
 }
 

@@ -342,6 +342,7 @@ fn normalize(settings: &Settings, segment: &str, format: Format) -> SegmentResul
             let found = json::normalize_document(
                 &settings.pipeline,
                 segment,
+                settings.document_fields.as_deref(),
                 formats::Notes {
                     stages: &mut stages,
                     script: script.as_mut(),

@@ -14,6 +14,8 @@ pub struct Settings {
     pub pipeline: Pipeline,
     /// The fields of JSONL records to normalize.
     pub jsonl_fields: Vec<String>,
+    /// The fields of JSON documents to normalize, when given; every string value if not.
+    pub document_fields: Option<Vec<String>>,
     /// `--format`: how standard input and the files named are read, whatever their names.
     pub format: Option<Format>,
     pub decode: DecodeOptions,
@@ -102,7 +104,11 @@ impl Settings {
                 || destination != Destination::Stdout);
         Ok(Settings {
             pipeline: Pipeline::with_options(converter, punct, &selection),
-            jsonl_fields: args.field.clone(),
+            jsonl_fields: match args.field.is_empty() {
+                true => vec!["text".to_string()],
+                false => args.field.clone(),
+            },
+            document_fields: (!args.field.is_empty()).then(|| args.field.clone()),
             format: match (args.jsonl, args.format.as_deref()) {
                 (true, _) => Some(Format::Records),
                 (false, name) => name.map(Format::named),

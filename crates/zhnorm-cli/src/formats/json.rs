@@ -65,28 +65,35 @@ pub fn normalize_record(
             message: "not a JSON object".to_string(),
         });
     }
-    // A key that holds a dot itself is taken whole.
-    let named = |path: &[&str]| {
-        fields.iter().any(|field| {
-            path.first() == Some(&field.as_str())
-                || field
-                    .split('.')
-                    .enumerate()
-                    .all(|(i, part)| path.get(i) == Some(&part))
-        })
-    };
-    normalize_strings(pipeline, line, named, notes)
+    normalize_strings(pipeline, line, |path| names(fields, path), notes)
 }
 
-/// Normalizes every string value of a JSON document; an error, naming the line, when
-/// it is not valid JSON.
+/// Whether `path`, the keys to a string, is at or under one of `fields`. A key that holds
+/// a dot itself is taken whole.
+fn names(fields: &[String], path: &[&str]) -> bool {
+    fields.iter().any(|field| {
+        path.first() == Some(&field.as_str())
+            || field
+                .split('.')
+                .enumerate()
+                .all(|(i, part)| path.get(i) == Some(&part))
+    })
+}
+
+/// Normalizes every string value of a JSON document, or those under `fields` when given
+/// (arrays looked through: `[{"text": …}]`); an error, naming the line, when it is not
+/// valid JSON.
 pub fn normalize_document(
     pipeline: &Pipeline,
     text: &str,
+    fields: Option<&[String]>,
     notes: Notes,
 ) -> Result<Normalized, Invalid> {
     serde_json::from_str::<IgnoredAny>(text)?;
-    normalize_strings(pipeline, text, |_| true, notes)
+    match fields {
+        Some(fields) => normalize_strings(pipeline, text, |path| names(fields, path), notes),
+        None => normalize_strings(pipeline, text, |_| true, notes),
+    }
 }
 
 /// Whether `text`, which is no JSON document, is JSON Lines: its first line a record.
@@ -284,13 +291,13 @@ mod tests {
             stages: &mut Vec::new(),
             script: None,
         };
-        let got = normalize_document(&pipeline(), poems, notes).unwrap();
+        let got = normalize_document(&pipeline(), poems, None, notes).unwrap();
         assert_eq!(got.text.as_deref(), Some(want));
         let notes = Notes {
             stages: &mut Vec::new(),
             script: None,
         };
-        let invalid = normalize_document(&pipeline(), "[\"a\",\n", notes).unwrap_err();
+        let invalid = normalize_document(&pipeline(), "[\"a\",\n", None, notes).unwrap_err();
         assert_eq!(invalid.line, 2, "{}", invalid.message);
     }
 }

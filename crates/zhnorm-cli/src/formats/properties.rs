@@ -102,13 +102,13 @@ proptest! {
             true => serde_json::to_string_pretty(&value).unwrap(),
             false => serde_json::to_string(&value).unwrap(),
         };
-        let once = json::normalize_document(pipeline(), &written, notes(&mut Vec::new()))
+        let once = json::normalize_document(pipeline(), &written, None, notes(&mut Vec::new()))
             .unwrap()
             .text
             .unwrap_or(written);
         let read: serde_json::Value = serde_json::from_str(&once).unwrap();
         prop_assert_eq!(shape(&read), shape(&value));
-        let twice = json::normalize_document(pipeline(), &once, notes(&mut Vec::new())).unwrap();
+        let twice = json::normalize_document(pipeline(), &once, None, notes(&mut Vec::new())).unwrap();
         prop_assert_eq!(twice.text, None);
     }
 
@@ -156,7 +156,7 @@ proptest! {
 
     #[test]
     fn arbitrary_text_in_any_format_does_not_panic(text in any::<String>()) {
-        let _ = json::normalize_document(pipeline(), &text, notes(&mut Vec::new()));
+        let _ = json::normalize_document(pipeline(), &text, None, notes(&mut Vec::new()));
         let _ = json::normalize_record(pipeline(), &["text".to_string(), "a.b".to_string()], &text, notes(&mut Vec::new()));
         let _ = subtitles::normalize_script(pipeline(), &format!("[Events]\n{text}"), notes(&mut Vec::new()));
         let _ = table::normalize_table(pipeline(), &text, b',', notes(&mut Vec::new()));
