@@ -516,7 +516,11 @@ fn a_json_document_has_its_strings_normalized_and_its_layout_kept() {
     );
     // Fields named limit a document to them, through its arrays.
     let o = zhnorm(&["-q", "--field", "paragraphs", arg(&poems)], "");
-    assert!(stdout(&o).contains("\"绮殿千寻起，离宫百雉余。\""), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("\"绮殿千寻起，离宫百雉余。\""),
+        "{}",
+        stdout(&o)
+    );
     assert!(stdout(&o).contains("\"帝京篇 長安\""), "{}", stdout(&o));
     // JSON no reader takes is passed through, and the run fails naming the line.
     let o = zhnorm(&[arg(&broken)], "");

@@ -370,27 +370,18 @@ fn normalize(settings: &Settings, segment: &str, format: Format) -> SegmentResul
             }
         }
         Format::Records => normalize_records(settings, segment, script, stages),
-        Format::Subtitles => {
+        Format::Subtitles | Format::Table(_) => {
             let notes = formats::Notes {
                 stages: &mut stages,
                 script: script.as_mut(),
             };
-            let text = formats::subtitles::normalize_script(&settings.pipeline, segment, notes);
-            SegmentResult {
-                text,
-                stages,
-                script,
-                malformed: Vec::new(),
-                without_fields: 0,
-            }
-        }
-        Format::Table(separator) => {
-            let notes = formats::Notes {
-                stages: &mut stages,
-                script: script.as_mut(),
+            let pipeline = &settings.pipeline;
+            let text = match format {
+                Format::Table(separator) => {
+                    formats::table::normalize_table(pipeline, segment, separator, notes)
+                }
+                _ => formats::subtitles::normalize_script(pipeline, segment, notes),
             };
-            let text =
-                formats::table::normalize_table(&settings.pipeline, segment, separator, notes);
             SegmentResult {
                 text,
                 stages,
