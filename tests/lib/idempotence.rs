@@ -93,8 +93,9 @@ fn joining_dashes_gives_repair_no_new_mojibake() {
 }
 
 /// Every string of up to five of a few marks, blanks, Latin and Han settles in one run,
-/// each as a document of its own. Three holes were found this way (`国 。。。`, `國家.。 .`,
-/// `家 ， \t`: `space` removed a space and made something `punct` changes the next time);
+/// each as a document of its own. It fails on each of three holes `space` had made, by
+/// removing a space where `punct` then changed the text the next time (`国 。。。` and
+/// `家 ， \t`, found this way, and `國. 。。`, like the property test's `國家.。 .國家`);
 /// `bench/exhaustive-idempotence.py` does the same over more alphabets.
 #[test]
 fn every_short_string_of_marks_and_blanks_settles_in_one_run() {
