@@ -616,6 +616,18 @@ fn a_table_keeps_its_separators_and_quoting() {
         "label,review\n1,\"他说“很好”，还会再来。\"\n0,\"不推荐，太贵\"\n\
          詞\t釋義\n苹果\t一种水果，很甜。\n"
     );
+    // A cell that holds a line break stays whole where the text is cut into segments
+    // (every 8,192 lines: with a header first, the cuts fall inside cells), and only the
+    // first row can be a header.
+    let rows: String = (0..9000).map(|i| format!("{i},\"國\n家\"\n")).collect();
+    let o = zhnorm(
+        &["-q", "--format", "csv", "-"],
+        &format!("名稱,說明\n{rows}"),
+    );
+    assert_eq!(
+        stdout(&o),
+        format!("名稱,說明\n{}", rows.replace('國', "国"))
+    );
     // Standard input, or a file named otherwise, in the format asked for.
     let o = zhnorm(&["-q", "--format", "csv", "-"], "1,\"他說\"\"好\"\"\"\n");
     assert_eq!(stdout(&o), "1,\"他说“好”\"\n");

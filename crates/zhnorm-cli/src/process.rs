@@ -133,14 +133,15 @@ fn run(
     let mut sink = open_sink(settings, input, compression, out)?;
     let mut segmenter = match input.format {
         Format::Text => Segmenter::new(),
-        Format::Records => Segmenter::new().whole_lines(),
-        // (A JSON document, a subtitle script or a table is read whole: its strings and
-        // cells may span any number of lines, and its events' meaning hangs on its
-        // sections.)
-        Format::Document | Format::Subtitles | Format::Table(_) => {
+        // (A table's segments are whole rows: see `RowJoiner`.)
+        Format::Records | Format::Table(_) => Segmenter::new().whole_lines(),
+        // (A JSON document or a subtitle script is read whole: its strings may span any
+        // number of lines, and its events' meaning hangs on its sections.)
+        Format::Document | Format::Subtitles => {
             Segmenter::with_sizes(usize::MAX, usize::MAX).whole_lines()
         }
     };
+    let mut rows = RowJoiner::new(input.format);
     // Text read from another encoding is written as UTF-8: what it declares must say so.
     // (Not in a diff, which shows what the stages change, nor with `--only decode`, which
     // gives the text exactly as decoded, as iconv would.)
@@ -184,6 +185,9 @@ fn run(
             .append_with(|text| decoder.decode(bytes, last, text))
             .map_err(|e| Failure::Input(e.to_string()))?;
         while let Some(segment) = segmenter.next_segment(last) {
+            let Some(segment) = rows.whole(segment) else {
+                continue;
+            };
             batch.push(segment);
             if batch.len() == batch_len
                 || batch.iter().map(String::len).sum::<usize>() >= batch_bytes
@@ -192,6 +196,7 @@ fn run(
             }
         }
     }
+    batch.extend(rows.rest());
     state.flush(&mut batch, &mut sink)?;
     let (script, changed) = (state.script, state.changed);
     drop(reader);
@@ -227,6 +232,44 @@ fn run(
     finish_sink(sink, changed, input, report)
 }
 
+/// Joins segments (cut at line ends) until they end at a CSV row's end: outside quotes,
+/// where the quotes seen are even in number (a doubled quote inside a cell counts two).
+/// A quoted cell may hold line breaks; a segment cut inside one would split the cell.
+struct RowJoiner {
+    csv: bool,
+    held: String,
+    /// Whether the quotes in `held` are odd in number.
+    odd: bool,
+}
+
+impl RowJoiner {
+    fn new(format: Format) -> RowJoiner {
+        RowJoiner {
+            csv: format == Format::Table(b','),
+            held: String::new(),
+            odd: false,
+        }
+    }
+
+    /// `segment`, with what was held before it, once it ends a row; `None` while not.
+    fn whole(&mut self, segment: String) -> Option<String> {
+        if !self.csv {
+            return Some(segment);
+        }
+        self.odd ^= memchr::memchr_iter(b'"', segment.as_bytes()).count() % 2 == 1;
+        if self.held.is_empty() && !self.odd {
+            return Some(segment);
+        }
+        self.held.push_str(&segment);
+        (!self.odd).then(|| std::mem::take(&mut self.held))
+    }
+
+    /// What is held at the end of the text (a quote never closed).
+    fn rest(&mut self) -> Option<String> {
+        Some(std::mem::take(&mut self.held)).filter(|held| !held.is_empty())
+    }
+}
+
 /// What flushing batches needs and gathers.
 struct State<'a> {
     settings: &'a Settings,
@@ -259,15 +302,19 @@ impl State<'_> {
         // Segments cut inside a line (lines longer than `stream::SEGMENT_LINE_MAX`) go one at
         // a time: `punct` reads a line whole, at tens of bytes per character, and memory
         // must stay bounded.
+        // (Whether a segment starts the text: a table's header row is only there.)
+        let first = |k: usize| self.line == 0 && k == 0;
         let results: Vec<SegmentResult> = if batch.iter().all(|s| s.ends_with(['\n', '\r'])) {
             batch
                 .par_iter()
-                .map(|segment| normalize(settings, segment, format))
+                .enumerate()
+                .map(|(k, segment)| normalize(settings, segment, format, first(k)))
                 .collect()
         } else {
             batch
                 .iter()
-                .map(|segment| normalize(settings, segment, format))
+                .enumerate()
+                .map(|(k, segment)| normalize(settings, segment, format, first(k)))
                 .collect()
         };
         for (segment, result) in batch.iter().zip(results) {
@@ -313,7 +360,8 @@ impl State<'_> {
     }
 }
 
-fn normalize(settings: &Settings, segment: &str, format: Format) -> SegmentResult {
+/// One segment normalized; `first`: it starts the text.
+fn normalize(settings: &Settings, segment: &str, format: Format, first: bool) -> SegmentResult {
     // The script is read only where a summary or report will show it; in JSON, of the
     // strings normalized, as each reads after `repair`.
     let mut script = settings.wants_scripts().then(|| classify(""));
@@ -378,7 +426,7 @@ fn normalize(settings: &Settings, segment: &str, format: Format) -> SegmentResul
             let pipeline = &settings.pipeline;
             let text = match format {
                 Format::Table(separator) => {
-                    formats::table::normalize_table(pipeline, segment, separator, notes)
+                    formats::table::normalize_table(pipeline, segment, separator, first, notes)
                 }
                 _ => formats::subtitles::normalize_script(pipeline, segment, notes),
             };

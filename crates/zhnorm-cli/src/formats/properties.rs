@@ -129,11 +129,11 @@ proptest! {
             .iter()
             .map(|row| row.iter().map(cell).collect::<Vec<_>>().join(if tabs { "\t" } else { "," }) + "\n")
             .collect();
-        let once = table::normalize_table(pipeline(), &written, separator, notes(&mut Vec::new()))
+        let once = table::normalize_table(pipeline(), &written, separator, true, notes(&mut Vec::new()))
             .unwrap_or_else(|| written.clone());
         let counts = |t: &str| table::row_lengths(t, separator);
         prop_assert_eq!(counts(&once), counts(&written));
-        let twice = table::normalize_table(pipeline(), &once, separator, notes(&mut Vec::new()));
+        let twice = table::normalize_table(pipeline(), &once, separator, true, notes(&mut Vec::new()));
         prop_assert_eq!(twice, None);
     }
 
@@ -159,7 +159,7 @@ proptest! {
         let _ = json::normalize_document(pipeline(), &text, None, notes(&mut Vec::new()));
         let _ = json::normalize_record(pipeline(), &["text".to_string(), "a.b".to_string()], &text, notes(&mut Vec::new()));
         let _ = subtitles::normalize_script(pipeline(), &format!("[Events]\n{text}"), notes(&mut Vec::new()));
-        let _ = table::normalize_table(pipeline(), &text, b',', notes(&mut Vec::new()));
-        let _ = table::normalize_table(pipeline(), &text, b'\t', notes(&mut Vec::new()));
+        let _ = table::normalize_table(pipeline(), &text, b',', true, notes(&mut Vec::new()));
+        let _ = table::normalize_table(pipeline(), &text, b'\t', true, notes(&mut Vec::new()));
     }
 }

@@ -19,12 +19,13 @@ use super::Notes;
 /// besides the table and its output stays small.
 const CHUNK: usize = 1 << 20;
 
-/// `table` (`separator`: `,` or `\t`) with the text of its cells normalized; `None` when
-/// nothing changed.
+/// `table` (`separator`: `,` or `\t`; whole rows) with the text of its cells normalized;
+/// `None` when nothing changed. `first`: it starts the table, and may start with a header.
 pub fn normalize_table(
     pipeline: &Pipeline,
     table: &str,
     separator: u8,
+    first: bool,
     mut notes: Notes,
 ) -> Option<String> {
     let mut out = String::new();
@@ -33,7 +34,7 @@ pub fn normalize_table(
     while from < table.len() {
         let (rows, end) = cells(table, separator, from, CHUNK);
         let body = match rows.first() {
-            Some(header) if from == 0 && is_header(table, header, separator) => &rows[1..],
+            Some(header) if first && from == 0 && is_header(table, header, separator) => &rows[1..],
             _ => &rows[..],
         };
         for (span, new) in normalize_cells(pipeline, table, separator, body, &mut notes) {
@@ -251,7 +252,7 @@ mod tests {
             stages: &mut Vec::new(),
             script: None,
         };
-        normalize_table(&pipeline, table, separator, notes)
+        normalize_table(&pipeline, table, separator, true, notes)
     }
 
     #[test]
