@@ -232,14 +232,14 @@ fn run(
     finish_sink(sink, changed, input, report)
 }
 
-/// Joins segments (cut at line ends) until they end at a CSV row's end: outside quotes,
-/// where the quotes seen are even in number (a doubled quote inside a cell counts two).
-/// A quoted cell may hold line breaks; a segment cut inside one would split the cell.
+/// Joins segments (cut at line ends) until they end at a CSV row's end, outside quotes,
+/// as `formats::table` reads cells: a quoted cell may hold line breaks, and a segment cut
+/// inside one would split the cell. (A quote inside an unquoted cell is a character.)
 struct RowJoiner {
     csv: bool,
     held: String,
-    /// Whether the quotes in `held` are odd in number.
-    odd: bool,
+    /// Inside a quoted cell, at the end of what was held.
+    quoted: bool,
 }
 
 impl RowJoiner {
@@ -247,7 +247,7 @@ impl RowJoiner {
         RowJoiner {
             csv: format == Format::Table(b','),
             held: String::new(),
-            odd: false,
+            quoted: false,
         }
     }
 
@@ -256,18 +256,51 @@ impl RowJoiner {
         if !self.csv {
             return Some(segment);
         }
-        self.odd ^= memchr::memchr_iter(b'"', segment.as_bytes()).count() % 2 == 1;
-        if self.held.is_empty() && !self.odd {
+        self.quoted = ends_quoted(segment.as_bytes(), self.quoted);
+        if self.held.is_empty() && !self.quoted {
             return Some(segment);
         }
         self.held.push_str(&segment);
-        (!self.odd).then(|| std::mem::take(&mut self.held))
+        (!self.quoted).then(|| std::mem::take(&mut self.held))
     }
 
     /// What is held at the end of the text (a quote never closed).
     fn rest(&mut self) -> Option<String> {
         Some(std::mem::take(&mut self.held)).filter(|held| !held.is_empty())
     }
+}
+
+/// Whether CSV `bytes` (starting a cell, inside quotes when `quoted`) end inside a quoted
+/// cell. A doubled quote inside one is a quote of the text.
+fn ends_quoted(bytes: &[u8], mut quoted: bool) -> bool {
+    let mut cell_start = !quoted;
+    let mut i = 0;
+    while i < bytes.len() {
+        if quoted {
+            match memchr::memchr(b'"', &bytes[i..]) {
+                Some(k) if bytes.get(i + k + 1) == Some(&b'"') => i += k + 2,
+                Some(k) => {
+                    quoted = false;
+                    i += k + 1;
+                }
+                None => return true,
+            }
+            continue;
+        }
+        if cell_start && bytes[i] == b'"' {
+            (quoted, cell_start) = (true, false);
+            i += 1;
+            continue;
+        }
+        match memchr::memchr3(b',', b'\n', b'\r', &bytes[i..]) {
+            Some(k) => {
+                cell_start = true;
+                i += k + 1;
+            }
+            None => return false,
+        }
+    }
+    quoted
 }
 
 /// What flushing batches needs and gathers.
@@ -699,5 +732,30 @@ impl<R: Read> Read for Counting<'_, R> {
             p.inc(n as u64);
         }
         Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ends_quoted;
+
+    #[test]
+    fn a_csv_segment_ends_inside_a_quoted_cell_as_the_table_reads_it() {
+        for (bytes, quoted, ends) in [
+            (&b"1,\"a\nb\",c\n"[..], false, false),
+            (b"1,\"a\n", false, true),
+            (b"b\",c\n", true, false),
+            (b"b\"\"\n", true, true), // a doubled quote is text
+            (b"1,\xe4\xbb\x96\"x\n", false, false), // a quote inside an unquoted cell too
+            (b"1,\"a\" \"b\n", false, false), // and after a cell's closing quote
+            (b"\"\"\n", false, false),
+        ] {
+            assert_eq!(
+                ends_quoted(bytes, quoted),
+                ends,
+                "{:?}",
+                String::from_utf8_lossy(bytes)
+            );
+        }
     }
 }
