@@ -14,6 +14,7 @@ use std::ops::Range;
 use zhnorm::Pipeline;
 
 use super::Notes;
+use crate::inputs::Format;
 
 /// Bytes of a table normalized at once, at least (cut at a row's end): what is held
 /// besides the table and its output stays small.
@@ -127,6 +128,77 @@ fn normalize_cells(
         edits.push((span, written));
     }
     edits
+}
+
+/// Joins segments (cut at line ends) until they end at a CSV row's end, outside quotes,
+/// as [`cells`] reads them: a quoted cell may hold line breaks, and a segment cut
+/// inside one would split the cell. (A quote inside an unquoted cell is a character.)
+pub struct RowJoiner {
+    csv: bool,
+    held: String,
+    /// Inside a quoted cell, at the end of what was held.
+    quoted: bool,
+}
+
+impl RowJoiner {
+    pub fn new(format: Format) -> RowJoiner {
+        RowJoiner {
+            csv: format == Format::Table(b','),
+            held: String::new(),
+            quoted: false,
+        }
+    }
+
+    /// `segment`, with what was held before it, once it ends a row; `None` while not.
+    pub fn whole(&mut self, segment: String) -> Option<String> {
+        if !self.csv {
+            return Some(segment);
+        }
+        self.quoted = ends_quoted(segment.as_bytes(), self.quoted);
+        if self.held.is_empty() && !self.quoted {
+            return Some(segment);
+        }
+        self.held.push_str(&segment);
+        (!self.quoted).then(|| std::mem::take(&mut self.held))
+    }
+
+    /// What is held at the end of the text (a quote never closed).
+    pub fn rest(&mut self) -> Option<String> {
+        Some(std::mem::take(&mut self.held)).filter(|held| !held.is_empty())
+    }
+}
+
+/// Whether CSV `bytes` (starting a cell, inside quotes when `quoted`) end inside a quoted
+/// cell. A doubled quote inside one is a quote of the text.
+fn ends_quoted(bytes: &[u8], mut quoted: bool) -> bool {
+    let mut cell_start = !quoted;
+    let mut i = 0;
+    while i < bytes.len() {
+        if quoted {
+            match memchr::memchr(b'"', &bytes[i..]) {
+                Some(k) if bytes.get(i + k + 1) == Some(&b'"') => i += k + 2,
+                Some(k) => {
+                    quoted = false;
+                    i += k + 1;
+                }
+                None => return true,
+            }
+            continue;
+        }
+        if cell_start && bytes[i] == b'"' {
+            (quoted, cell_start) = (true, false);
+            i += 1;
+            continue;
+        }
+        match memchr::memchr3(b',', b'\n', b'\r', &bytes[i..]) {
+            Some(k) => {
+                cell_start = true;
+                i += k + 1;
+            }
+            None => return false,
+        }
+    }
+    quoted
 }
 
 /// One cell: where it is in the table, quotes included.
@@ -304,5 +376,25 @@ mod tests {
                 vec!["open"]
             ]
         );
+    }
+
+    #[test]
+    fn a_csv_segment_ends_inside_a_quoted_cell_as_the_table_reads_it() {
+        for (bytes, quoted, ends) in [
+            (&b"1,\"a\nb\",c\n"[..], false, false),
+            (b"1,\"a\n", false, true),
+            (b"b\",c\n", true, false),
+            (b"b\"\"\n", true, true), // a doubled quote is text
+            (b"1,\xe4\xbb\x96\"x\n", false, false), // a quote inside an unquoted cell too
+            (b"1,\"a\" \"b\n", false, false), // and after a cell's closing quote
+            (b"\"\"\n", false, false),
+        ] {
+            assert_eq!(
+                ends_quoted(bytes, quoted),
+                ends,
+                "{:?}",
+                String::from_utf8_lossy(bytes)
+            );
+        }
     }
 }
