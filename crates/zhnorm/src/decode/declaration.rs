@@ -81,7 +81,7 @@ fn declared_labels(head: &str) -> Vec<Range<usize>> {
         }
     } else if body.starts_with("@charset") {
         let end = body.find(';').map_or(lower.len(), |k| start + k);
-        labels.extend(value_after(&lower, start, end, "@charset"));
+        labels.extend(value_at(&lower, start + "@charset".len(), end, &[]));
     } else if let Some(line) = catalogue_content_type(&lower) {
         labels.extend(value_after(&lower, line.start, line.end, "charset"));
     } else {
@@ -118,28 +118,24 @@ fn catalogue_content_type(lower: &str) -> Option<Range<usize>> {
     Some(at..end)
 }
 
-/// The label that `name`, then `=` (blanks around it), then an optional quote, gives
-/// within `lower[from..to]`.
+/// The label that `name`, then `=`, gives within `lower[from..to]` (see [`value_at`]).
 fn value_after(lower: &str, from: usize, to: usize, name: &str) -> Option<Range<usize>> {
     let k = lower[from..to].find(name)?;
-    let after = from + k + name.len();
-    if name == "@charset" {
-        return value_at(lower, after, to, &[' ']);
-    }
-    value_at(lower, after, to, &['='])
+    value_at(lower, from + k + name.len(), to, &['='])
 }
 
-/// The label at `lower[at..to]` past blanks, one of `signs` (none where it holds a blank),
-/// blanks and an optional quote: a run of letters, digits and `-_.:`.
+/// The label at `lower[at..to]`: past blanks, one of `signs` (none when there are none),
+/// blanks and an optional quote, a run of letters, digits and `-_.:`.
 fn value_at(lower: &str, at: usize, to: usize, signs: &[char]) -> Option<Range<usize>> {
     let rest = &lower[at..to];
     let blanks = |s: &str| s.len() - s.trim_start_matches([' ', '\t']).len();
     let mut i = blanks(rest);
-    let sign = rest[i..].chars().next()?;
-    if signs.contains(&sign) && sign != ' ' {
-        i += 1;
-    } else if !signs.contains(&' ') {
-        return None;
+    if !signs.is_empty() {
+        let sign = rest[i..].chars().next()?;
+        if !signs.contains(&sign) {
+            return None;
+        }
+        i += sign.len_utf8();
     }
     i += blanks(&rest[i..]);
     if rest[i..].starts_with(['"', '\'']) {
@@ -155,6 +151,17 @@ fn value_at(lower: &str, at: usize, to: usize, signs: &[char]) -> Option<Range<u
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn never_panics_and_settles(
+            text in "(<meta|<\\?xml|@charset|# coding|msgid \"\"\nmsgstr \"\"|\"content-type:| |=|:|\"|'|;|>|\\?>|charset|encoding|gbk|utf-8|\n|中)*"
+        ) {
+            let once = declaring_utf8(&text).into_owned();
+            prop_assert_eq!(declaring_utf8(&once), once.as_str());
+        }
+    }
 
     #[test]
     fn declarations_of_the_formats_say_utf_8() {
