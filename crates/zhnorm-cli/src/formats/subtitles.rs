@@ -4,8 +4,12 @@
 //! the fonts of styles (`微軟正黑體`), which then no longer match an installed font.
 //!
 //! In an event's text, override blocks (`{\an8}`, `{\fn微軟正黑體}`) and the escapes `\N`,
-//! `\n`, `\h` are kept; the runs of text between them are normalized, all the script's
-//! at once, one a line, so that the stages see the whole document.
+//! `\n`, `\h` are kept; the runs of text between them are normalized, those of a style
+//! as one text, a run a line: the stages see the document, and the lines of a bilingual
+//! script, one style for each language, are each read for their own.
+
+use std::collections::HashMap;
+use std::ops::Range;
 
 use zhnorm::Pipeline;
 
@@ -14,52 +18,47 @@ use super::Notes;
 /// `script` with the text of its events normalized; `None` when nothing changed.
 pub fn normalize_script(pipeline: &Pipeline, script: &str, mut notes: Notes) -> Option<String> {
     let runs = text_runs(script);
-    if runs.is_empty() {
-        return None;
+    // The runs of each style, in the order styles first appear.
+    let mut styles: HashMap<&str, usize> = HashMap::new();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (k, (style, _)) in runs.iter().enumerate() {
+        let group = *styles.entry(style).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[group].push(k);
     }
-    let mut joined = String::with_capacity(runs.iter().map(|r| r.len() + 1).sum());
-    for run in &runs {
-        joined.push_str(&script[run.clone()]);
-        joined.push('\n');
-    }
-    let normalized = notes.run(pipeline, &joined)?;
-    let new_runs: Vec<&str> = normalized.split_terminator('\n').collect();
-    // The stages keep a text's lines; were one ever joined or split, each run goes alone.
-    let alone: Vec<String>;
-    let new_runs: Vec<&str> = match new_runs.len() == runs.len() {
-        true => new_runs,
-        false => {
-            alone = runs
-                .iter()
-                .map(|run| {
-                    let text = &script[run.clone()];
-                    notes
-                        .run(pipeline, text)
-                        .unwrap_or_else(|| text.to_string())
-                })
-                .collect();
-            alone.iter().map(String::as_str).collect()
+    let mut new_runs: Vec<Option<String>> = vec![None; runs.len()];
+    for group in &groups {
+        let texts: Vec<&str> = group.iter().map(|&k| &script[runs[k].1.clone()]).collect();
+        for (&k, new) in group.iter().zip(notes.run_lines(pipeline, &texts)) {
+            new_runs[k] = new;
         }
-    };
+    }
     let mut out = String::with_capacity(script.len() + script.len() / 8);
     let mut copied = 0;
-    for (run, new) in runs.iter().zip(new_runs) {
-        out.push_str(&script[copied..run.start]);
-        out.push_str(new);
-        copied = run.end;
+    for ((_, run), new) in runs.iter().zip(new_runs) {
+        if let Some(new) = new {
+            out.push_str(&script[copied..run.start]);
+            out.push_str(&new);
+            copied = run.end;
+        }
+    }
+    if copied == 0 {
+        return None;
     }
     out.push_str(&script[copied..]);
     (out != script).then_some(out)
 }
 
-/// The byte ranges of the runs of text in the events of `script`, in order: between
-/// override blocks and escapes, without the blanks at their ends.
-fn text_runs(script: &str) -> Vec<std::ops::Range<usize>> {
+/// The runs of text in the events of `script`, in order, each with its event's style and
+/// its byte range: between override blocks and escapes, without the blanks at their ends.
+fn text_runs(script: &str) -> Vec<(&str, Range<usize>)> {
     let mut runs = Vec::new();
     let mut in_events = false;
-    // Which field of an event is its text: the last, the tenth in ASS's and SSA's own
-    // `Format:` lines.
-    let mut text_field = 9;
+    // Which fields of an event are its style and its text: the fourth and the last, the
+    // tenth, in ASS's and SSA's own `Format:` lines.
+    let (mut style_field, mut text_field) = (3, 9);
     let mut start = 0;
     for line in script.split_inclusive('\n') {
         let line_start = start;
@@ -78,10 +77,13 @@ fn text_runs(script: &str) -> Vec<std::ops::Range<usize>> {
         };
         match kind.trim() {
             "Format" => {
-                text_field = fields
-                    .split(',')
-                    .position(|f| f.trim().eq_ignore_ascii_case("text"))
-                    .unwrap_or(9);
+                let field = |name: &str| {
+                    fields
+                        .split(',')
+                        .position(|f| f.trim().eq_ignore_ascii_case(name))
+                };
+                (style_field, text_field) =
+                    (field("style").unwrap_or(3), field("text").unwrap_or(9));
             }
             "Dialogue" | "Comment" => {
                 let offset = line_start + kind.len() + 1;
@@ -96,7 +98,10 @@ fn text_runs(script: &str) -> Vec<std::ops::Range<usize>> {
                         }
                     }
                 }
-                split_text(&fields[at..], offset + at, &mut runs);
+                let style = fields.split(',').nth(style_field).unwrap_or("").trim();
+                let mut ranges = Vec::new();
+                split_text(&fields[at..], offset + at, &mut ranges);
+                runs.extend(ranges.into_iter().map(|range| (style, range)));
             }
             _ => {}
         }
@@ -106,7 +111,7 @@ fn text_runs(script: &str) -> Vec<std::ops::Range<usize>> {
 
 /// Adds the runs of `text` (an event's text, at `offset` in the script) outside override
 /// blocks and escapes to `runs`.
-fn split_text(text: &str, offset: usize, runs: &mut Vec<std::ops::Range<usize>>) {
+fn split_text(text: &str, offset: usize, runs: &mut Vec<Range<usize>>) {
     let bytes = text.as_bytes();
     let mut run_start = 0;
     let mut i = 0;
@@ -167,6 +172,28 @@ mod tests {
             .replace(",,註解", ",,注解");
         assert_eq!(got, want);
         assert!(stages.contains(&"convert") && stages.contains(&"punct"));
+    }
+
+    #[test]
+    fn the_styles_of_a_bilingual_script_are_read_each_for_its_language() {
+        let script = "[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n\
+            Dialogue: 0,0:00:01.00,0:00:02.00,JP,,0,0,0,,時間がありません。\n\
+            Dialogue: 0,0:00:01.00,0:00:02.00,CN,,0,0,0,,我們沒有時間了。\n\
+            Dialogue: 0,0:00:03.00,0:00:04.00,JP,,0,0,0,,東京へ行きましょう。\n\
+            Dialogue: 0,0:00:03.00,0:00:04.00,CN,,0,0,0,,我們去東京吧。\n";
+        let pipeline = Pipeline::with_selection(
+            Some(zhnorm::Converter::new(zhnorm::Config::T2S)),
+            &zhnorm::StageSelection::default(),
+        );
+        let notes = Notes {
+            stages: &mut Vec::new(),
+            script: None,
+        };
+        // Read as one text, the kana made the whole script Japanese: nothing converted.
+        let want = script
+            .replace("我們沒有時間了", "我们没有时间了")
+            .replace("我們去東京吧", "我们去东京吧");
+        assert_eq!(normalize_script(&pipeline, script, notes), Some(want));
     }
 
     #[test]

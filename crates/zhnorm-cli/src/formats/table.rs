@@ -6,8 +6,9 @@
 //! line breaks; a quote inside an unquoted cell is a character), and written back as they
 //! came: a cell quoted stays quoted, one unquoted is quoted only if its new text needs it.
 //! A header row (every cell a short name, no number) is left as it is: programs look
-//! columns up by those names. Blanks at a cell's ends are kept as they are, and cells on
-//! one line are normalized together, a line each, so that the stages see the document.
+//! columns up by those names. Blanks at a cell's ends are kept as they are. Each column
+//! is normalized as one text, a cell a line: the stages see a document of like cells, and
+//! a column of Japanese beside one of Chinese is told apart (`ja,zh` pairs).
 
 use std::ops::Range;
 
@@ -64,46 +65,30 @@ fn normalize_cells(
     rows: &[Vec<Cell>],
     notes: &mut Notes,
 ) -> Vec<(Range<usize>, String)> {
-    // The text of each cell: its content, unescaped. (Not a number: most cells of data.)
+    // The text of each cell, unescaped, by column. (Not a number: most cells of data.)
     let mut texts: Vec<(Range<usize>, String)> = Vec::new();
-    for cell in rows.iter().flatten() {
-        let raw = table[cell.span.clone()].trim_matches([' ', '\t', '"']);
-        if raw.is_empty() || raw.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-            continue;
-        }
-        texts.push((cell.span.clone(), cell.content(table, separator)));
-    }
-    // Each cell a line, without the blanks at its ends; a cell that spans lines goes alone.
-    let mut joined = String::new();
-    let mut alone: Vec<bool> = texts
-        .iter()
-        .map(|(_, text)| text.contains(['\n', '\r']))
-        .collect();
-    for ((_, text), _) in texts.iter().zip(&alone).filter(|(_, &alone)| !alone) {
-        joined.push_str(text.trim());
-        joined.push('\n');
-    }
-    let mut new_texts: Vec<Option<String>> = vec![None; texts.len()];
-    if let Some(normalized) = notes.run(pipeline, &joined) {
-        let lines: Vec<&str> = normalized.split_terminator('\n').collect();
-        let together: Vec<usize> = (0..texts.len()).filter(|&k| !alone[k]).collect();
-        if lines.len() == together.len() {
-            for (k, line) in together.into_iter().zip(lines) {
-                let (lead, trail) = blanks(&texts[k].1);
-                new_texts[k] = Some(format!("{lead}{line}{trail}"));
+    let mut columns: Vec<Vec<usize>> = Vec::new();
+    for row in rows {
+        for (column, cell) in row.iter().enumerate() {
+            let raw = table[cell.span.clone()].trim_matches([' ', '\t', '"']);
+            if raw.is_empty() || raw.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+                continue;
             }
-        } else {
-            // (The stages keep a text's lines; were one ever joined or split, each cell
-            // goes alone.)
-            alone = vec![true; texts.len()];
+            if columns.len() <= column {
+                columns.resize_with(column + 1, Vec::new);
+            }
+            columns[column].push(texts.len());
+            texts.push((cell.span.clone(), cell.content(table, separator)));
         }
     }
-    for k in (0..texts.len()).filter(|&k| alone[k]) {
-        let text = &texts[k].1;
-        let (lead, trail) = blanks(text);
-        new_texts[k] = notes
-            .run(pipeline, text.trim())
-            .map(|line| format!("{lead}{line}{trail}"));
+    // A column is one text: the cells of a table's columns are alike, and its columns
+    // may not be (a column of Japanese beside one of Chinese).
+    let mut new_texts: Vec<Option<String>> = vec![None; texts.len()];
+    for column in &columns {
+        let cells: Vec<&str> = column.iter().map(|&k| texts[k].1.as_str()).collect();
+        for (&k, new) in column.iter().zip(notes.run_lines(pipeline, &cells)) {
+            new_texts[k] = new;
+        }
     }
     let mut edits = Vec::new();
     for ((span, old), new) in texts.into_iter().zip(new_texts) {
@@ -304,13 +289,6 @@ fn is_header(table: &str, row: &[Cell], separator: u8) -> bool {
         })
 }
 
-/// The blanks at the start and end of `text`.
-fn blanks(text: &str) -> (&str, &str) {
-    let start = text.len() - text.trim_start().len();
-    let end = text.trim_end().len();
-    (&text[..start], &text[end.max(start)..])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -339,6 +317,17 @@ mod tests {
         assert_eq!(
             normalize("1,他說\"好\"\n2,臺灣\n", b',').as_deref(),
             Some("1,他说“好”\n2,台湾\n")
+        );
+    }
+
+    #[test]
+    fn each_column_is_read_for_its_own_language() {
+        // Read as one text, the kana decided for the whole table: the Chinese column
+        // was left as Japanese.
+        let pairs = "ja\tzh\n時間がありません。\t我們沒有時間。\n東京は大きい都市です。\t東京是個大城市。\n";
+        assert_eq!(
+            normalize(pairs, b'\t').as_deref(),
+            Some("ja\tzh\n時間がありません。\t我们没有时间。\n東京は大きい都市です。\t东京是个大城市。\n")
         );
     }
 
