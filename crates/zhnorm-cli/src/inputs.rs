@@ -49,14 +49,16 @@ pub enum Format {
 impl Format {
     /// The format `--format` names (one of its values).
     pub fn named(name: &str) -> Format {
-        match name {
-            "json" => Format::Document,
-            "jsonl" => Format::Records,
-            "ass" => Format::Subtitles,
-            "csv" => Format::Table(b','),
-            "tsv" => Format::Table(b'\t'),
-            _ => Format::Text,
-        }
+        let all = [
+            Format::Document,
+            Format::Records,
+            Format::Subtitles,
+            Format::Table(b','),
+            Format::Table(b'\t'),
+        ];
+        all.into_iter()
+            .find(|format| format.name() == name)
+            .unwrap_or(Format::Text)
     }
 
     /// Its name, as `--format` and reports write it.

@@ -141,7 +141,7 @@ fn run(
             Segmenter::with_sizes(usize::MAX, usize::MAX).whole_lines()
         }
     };
-    let mut rows = formats::table::RowJoiner::new(input.format);
+    let mut rows = formats::table::RowJoiner::new(input.format == Format::Table(b','));
     // Text read from another encoding is written as UTF-8: what it declares must say so.
     // (Not in a diff, which shows what the stages change, nor with `--only decode`, which
     // gives the text exactly as decoded, as iconv would.)
@@ -279,11 +279,11 @@ impl State<'_> {
                 .map(|(k, segment)| normalize(settings, segment, format, first(k)))
                 .collect()
         };
+        let what = match format {
+            Format::Document => "document",
+            _ => "line",
+        };
         for (segment, result) in batch.iter().zip(results) {
-            let what = match self.input.format {
-                Format::Document => "document",
-                _ => "line",
-            };
             for (line, message) in &result.malformed {
                 eprintln!(
                     "zhnorm: {}:{}: {message}; {what} passed through unchanged",

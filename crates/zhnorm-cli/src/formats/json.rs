@@ -201,22 +201,12 @@ fn string_end(bytes: &[u8], open: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testing::{notes, pipeline};
     use super::*;
-
-    fn pipeline() -> Pipeline {
-        Pipeline::with_selection(
-            Some(zhnorm::Converter::new(zhnorm::Config::T2S)),
-            &zhnorm::StageSelection::default(),
-        )
-    }
 
     fn record(fields: &[&str], line: &str) -> Normalized {
         let fields: Vec<String> = fields.iter().map(|f| f.to_string()).collect();
-        let notes = Notes {
-            stages: &mut Vec::new(),
-            script: None,
-        };
-        normalize_record(&pipeline(), &fields, line, notes).unwrap()
+        normalize_record(pipeline(), &fields, line, notes(&mut Vec::new())).unwrap()
     }
 
     #[test]
@@ -287,17 +277,10 @@ mod tests {
         let want = "[\n    {\n        \"author\": \"释契嵩\",\n        \"paragraphs\": [\n            \
                     \"寒郊才喜岁华新，景物阴阴又一旬。\",\n            \"云带天低垂压野。\"\n        ],\n        \
                     \"作者\": 1\n    }\n]\n";
-        let notes = Notes {
-            stages: &mut Vec::new(),
-            script: None,
-        };
-        let got = normalize_document(&pipeline(), poems, None, notes).unwrap();
+        let got = normalize_document(pipeline(), poems, None, notes(&mut Vec::new())).unwrap();
         assert_eq!(got.text.as_deref(), Some(want));
-        let notes = Notes {
-            stages: &mut Vec::new(),
-            script: None,
-        };
-        let invalid = normalize_document(&pipeline(), "[\"a\",\n", None, notes).unwrap_err();
+        let invalid =
+            normalize_document(pipeline(), "[\"a\",\n", None, notes(&mut Vec::new())).unwrap_err();
         assert_eq!(invalid.line, 2, "{}", invalid.message);
     }
 }

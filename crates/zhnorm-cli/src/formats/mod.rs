@@ -8,6 +8,8 @@ pub mod table;
 
 #[cfg(test)]
 mod properties;
+#[cfg(test)]
+mod testing;
 
 use std::borrow::Cow;
 

@@ -3,26 +3,9 @@
 //! the same lines), and normalizing twice the same as once.
 
 use proptest::prelude::*;
-use zhnorm::Pipeline;
 
-use super::{json, subtitles, table, Notes};
-
-fn pipeline() -> &'static Pipeline {
-    static PIPELINE: std::sync::LazyLock<Pipeline> = std::sync::LazyLock::new(|| {
-        Pipeline::with_selection(
-            Some(zhnorm::Converter::new(zhnorm::Config::T2S)),
-            &zhnorm::StageSelection::default(),
-        )
-    });
-    &PIPELINE
-}
-
-fn notes<'a>(stages: &'a mut Vec<&'static str>) -> Notes<'a> {
-    Notes {
-        stages,
-        script: None,
-    }
-}
+use super::testing::{notes, pipeline};
+use super::{json, subtitles, table};
 
 /// Text of cells and strings: Chinese, its marks and ASCII's, the syntax of the formats.
 fn text() -> impl Strategy<Value = String> {

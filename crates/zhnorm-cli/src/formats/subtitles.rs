@@ -38,7 +38,8 @@ pub fn normalize_script(pipeline: &Pipeline, script: &str, mut notes: Notes) -> 
     let mut out = String::with_capacity(script.len() + script.len() / 8);
     let mut copied = 0;
     for ((_, run), new) in runs.iter().zip(new_runs) {
-        if let Some(new) = new {
+        // (A run of a changed group may be unchanged itself.)
+        if let Some(new) = new.filter(|new| *new != script[run.clone()]) {
             out.push_str(&script[copied..run.start]);
             out.push_str(&new);
             copied = run.end;
@@ -48,7 +49,7 @@ pub fn normalize_script(pipeline: &Pipeline, script: &str, mut notes: Notes) -> 
         return None;
     }
     out.push_str(&script[copied..]);
-    (out != script).then_some(out)
+    Some(out)
 }
 
 /// The runs of text in the events of `script`, in order, each with its event's style and
@@ -141,6 +142,7 @@ fn split_text(text: &str, offset: usize, runs: &mut Vec<Range<usize>>) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testing::{notes, pipeline};
     use super::*;
 
     const SCRIPT: &str = "[Script Info]\r\nTitle: 測試\r\nScriptType: v4.00+\r\n\r\n\
@@ -155,16 +157,8 @@ mod tests {
 
     #[test]
     fn only_the_text_of_events_changes() {
-        let pipeline = Pipeline::with_selection(
-            Some(zhnorm::Converter::new(zhnorm::Config::T2S)),
-            &zhnorm::StageSelection::default(),
-        );
         let mut stages = Vec::new();
-        let notes = Notes {
-            stages: &mut stages,
-            script: None,
-        };
-        let got = normalize_script(&pipeline, SCRIPT, notes).unwrap();
+        let got = normalize_script(pipeline(), SCRIPT, notes(&mut stages)).unwrap();
         let want = SCRIPT
             .replace(",,你好,世界!", ",,你好，世界！")
             .replace("這是第二句.\\N", "这是第二句。\\N")
@@ -181,19 +175,14 @@ mod tests {
             Dialogue: 0,0:00:01.00,0:00:02.00,CN,,0,0,0,,我們沒有時間了。\n\
             Dialogue: 0,0:00:03.00,0:00:04.00,JP,,0,0,0,,東京へ行きましょう。\n\
             Dialogue: 0,0:00:03.00,0:00:04.00,CN,,0,0,0,,我們去東京吧。\n";
-        let pipeline = Pipeline::with_selection(
-            Some(zhnorm::Converter::new(zhnorm::Config::T2S)),
-            &zhnorm::StageSelection::default(),
-        );
-        let notes = Notes {
-            stages: &mut Vec::new(),
-            script: None,
-        };
         // Read as one text, the kana made the whole script Japanese: nothing converted.
         let want = script
             .replace("我們沒有時間了", "我们没有时间了")
             .replace("我們去東京吧", "我们去东京吧");
-        assert_eq!(normalize_script(&pipeline, script, notes), Some(want));
+        assert_eq!(
+            normalize_script(pipeline(), script, notes(&mut Vec::new())),
+            Some(want)
+        );
     }
 
     #[test]

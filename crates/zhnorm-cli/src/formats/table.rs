@@ -15,7 +15,6 @@ use std::ops::Range;
 use zhnorm::Pipeline;
 
 use super::Notes;
-use crate::inputs::Format;
 
 /// Bytes of a table normalized at once, at least (cut at a row's end): what is held
 /// besides the table and its output stays small.
@@ -126,9 +125,10 @@ pub struct RowJoiner {
 }
 
 impl RowJoiner {
-    pub fn new(format: Format) -> RowJoiner {
+    /// A joiner for CSV when `csv`; otherwise (TSV: no quoting) segments pass as they are.
+    pub fn new(csv: bool) -> RowJoiner {
         RowJoiner {
-            csv: format == Format::Table(b','),
+            csv,
             held: String::new(),
             quoted: false,
         }
@@ -291,18 +291,11 @@ fn is_header(table: &str, row: &[Cell], separator: u8) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testing::{notes, pipeline};
     use super::*;
 
     fn normalize(table: &str, separator: u8) -> Option<String> {
-        let pipeline = Pipeline::with_selection(
-            Some(zhnorm::Converter::new(zhnorm::Config::T2S)),
-            &zhnorm::StageSelection::default(),
-        );
-        let notes = Notes {
-            stages: &mut Vec::new(),
-            script: None,
-        };
-        normalize_table(&pipeline, table, separator, true, notes)
+        normalize_table(pipeline(), table, separator, true, notes(&mut Vec::new()))
     }
 
     #[test]
