@@ -92,6 +92,18 @@ fn joining_dashes_gives_repair_no_new_mojibake() {
     assert_eq!(pipeline.run(&once).text, once);
 }
 
+/// Found by `bench/exhaustive-idempotence.py`: `space` joins `，?` and `锟�`, and on a
+/// second run `repair` took the lone `锟` and its lost byte for UTF-8 read as GBK
+/// (`￀`, an unassigned code point), because the two marks it left unchanged lowered the
+/// margin the repaired piece had to clear.
+#[test]
+fn marks_beside_a_short_repair_do_not_lower_its_margin() {
+    let pipeline = Pipeline::with_options(None, PunctMode::Cjk, &StageSelection::default());
+    let once = pipeline.run("，? 锟\u{FFFD}").text.into_owned();
+    assert_eq!(once, "，？锟\u{FFFD}");
+    assert_eq!(pipeline.run(&once).text, once);
+}
+
 /// Every string of up to five of a few marks, blanks, Latin and Han settles in one run,
 /// each as a document of its own. It fails on each of three holes `space` had made, by
 /// removing a space where `punct` then changed the text the next time (`国 。。。` and

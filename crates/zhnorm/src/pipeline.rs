@@ -540,14 +540,11 @@ mod tests {
             Pipeline::with_selection(config.map(Converter::new), &StageSelection::default())
         };
         let t2s = pipeline(Some(Config::T2S));
-        // What a second run would read as mojibake: t2s would make `賜` `赐` (UTF-8 read
-        // as Big5 by Python); s2twp `绗` `絎`; `punct` would make the colon full-width,
-        // joining two runs.
+        // What a second run would read as mojibake: t2s would make `絞` `绞` and `憒` `愦`
+        // (UTF-8 read as Big5 by Python), and then `銝�` reads as `一`; s2twp `绗` `絎`;
+        // `punct` would make the colon full-width, joining two runs.
         for (p, garbled) in [
-            (
-                &t2s,
-                "靽\u{FFFD}蝮賜\u{FFFD}\u{FFFD}蝐唾\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}臭漪",
-            ),
+            (&t2s, "������蝡�蝭���喟絞銝�憒�銝�摰�蝢抬��"),
             (&pipeline(Some(Config::S2TWP)), "鏄ㄊ绗"),
             (&pipeline(None), "涓氬:涓"),
         ] {

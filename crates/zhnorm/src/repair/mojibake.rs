@@ -554,7 +554,17 @@ fn gains_beyond_losses(run: &str, repaired: &str, evidence: Evidence) -> bool {
     let kept = |text: &str| model::cost_of(text.chars().filter(|&c| c != '\u{FFFD}')) as i64;
     let losses = |text: &str| text.chars().filter(|&c| c == '\u{FFFD}').count() as i64;
     let filled = losses(run) - losses(repaired);
-    let chars = repaired.chars().filter(|c| !c.is_ascii()).count();
+    // The margin is for the characters the repair changed: marks it passes over unchanged
+    // (`，？锟�` → `，？￀`) would lower it for the piece that did change.
+    let same_start = run.chars().zip(repaired.chars()).take_while(|(a, b)| a == b).count();
+    let same_end = (run.chars().rev().zip(repaired.chars().rev()))
+        .take_while(|(a, b)| a == b)
+        .count();
+    let repaired_len = repaired.chars().count();
+    let changed_end = repaired_len.saturating_sub(same_end).max(same_start);
+    let chars = (repaired.chars().take(changed_end).skip(same_start))
+        .filter(|c| !c.is_ascii())
+        .count();
     kept(run) + filled * FILLED_LOSS - kept(repaired) >= margin(evidence, Strictness::Alone, chars)
 }
 
