@@ -541,6 +541,23 @@ fn a_json_document_has_its_strings_normalized_and_its_layout_kept() {
         "{\"text\": \"国\"}\n{\"text\": \"家\"}\n{oops\n"
     );
     assert!(stderr(&o).contains("train.json:3: "), "{}", stderr(&o));
+    // Read as records from its first lines, such a file streams in segments (it was read
+    // whole, 180 MB of memory for 76 MB): a line malformed past the first segment is named
+    // by its line too, and the report says JSON Lines.
+    let big = dir.join("big.json");
+    let mut records: Vec<String> = (0..10_000)
+        .map(|i| format!("{{\"id\": {i}, \"text\": \"第{i}個\"}}\n"))
+        .collect();
+    records[9_000] = "{\"text\": oops}\n".to_string();
+    std::fs::write(&big, records.concat()).unwrap();
+    let report = dir.join("big-report.json");
+    let o = zhnorm(&["--report", arg(&report), arg(&big)], "");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let want: String = records.iter().map(|r| r.replace('個', "个")).collect();
+    assert_eq!(stdout(&o), want);
+    assert!(stderr(&o).contains("big.json:9001: "), "{}", stderr(&o));
+    let report = std::fs::read_to_string(&report).unwrap();
+    assert!(report.contains("\"format\": \"jsonl\""), "{report}");
 }
 
 #[test]

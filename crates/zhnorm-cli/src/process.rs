@@ -131,7 +131,15 @@ fn run(
     }
     let mut decoder = StreamDecoder::new(&head, &settings.decode);
     let mut sink = open_sink(settings, input, compression, out)?;
-    let mut segmenter = match input.format {
+    // Datasets often name their JSON Lines `.json`: a file whose first line is a record,
+    // with more after it, is no one document, and is read as records, a segment at a time.
+    let format = match input.format {
+        Format::Document if json::starts_records(&decoder.encoding().decode(&head).0) => {
+            Format::Records
+        }
+        format => format,
+    };
+    let mut segmenter = match format {
         Format::Text => Segmenter::new(),
         // (A table's segments are whole rows: see `RowJoiner`.)
         Format::Records | Format::Table(_) => Segmenter::new().whole_lines(),
@@ -141,7 +149,7 @@ fn run(
             Segmenter::with_sizes(usize::MAX, usize::MAX).whole_lines()
         }
     };
-    let mut rows = formats::table::RowJoiner::new(input.format == Format::Table(b','));
+    let mut rows = formats::table::RowJoiner::new(format == Format::Table(b','));
     // Text read from another encoding is written as UTF-8: what it declares must say so.
     // (Not in a diff, which shows what the stages change, nor with `--only decode`, which
     // gives the text exactly as decoded, as iconv would.)
@@ -151,6 +159,7 @@ fn run(
     let mut state = State {
         settings,
         input,
+        format,
         report,
         script: None,
         line: 0,
@@ -203,7 +212,7 @@ fn run(
 
     report.bytes_read = counted.count;
     report.encoding = Some(decoder.encoding_name());
-    report.format = Some(input.format.name());
+    report.format = Some(format.name());
     report.replaced = decoder.replaced();
     report.script = script.map(|s| s.script.name());
     report.status = if changed {
@@ -236,6 +245,8 @@ fn run(
 struct State<'a> {
     settings: &'a Settings,
     input: &'a Input,
+    /// What the input is read as: its format, or JSON Lines for a `.json` file of them.
+    format: Format,
     report: &'a mut FileReport,
     script: Option<ScriptReport>,
     /// Lines before the batch, for JSONL messages.
@@ -260,7 +271,7 @@ struct SegmentResult {
 impl State<'_> {
     fn flush(&mut self, batch: &mut Vec<String>, sink: &mut Sink) -> Result<(), Failure> {
         let settings = self.settings;
-        let format = self.input.format;
+        let format = self.format;
         // Segments cut inside a line (lines longer than `stream::SEGMENT_LINE_MAX`) go one at
         // a time: `punct` reads a line whole, at tens of bytes per character, and memory
         // must stay bounded.

@@ -556,7 +556,11 @@ fn gains_beyond_losses(run: &str, repaired: &str, evidence: Evidence) -> bool {
     let filled = losses(run) - losses(repaired);
     // The margin is for the characters the repair changed: marks it passes over unchanged
     // (`，？锟�` → `，？￀`) would lower it for the piece that did change.
-    let same_start = run.chars().zip(repaired.chars()).take_while(|(a, b)| a == b).count();
+    let same_start = run
+        .chars()
+        .zip(repaired.chars())
+        .take_while(|(a, b)| a == b)
+        .count();
     let same_end = (run.chars().rev().zip(repaired.chars().rev()))
         .take_while(|(a, b)| a == b)
         .count();
