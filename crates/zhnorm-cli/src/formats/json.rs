@@ -100,7 +100,7 @@ pub fn normalize_document(
 /// line a record, and more after it (a document is one value).
 pub fn starts_records(head: &str) -> bool {
     let mut lines = head.lines().filter(|line| !line.trim().is_empty());
-    lines.next().is_some_and(|first| is_records(first)) && lines.next().is_some()
+    lines.next().is_some_and(is_records) && lines.next().is_some()
 }
 
 /// Whether `text`, which is no JSON document, is JSON Lines: its first line a record.
