@@ -531,6 +531,46 @@ fn a_json_document_has_its_strings_normalized_and_its_layout_kept() {
         "{}",
         stderr(&o)
     );
+    // A document larger than a segment streams, its syntax checked as it goes (an array of
+    // 89 MB was read whole: 271 MB of memory). Where it fails, the rest is passed through
+    // unchanged, and the line is named; a document cut short is normalized, and named.
+    let array = dir.join("array.json");
+    let items: Vec<String> = (0..12_000)
+        .map(|i| format!("  {{\"id\": {i}, \"text\": \"第{i}個\"}},\n"))
+        .collect();
+    let document = format!("[\n{}  {{}}\n]\n", items.concat());
+    std::fs::write(&array, &document).unwrap();
+    let o = zhnorm(&["-q", arg(&array)], "");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), document.replace('個', "个"));
+    let mut broken_items = items.clone();
+    broken_items[10_000] = "  {\"text\": \"國\" \"x\"},\n".to_string();
+    let broken_array = format!("[\n{}  {{}}\n]\n", broken_items.concat());
+    std::fs::write(&array, &broken_array).unwrap();
+    let o = zhnorm(&[arg(&array)], "");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("array.json:10002: invalid JSON"),
+        "{}",
+        stderr(&o)
+    );
+    // (The first segment, `[` and 8,191 items, came before.)
+    let before = format!("[\n{}", broken_items[..8_191].concat());
+    assert_eq!(
+        stdout(&o),
+        before.replace('個', "个") + &broken_array[before.len()..]
+    );
+    let cut_short = &document[..document.len() - 6];
+    std::fs::write(&array, cut_short).unwrap();
+    let o = zhnorm(&[arg(&array)], "");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(stdout(&o), cut_short.replace('個', "个"));
+    assert!(
+        stderr(&o)
+            .contains("array.json:12002: invalid JSON: the document ends before its value does"),
+        "{}",
+        stderr(&o)
+    );
     // Datasets often name their JSON Lines `.json`: records, read as such.
     let lines = dir.join("train.json");
     std::fs::write(&lines, "{\"text\": \"國\"}\n{\"text\": \"家\"}\n{oops\n").unwrap();

@@ -142,12 +142,11 @@ fn run(
     let mut segmenter = match format {
         Format::Text => Segmenter::new(),
         // (A table's segments are whole rows: see `RowJoiner`.)
-        Format::Records | Format::Table(_) => Segmenter::new().whole_lines(),
-        // (A JSON document or a subtitle script is read whole: its strings may span any
-        // number of lines, and its events' meaning hangs on its sections.)
-        Format::Document | Format::Subtitles => {
-            Segmenter::with_sizes(usize::MAX, usize::MAX).whole_lines()
-        }
+        // (A JSON document is cut at line ends, which no JSON string holds: see
+        // `json::Reading`.)
+        Format::Records | Format::Table(_) | Format::Document => Segmenter::new().whole_lines(),
+        // (A subtitle script is read whole: its events' meaning hangs on its sections.)
+        Format::Subtitles => Segmenter::with_sizes(usize::MAX, usize::MAX).whole_lines(),
     };
     let mut rows = formats::table::RowJoiner::new(format == Format::Table(b','));
     // Text read from another encoding is written as UTF-8: what it declares must say so.
@@ -163,8 +162,10 @@ fn run(
         report,
         script: None,
         line: 0,
+        in_line: false,
         changed: false,
         redeclare,
+        document: (format == Format::Document).then(json::Reading::default),
     };
     // A batch is normalized in parallel, then written: a few segments a thread, so that
     // one slow segment does not leave the other threads waiting at every batch, and about
@@ -207,7 +208,18 @@ fn run(
     }
     batch.extend(rows.rest());
     state.flush(&mut batch, &mut sink)?;
-    let (script, changed) = (state.script, state.changed);
+    // A JSON document must end where its value does (a download cut short does not).
+    // (A file of nothing but blanks holds no document to break, and was read as such.)
+    let document = state
+        .document
+        .as_ref()
+        .filter(|reading| !reading.is_empty());
+    if let Some(Err(message)) = document.map(json::Reading::finish) {
+        let line = state.line + usize::from(state.in_line);
+        eprintln!("zhnorm: {}:{}: {message}", input.display, line.max(1));
+        state.report.malformed_lines += 1;
+    }
+    let (script, changed, format) = (state.script, state.changed, state.format);
     drop(reader);
 
     report.bytes_read = counted.count;
@@ -251,9 +263,14 @@ struct State<'a> {
     script: Option<ScriptReport>,
     /// Lines before the batch, for JSONL messages.
     line: usize,
+    /// Whether the text written so far ends inside a line (`line` is before it).
+    in_line: bool,
     changed: bool,
     /// The declarations of its encoding the text makes are still to be made to say UTF-8.
     redeclare: bool,
+    /// A JSON document's reading after the segments flushed so far; `None` once its
+    /// syntax failed, from where the rest is passed through unchanged.
+    document: Option<json::Reading>,
 }
 
 /// One segment, normalized.
@@ -277,21 +294,45 @@ impl State<'_> {
         // must stay bounded.
         // (Whether a segment starts the text: a table's header row is only there.)
         let first = |k: usize| self.line == 0 && k == 0;
+        // A JSON document's segments are read in order first, each from where the last
+        // left the reading, and normalized from there in parallel.
+        let mut starts: Vec<Start> = vec![Start::Text; batch.len()];
+        if format == Format::Document {
+            for (k, segment) in batch.iter().enumerate() {
+                let Some(reading) = self.document.as_mut() else {
+                    starts[k] = Start::PassedThrough;
+                    continue;
+                };
+                let from = reading.clone();
+                starts[k] = match reading.advance(segment) {
+                    Ok(()) => Start::Document(from),
+                    // (A `.json` file of JSON Lines whose first record is too long to tell
+                    // by the head.)
+                    Err(_) if first(k) && json::is_records(segment) => {
+                        self.format = Format::Records;
+                        self.document = None;
+                        return self.flush(batch, sink);
+                    }
+                    Err(e) => {
+                        self.document = None;
+                        Start::Invalid(e)
+                    }
+                };
+            }
+        }
+        let one = |(k, (segment, start)): (usize, (&String, &Start))| match start {
+            Start::Document(from) => normalize_document(settings, segment, from),
+            Start::Invalid(e) => SegmentResult::malformed(e.line - 1, e.message.clone()),
+            Start::PassedThrough => SegmentResult::malformed_before(),
+            Start::Text => normalize(settings, segment, format, first(k)),
+        };
         let results: Vec<SegmentResult> = if batch.iter().all(|s| s.ends_with(['\n', '\r'])) {
-            batch
-                .par_iter()
-                .enumerate()
-                .map(|(k, segment)| normalize(settings, segment, format, first(k)))
-                .collect()
+            batch.par_iter().zip(&starts).enumerate().map(one).collect()
         } else {
-            batch
-                .iter()
-                .enumerate()
-                .map(|(k, segment)| normalize(settings, segment, format, first(k)))
-                .collect()
+            batch.iter().zip(&starts).enumerate().map(one).collect()
         };
         let what = match format {
-            Format::Document => "document",
+            Format::Document => "the rest of the document",
             _ => "line",
         };
         for (segment, result) in batch.iter().zip(results) {
@@ -327,6 +368,7 @@ impl State<'_> {
                 _ => Failure::Input(format!("cannot write: {e}")),
             })?;
             self.line += old_lines;
+            self.in_line = !segment.ends_with('\n');
         }
         batch.clear();
         Ok(())
@@ -359,37 +401,7 @@ fn normalize(settings: &Settings, segment: &str, format: Format, first: bool) ->
                 without_fields: 0,
             }
         }
-        Format::Document => {
-            let found = json::normalize_document(
-                &settings.pipeline,
-                segment,
-                settings.document_fields.as_deref(),
-                formats::Notes {
-                    stages: &mut stages,
-                    script: script.as_mut(),
-                },
-            );
-            match found {
-                Ok(document) => SegmentResult {
-                    text: document.text,
-                    stages,
-                    script,
-                    malformed: Vec::new(),
-                    without_fields: 0,
-                },
-                // Datasets often name their JSON Lines `.json`.
-                Err(_) if json::is_records(segment) => {
-                    normalize_records(settings, segment, script, stages)
-                }
-                Err(e) => SegmentResult {
-                    text: None,
-                    stages,
-                    script,
-                    malformed: vec![(e.line - 1, e.message)],
-                    without_fields: 0,
-                },
-            }
-        }
+        Format::Document => normalize_document(settings, segment, &json::Reading::default()),
         Format::Records => normalize_records(settings, segment, script, stages),
         Format::Subtitles | Format::Table(_) => {
             let notes = formats::Notes {
@@ -410,6 +422,66 @@ fn normalize(settings: &Settings, segment: &str, format: Format, first: bool) ->
                 malformed: Vec::new(),
                 without_fields: 0,
             }
+        }
+    }
+}
+
+/// Where a segment's normalizing starts (see `State::flush`).
+#[derive(Clone)]
+enum Start {
+    /// Any format but a JSON document: where the segment is.
+    Text,
+    /// Lines of a JSON document, whose reading stood here before them.
+    Document(json::Reading),
+    /// Lines of a JSON document whose syntax fails in them.
+    Invalid(json::Invalid),
+    /// Lines of a JSON document after the line where its syntax failed.
+    PassedThrough,
+}
+
+/// [`normalize`] of lines of a JSON document, whose reading stood at `from` before them.
+fn normalize_document(settings: &Settings, segment: &str, from: &json::Reading) -> SegmentResult {
+    let mut script = settings.wants_scripts().then(|| classify(""));
+    let mut stages = Vec::new();
+    let found = json::normalize_document_lines(
+        &settings.pipeline,
+        segment,
+        settings.document_fields.as_deref(),
+        from,
+        formats::Notes {
+            stages: &mut stages,
+            script: script.as_mut(),
+        },
+    );
+    match found {
+        Ok(document) => SegmentResult {
+            text: document.text,
+            stages,
+            script,
+            malformed: Vec::new(),
+            without_fields: 0,
+        },
+        Err(e) => SegmentResult::malformed(e.line - 1, e.message),
+    }
+}
+
+impl SegmentResult {
+    /// A segment passed through unchanged: what is wrong on its line `line` (from 0).
+    fn malformed(line: usize, message: String) -> SegmentResult {
+        SegmentResult {
+            malformed: vec![(line, message)],
+            ..SegmentResult::malformed_before()
+        }
+    }
+
+    /// A segment passed through unchanged, after one that was malformed.
+    fn malformed_before() -> SegmentResult {
+        SegmentResult {
+            text: None,
+            stages: Vec::new(),
+            script: None,
+            malformed: Vec::new(),
+            without_fields: 0,
         }
     }
 }

@@ -62,6 +62,50 @@ fn json_value() -> impl Strategy<Value = serde_json::Value> {
     })
 }
 
+/// Pieces of JSON, valid and not, that a document may be put together from.
+fn json_piece() -> impl Strategy<Value = &'static str> {
+    prop::sample::select(vec![
+        "{",
+        "}",
+        "[",
+        "]",
+        ",",
+        ":",
+        " ",
+        "\n",
+        "\t",
+        "\"a\"",
+        "\"國\"",
+        "\"\\u570b\"",
+        "\"\\n\"",
+        "\"\\x\"",
+        "\"\\u12\"",
+        "\"\t\"",
+        "\"",
+        "\\",
+        "0",
+        "-1",
+        "01",
+        "1.5",
+        "1.",
+        ".5",
+        "2e3",
+        "2E+3",
+        "1e",
+        "-",
+        "-0",
+        "true",
+        "false",
+        "null",
+        "nul",
+        "tru",
+        "x",
+        "\u{3000}",
+        "\"\\ud800\"",
+        "\"\\ud83d\\ude00\"",
+    ])
+}
+
 /// The shape of a JSON value: keys and kinds, not strings' text.
 fn shape(value: &serde_json::Value) -> serde_json::Value {
     match value {
@@ -93,6 +137,69 @@ proptest! {
         prop_assert_eq!(shape(&read), shape(&value));
         let twice = json::normalize_document(pipeline(), &once, None, notes(&mut Vec::new())).unwrap();
         prop_assert_eq!(twice.text, None);
+    }
+
+    #[test]
+    fn a_json_document_read_a_few_lines_at_a_time_is_normalized_as_whole(
+        value in json_value(),
+        cuts in prop::collection::vec(any::<prop::sample::Index>(), 0..4),
+    ) {
+        let written = serde_json::to_string_pretty(&value).unwrap() + "\n";
+        let whole = json::normalize_document(pipeline(), &written, None, notes(&mut Vec::new()))
+            .unwrap()
+            .text
+            .unwrap_or_else(|| written.clone());
+        // Cut after some of its line ends, as the CLI cuts it into segments.
+        let ends: Vec<usize> = written.match_indices('\n').map(|(i, _)| i + 1).collect();
+        let mut at: Vec<usize> = cuts.iter().map(|c| ends[c.index(ends.len())]).collect();
+        at.sort_unstable();
+        at.dedup();
+        let mut reading = json::Reading::default();
+        let mut pieces = String::new();
+        let mut from = 0;
+        for to in at.into_iter().chain([written.len()]).filter(|&to| to > 0) {
+            if to <= from {
+                continue;
+            }
+            let lines = &written[from..to];
+            let start = reading.clone();
+            reading.advance(lines).unwrap();
+            let done = json::normalize_document_lines(pipeline(), lines, None, &start, notes(&mut Vec::new())).unwrap();
+            pieces.push_str(done.text.as_deref().unwrap_or(lines));
+            from = to;
+        }
+        prop_assert!(reading.finish().is_ok());
+        prop_assert_eq!(pieces, whole);
+    }
+
+    /// The reading that checks a document's syntax, a segment at a time, takes what
+    /// serde_json takes (nesting within serde_json's limit of 128).
+    #[test]
+    fn a_documents_syntax_is_checked_as_serde_json_checks_it(
+        pieces in prop::collection::vec(json_piece(), 0..14),
+        value in json_value(),
+        edit in (any::<prop::sample::Index>(), 0..3usize, json_piece()),
+    ) {
+        // Pieces put together at random (mostly invalid), or a valid document with one
+        // piece inserted, one byte dropped or nothing changed.
+        let (at, kind, piece) = edit;
+        let mut text = serde_json::to_string_pretty(&value).unwrap();
+        let at = at.index(text.len() + 1);
+        let at = (0..=at).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+        match kind {
+            0 => text.insert_str(at, piece),
+            1 if at < text.len() && text.as_bytes()[at].is_ascii() => {
+                text.remove(at);
+            }
+            _ => {}
+        }
+        if pieces.len() % 2 == 1 {
+            text = pieces.concat();
+        }
+        let mut reading = json::Reading::default();
+        let ours = reading.advance(&text).is_ok() && reading.finish().is_ok();
+        let theirs = serde_json::from_str::<serde::de::IgnoredAny>(&text).is_ok();
+        prop_assert_eq!(ours, theirs, "{:?}", text);
     }
 
     #[test]
