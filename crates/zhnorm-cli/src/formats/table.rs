@@ -35,7 +35,9 @@ pub fn normalize_table(
     while from < table.len() {
         let (rows, end) = cells(table, separator, from, CHUNK);
         let body = match rows.first() {
-            Some(header) if first && from == 0 && is_header(table, header, separator) => &rows[1..],
+            Some(_) if first && from == 0 && starts_with_header(table, &rows, separator) => {
+                &rows[1..]
+            }
             _ => &rows[..],
         };
         for (span, new) in normalize_cells(pipeline, table, separator, body, &mut notes) {
@@ -276,8 +278,20 @@ pub fn row_lengths(table: &str, separator: u8) -> Vec<usize> {
     rows.iter().map(Vec::len).collect()
 }
 
-/// Whether `row` names columns: at least two cells, each a short name without a digit
-/// or a sentence mark.
+/// Whether the first of `rows` names columns: it looks like names, and the rows after it
+/// do not all look so. (A word list, `國家,country` on every line, has no header: read as
+/// one, its first word was left unconverted.) A table of one row may be a header alone.
+fn starts_with_header(table: &str, rows: &[Vec<Cell>], separator: u8) -> bool {
+    let data = &rows[1..rows.len().min(1 + HEADER_EVIDENCE_ROWS)];
+    is_header(table, &rows[0], separator)
+        && (data.is_empty() || !data.iter().all(|row| is_header(table, row, separator)))
+}
+
+/// Rows after the first that [`starts_with_header`] compares it with.
+const HEADER_EVIDENCE_ROWS: usize = 20;
+
+/// Whether `row` may name columns: at least two cells, each a short name without a digit
+/// or a sentence's mark (a full stop ends Chinese that has one, not `No.`).
 fn is_header(table: &str, row: &[Cell], separator: u8) -> bool {
     row.len() >= 2
         && row.iter().all(|cell| {
@@ -285,7 +299,8 @@ fn is_header(table: &str, row: &[Cell], separator: u8) -> bool {
             let text = text.trim();
             !text.is_empty()
                 && text.chars().count() <= 32
-                && !text.contains(|c: char| c.is_ascii_digit() || "，。！？!?".contains(c))
+                && !text.contains(|c: char| c.is_ascii_digit() || "，。！？；、,;!?".contains(c))
+                && !(text.ends_with('.') && !text.is_ascii())
         })
 }
 
@@ -296,6 +311,24 @@ mod tests {
 
     fn normalize(table: &str, separator: u8) -> Option<String> {
         normalize_table(pipeline(), table, separator, true, notes(&mut Vec::new()))
+    }
+
+    #[test]
+    fn a_first_row_is_a_header_only_where_the_rows_after_it_differ() {
+        // Names over data with numbers or sentences: a header, kept.
+        let named = "名稱,說明\n臺北,位於臺灣北部。\n";
+        assert_eq!(
+            normalize(named, b',').as_deref(),
+            Some("名稱,說明\n台北,位于台湾北部。\n")
+        );
+        // A word list: every row looks like names, so the first is a word like the rest.
+        let words = "國家,country\n學習,study\n體育,sports\n";
+        assert_eq!(
+            normalize(words, b',').as_deref(),
+            Some("国家,country\n学习,study\n体育,sports\n")
+        );
+        // One row alone may be a header.
+        assert_eq!(normalize("名稱,簡稱\n", b','), None);
     }
 
     #[test]
