@@ -300,7 +300,7 @@ fn is_header(table: &str, row: &[Cell], separator: u8) -> bool {
             !text.is_empty()
                 && text.chars().count() <= 32
                 && !text.contains(|c: char| c.is_ascii_digit() || "，。！？；、,;!?".contains(c))
-                && !(text.ends_with('.') && !text.is_ascii())
+                && (!text.ends_with('.') || text.is_ascii())
         })
 }
 
