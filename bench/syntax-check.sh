@@ -3,8 +3,10 @@
 # catalogue of the Debian packages bench/build-corpus.sh unpacks (msgunfmt of the .mo
 # files) must pass `msgfmt --check`, and every page of manpages-zh must give groff no
 # warning or error it did not give before (line-breaking warnings aside: full-width marks
-# are wider). Also counts character references whose `;` was made `；` in the corpora, and
-# checks that the machine's Python sources that hold Han still parse.
+# are wider). Also counts character references whose `;` was made `；` in the corpora,
+# checks that the machine's Python sources that hold Han still parse, and that the keyword
+# lists of GNOME's Chinese catalogues (`Text;Editor;文本;编辑器;`, desktop entries' search
+# terms, whose `;` ends each keyword) keep their semicolons.
 # Needs gettext and groff (installed here if missing). Usage: bench/syntax-check.sh [ZHNORM]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -76,3 +78,21 @@ for corpus in trad simp; do
     broken=$("$Z" --quiet "bench/work/corpus-$corpus.txt" | grep -cP '&(#x?[0-9a-fA-F]+|[a-zA-Z]+)；' || true)
     echo "corpus-$corpus.txt: $broken lines with a character reference ended by '；'"
 done
+
+# GNOME's catalogues (gedit, Files, Settings; downloaded here once): the desktop entries'
+# keyword lists they translate must keep every `;`, or the list becomes one keyword.
+G=bench/work/gnome
+if [ ! -d "$G/root" ]; then
+    mkdir -p "$G"
+    (cd "$G" && apt-get download gedit-common nautilus-data gnome-control-center-data >/dev/null 2>&1 &&
+        for deb in *.deb; do dpkg-deb -x "$deb" root; done) || echo "GNOME catalogues not downloaded"
+fi
+if [ -d "$G/root" ]; then
+    mkdir -p "$T/gnome"
+    for mo in $(find "$G/root" -path '*/zh_*' -name '*.mo' | sort); do
+        msgunfmt "$mo" -o "$T/gnome/$(echo "$mo" | cut -d/ -f8)-$(basename "$mo" .mo).po"
+    done
+    lists=$(cat "$T"/gnome/*.po | grep -cE '^msgstr "[^" ]+;"$' || true)
+    broken=$("$Z" --quiet "$T"/gnome/*.po | grep -E '^msgstr "[^" ]+"$' | grep -c '；"$' || true)
+    echo "GNOME keyword lists: $broken of $lists lose a semicolon after zhnorm"
+fi

@@ -1089,6 +1089,10 @@ pub(super) fn protected_spans(
             _ => {}
         }
     }
+    // Lists of keywords each ended by `;` (see [`protect_keyword_lists`]).
+    if ascii.has(b';') {
+        protect_keyword_lists(chars, marks, protected);
+    }
     // MediaWiki's conversion markup (`-{zh-hans:计算机; zh-hant:電腦;}-`), whose `:` and
     // `;` are syntax.
     if ascii.has(b'{') {
@@ -1122,6 +1126,65 @@ pub(super) fn protected_spans(
     let quotes_or_parens = marks.iter().any(|&i| matches!(chars[i], '"' | '\'' | '('));
     if quotes_or_parens || bytes.first() == Some(&b'.') {
         protect_syntax(bytes, chars, marks, document, protected);
+    }
+}
+
+/// Protects the semicolons of lists of keywords, each keyword ended by one, with no blank
+/// between (`Text;Editor;文本;编辑器;`): the `Keywords` of a desktop entry, and the
+/// catalogues that translate them ("Do NOT translate or localize the semicolons! The list
+/// MUST also end with a semicolon!", as GNOME's ask). Made `；`, they leave one keyword
+/// (GNOME's zh_TW and zh_HK catalogues held 24 such lists). A list is a whole value, from
+/// the start of a line, a value (`=`) or a string to the end of the line or the string:
+/// two keywords or more, or one after `=` or `"`; each keyword a word of at most 24
+/// letters, digits or Han, `-`, `_`, `.`, `+` or `#`. Prose that ends a clause with `;`
+/// goes on after it, or has a blank or a mark in the clause or before it.
+fn protect_keyword_lists(chars: &[char], marks: &[usize], protected: &mut [bool]) {
+    let is_keyword_char = |c: char| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '+' | '#');
+    let mut done = 0;
+    for &semi in marks.iter().filter(|&&k| chars[k] == ';') {
+        if semi < done {
+            continue;
+        }
+        // The list's start: back over keywords and their semicolons (not into a list
+        // already read: a line of semicolons is read once).
+        let start = (done..semi)
+            .rev()
+            .find(|&k| !(is_keyword_char(chars[k]) || chars[k] == ';'))
+            .map_or(done, |k| k + 1);
+        // Its end: on over keywords, each ended by `;`.
+        let mut end = semi + 1;
+        loop {
+            let len = chars[end..]
+                .iter()
+                .take_while(|&&c| is_keyword_char(c))
+                .count();
+            if len == 0 || chars.get(end + len) != Some(&';') {
+                break;
+            }
+            end += len + 1;
+        }
+        done = end;
+        let list = &chars[start..end];
+        let keywords: Vec<&[char]> = list
+            .split(|&c| c == ';')
+            .take(list.iter().filter(|&&c| c == ';').count())
+            .collect();
+        let words = keywords
+            .iter()
+            .all(|k| (1..=24).contains(&k.len()) && k.iter().all(|&c| is_keyword_char(c)));
+        // A list is a whole value: from the start of the line, a value or a string (not
+        // after a clause of prose, `然后;走了;`) to the end of the line or the string.
+        let after_value = start > 0 && matches!(chars[start - 1], '=' | '"');
+        let starts_there = after_value || start == 0 || chars[start - 1].is_whitespace();
+        let ends_there = chars.get(end).is_none_or(|&c| c == '"')
+            || chars[end..].iter().all(|c| c.is_whitespace());
+        if words && starts_there && ends_there && (keywords.len() >= 2 || after_value) {
+            for k in start..end {
+                if chars[k] == ';' {
+                    protected[k] = true;
+                }
+            }
+        }
     }
 }
 
@@ -1347,6 +1410,29 @@ mod tests {
         assert_eq!(
             cjk(lrc),
             "[ti:月亮代表我的心]\n[ar:邓丽君]\n[00:12.34]你问我爱你有多深，\n"
+        );
+    }
+
+    #[test]
+    fn keyword_lists_keep_their_semicolons() {
+        // GNOME's catalogues (gedit, Settings) and desktop entries: a `；` made the list one
+        // keyword.
+        for line in [
+            "msgstr \"Text;Editor;Plaintext;Write;gedit;文本;文字;编辑器;纯文本;编写;\"",
+            "msgstr \"Thunderbolt;privacy;隐私;\"",
+            "Keywords[zh_CN]=文件夹;管理器;",
+            "Keywords[zh_CN]=文件夹;",
+            "msgstr \"首选项;\"",
+        ] {
+            assert_eq!(cjk(line), line);
+        }
+        // Prose goes on after its `;`, or holds a blank or a mark in the clause.
+        assert_eq!(cjk("存取与整理档案;管理"), "存取与整理档案；管理");
+        assert_eq!(cjk("第一;第二;然后"), "第一；第二；然后");
+        assert_eq!(cjk("他说了很多话,然后;走了;"), "他说了很多话，然后；走了；");
+        assert_eq!(
+            cjk("Comment[zh_CN]=存取与整理档案;管理"),
+            "Comment[zh_CN]=存取与整理档案；管理"
         );
     }
 
