@@ -1655,6 +1655,32 @@ mod tests {
     }
 
     #[test]
+    fn an_address_whose_path_goes_on_in_chinese_keeps_its_marks() {
+        // Wikipedia's addresses: `(`, `)` and `:` are the page's name.
+        assert_eq!(
+            cjk("參見 https://zh.wikipedia.org/wiki/臺灣_(消歧義),以及其他."),
+            "參見 https://zh.wikipedia.org/wiki/臺灣_(消歧義)，以及其他。"
+        );
+        let namespace = "首頁 https://zh.wikipedia.org/wiki/Wikipedia:首頁 很好";
+        assert_eq!(cjk(namespace), namespace);
+        // The sentence goes on after a mark before Chinese, or a parenthesis the address
+        // did not open (the samba man page's `（…可以在ftp://…/unix/处获得)格式`).
+        assert_eq!(
+            cjk("詳見https://example.com/下載頁面,然後"),
+            "詳見https://example.com/下載頁面，然後"
+        );
+        assert_eq!(
+            cjk("软件(可以在ftp://ftp.icce.rug.nl/pub/unix/处获得)格式"),
+            "软件（可以在ftp://ftp.icce.rug.nl/pub/unix/处获得）格式"
+        );
+        // A man page's reference keeps its parentheses whole (was `\fBsmbpasswd\fR(8）`).
+        assert_eq!(
+            cjk("请参阅\\fBsmbpasswd\\fR(8)手册"),
+            "请参阅\\fBsmbpasswd\\fR(8)手册"
+        );
+    }
+
+    #[test]
     fn times_keep_ascii_but_the_label_gets_chinese() {
         assert_eq!(cjk("时间:12:30"), "时间：12:30");
         assert_eq!(cjk("8：51：18"), "8:51:18");

@@ -957,8 +957,30 @@ pub(super) fn protected_spans(
             || token.starts_with("./")
             || token.starts_with("../")
             || token.contains('\\');
+        if is_link && has_path(&lower) && !matches!(chars[i - 1], ',' | '.' | ';' | '!' | '?') {
+            // An address whose path goes on in Chinese (`https://zh.wikipedia.org/wiki/
+            // 臺灣_(消歧義)`): letters and Han are the path's too, up to a blank, a mark of
+            // Chinese text, a mark of a sentence before Chinese (`下載頁面,然後`), or a
+            // parenthesis the address did not open (`（可以在ftp://…/unix/处获得)格式`).
+            let mut open = opened_in(run);
+            while i < n {
+                let c = chars[i];
+                let ends_sentence = matches!(c, ',' | '.' | ';' | '!' | '?')
+                    && chars.get(i + 1).is_none_or(|&next| !next.is_ascii());
+                let unopened = c == ')' && open <= 0;
+                if ends_sentence
+                    || unopened
+                    || !(c.is_ascii_graphic() || (!c.is_ascii() && c.is_alphanumeric()))
+                {
+                    break;
+                }
+                open += (c == '(') as isize - (c == ')') as isize;
+                i += 1;
+            }
+        }
         if is_link || is_mail || is_path {
-            // Sentence punctuation at the end of the token is the sentence's, not the URL's.
+            // Sentence punctuation at the end of the token is the sentence's, not the URL's
+            // (but a parenthesis the address opened is its own: `_(消歧義)`).
             let mut end = i;
             while end > start
                 && matches!(
@@ -966,6 +988,9 @@ pub(super) fn protected_spans(
                     ',' | '.' | ';' | ':' | '!' | '?' | ')' | '"' | '\''
                 )
             {
+                if chars[end - 1] == ')' && opened_in(&chars[start..end - 1]) > 0 {
+                    break;
+                }
                 end -= 1;
             }
             protect(protected, start..end);
@@ -1331,6 +1356,30 @@ fn is_eye_letter(c: char) -> bool {
 }
 
 /// Marks the characters of `span` protected.
+/// How many more parentheses `token` opens than it closes. (Not counting a roff escape's:
+/// `\*(R"`, `\f(CW`, `\(em` open nothing.)
+fn opened_in(token: &[char]) -> isize {
+    let mut open = 0;
+    for (k, &c) in token.iter().enumerate() {
+        let escaped = (k >= 1 && token[k - 1] == '\\')
+            || (k >= 2
+                && token[k - 2] == '\\'
+                && matches!(token[k - 1], '*' | 'f' | 'n' | 's' | 'F' | 'm'));
+        match c {
+            '(' if !escaped => open += 1,
+            ')' => open -= 1,
+            _ => {}
+        }
+    }
+    open
+}
+
+/// Whether the address `url` (lower case) has a path: a `/` after its host.
+fn has_path(url: &str) -> bool {
+    let host_on = url.find("://").map_or(0, |k| k + 3);
+    url[host_on..].contains('/')
+}
+
 fn protect(protected: &mut [bool], span: Range<usize>) {
     protected[span].iter_mut().for_each(|p| *p = true);
 }
