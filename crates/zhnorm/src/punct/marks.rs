@@ -1673,6 +1673,17 @@ mod tests {
             cjk("软件(可以在ftp://ftp.icce.rug.nl/pub/unix/处获得)格式"),
             "软件（可以在ftp://ftp.icce.rug.nl/pub/unix/处获得）格式"
         );
+        // A mark that closes something before a path is the sentence's (a caption's `)`
+        // before `}\label{…}` was left half a pair, a man page's `,` before `\fBsmbd\fR`
+        // stayed ASCII).
+        assert_eq!(
+            cjk("\\caption{可用的源 (名称按拼音排序)}\\label{tab:a}"),
+            "\\caption{可用的源 （名称按拼音排序）}\\label{tab:a}"
+        );
+        assert_eq!(
+            cjk("如果这个脚本执行成功,\\fBsmbd\\fR就认为"),
+            "如果这个脚本执行成功，\\fBsmbd\\fR就认为"
+        );
         // A man page's reference keeps its parentheses whole (was `\fBsmbpasswd\fR(8）`).
         assert_eq!(
             cjk("请参阅\\fBsmbpasswd\\fR(8)手册"),

@@ -993,7 +993,13 @@ pub(super) fn protected_spans(
                 }
                 end -= 1;
             }
-            protect(protected, start..end);
+            // Nor is a mark that closes something before it (`(名称按拼音排序)}\label{…}`:
+            // the parenthesis is the caption's, and was left half a pair).
+            let mut begin = start;
+            while begin < end && matches!(chars[begin], ')' | ']' | '}' | ',' | ';' | '!' | '?') {
+                begin += 1;
+            }
+            protect(protected, begin..end);
         }
     }
     // A Markdown link's or image's destination, `](…)` up to its closing parenthesis: an
@@ -1114,6 +1120,11 @@ pub(super) fn protected_spans(
             _ => {}
         }
     }
+    // The keys and paths LaTeX's commands take (`\ref{fig:流程}`, `\cite{wang:2020}`,
+    // `\includegraphics{图/流程.png}`): a `：` there names another label or file.
+    if ascii.has(b'\\') && ascii.has(b'{') {
+        protect_latex_keys(chars, protected);
+    }
     // Lists of keywords each ended by `;` (see [`protect_keyword_lists`]).
     if ascii.has(b';') {
         protect_keyword_lists(chars, marks, protected);
@@ -1151,6 +1162,78 @@ pub(super) fn protected_spans(
     let quotes_or_parens = marks.iter().any(|&i| matches!(chars[i], '"' | '\'' | '('));
     if quotes_or_parens || bytes.first() == Some(&b'.') {
         protect_syntax(bytes, chars, marks, document, protected);
+    }
+}
+
+/// LaTeX's commands whose argument (the first in braces, after any in brackets) is a key,
+/// a label or a path, not text.
+const LATEX_KEY_COMMANDS: &[&str] = &[
+    "ref",
+    "eqref",
+    "pageref",
+    "autoref",
+    "cref",
+    "Cref",
+    "nameref",
+    "label",
+    "cite",
+    "citep",
+    "citet",
+    "parencite",
+    "textcite",
+    "footcite",
+    "nocite",
+    "input",
+    "include",
+    "includegraphics",
+    "url",
+    "href",
+    "hyperref",
+    "bibliography",
+    "bibliographystyle",
+    "usepackage",
+    "documentclass",
+    "begin",
+    "end",
+];
+
+/// Protects the key arguments of LaTeX's commands (see [`LATEX_KEY_COMMANDS`]).
+fn protect_latex_keys(chars: &[char], protected: &mut [bool]) {
+    let n = chars.len();
+    let mut i = 0;
+    while let Some(slash) = (i..n).find(|&k| chars[k] == '\\') {
+        let name_end = (slash + 1..n)
+            .find(|&k| !chars[k].is_ascii_alphabetic())
+            .unwrap_or(n);
+        i = name_end.max(slash + 1);
+        let name: String = chars[slash + 1..name_end].iter().collect();
+        if !LATEX_KEY_COMMANDS.contains(&name.as_str()) {
+            continue;
+        }
+        // (A starred form, and options in brackets, before the key.)
+        let mut k = name_end + usize::from(chars.get(name_end) == Some(&'*'));
+        while chars.get(k) == Some(&'[') {
+            match (k..n).find(|&j| chars[j] == ']') {
+                Some(close) => k = close + 1,
+                None => break,
+            }
+        }
+        if chars.get(k) != Some(&'{') {
+            continue;
+        }
+        let mut depth = 0usize;
+        let close = (k..n).find(|&j| {
+            match chars[j] {
+                '{' => depth += 1,
+                '}' => depth -= 1,
+                _ => {}
+            }
+            depth == 0
+        });
+        if let Some(close) = close {
+            protect(protected, k..close + 1);
+            i = close + 1;
+        }
     }
 }
 
@@ -1459,6 +1542,23 @@ mod tests {
         assert_eq!(
             cjk(lrc),
             "[ti:月亮代表我的心]\n[ar:邓丽君]\n[00:12.34]你问我爱你有多深，\n"
+        );
+    }
+
+    #[test]
+    fn latex_keys_and_paths_keep_their_marks() {
+        for line in [
+            "\\label{fig:流程}",
+            "\\cite[第3页]{wang:2020,li:2021}",
+            "\\includegraphics[width=0.5\\textwidth]{图片/流程:一.png}",
+            "\\href{https://例子.com/a,b}{网站}",
+        ] {
+            assert_eq!(cjk(line), line);
+        }
+        // Around them, and in the text a command sets, marks are prose's.
+        assert_eq!(
+            cjk("见图~\\ref{fig:流程},其中\\textbf{注意:这个}"),
+            "见图~\\ref{fig:流程}，其中\\textbf{注意：这个}"
         );
     }
 
