@@ -1125,6 +1125,10 @@ pub(super) fn protected_spans(
     if ascii.has(b'\\') && ascii.has(b'{') {
         protect_latex_keys(chars, protected);
     }
+    // Options given as `key=value` (see [`protect_key_values`]).
+    if ascii.has(b'=') && ascii.has(b',') {
+        protect_key_values(chars, protected);
+    }
     // Lists of keywords each ended by `;` (see [`protect_keyword_lists`]).
     if ascii.has(b';') {
         protect_keyword_lists(chars, marks, protected);
@@ -1233,6 +1237,85 @@ fn protect_latex_keys(chars: &[char], protected: &mut [bool]) {
         if let Some(close) = close {
             protect(protected, k..close + 1);
             i = close + 1;
+        }
+    }
+}
+
+/// Protects the syntax of options given as `key=value`, as LaTeX's packages take them
+/// (`\ctexset{chapter/name={第,章}}`, whose `,` parts the name's prefix from its suffix;
+/// `listfigurename=插图索引,`): a value in braces, and the `,` after a short value of no
+/// blanks or quotes. The key is ASCII (letters, digits, `/`, `-`, `_`), the value follows
+/// `=`, in a line of TeX or of an option list.
+fn protect_key_values(chars: &[char], protected: &mut [bool]) {
+    let n = chars.len();
+    let is_key_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '/' | '-' | '_');
+    // (In a line of TeX, with a command that takes an argument, or a line of an option
+    // list, `key=value,`: not a markup tag's attributes, `class="literal">…`, a man page's
+    // prose, `\fBlocking = no\fR，所有的`, nor a translation's, `title = 书签，收藏`.)
+    let first = chars.iter().position(|c| !c.is_whitespace()).unwrap_or(n);
+    let last = chars.iter().rposition(|c| !c.is_whitespace());
+    let key_first = first < n
+        && chars[first].is_ascii_alphabetic()
+        && last.is_some_and(|k| chars[k] == ',')
+        && chars[first..]
+            .iter()
+            .find(|&&c| !is_key_char(c))
+            .is_some_and(|&c| c == '=' || c == ' ');
+    let tex = (0..n).filter(|&k| chars[k] == '\\').any(|k| {
+        let name = chars[k + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .count();
+        name >= 2 && matches!(chars.get(k + 1 + name), Some('{' | '['))
+    });
+    if !(tex || key_first) {
+        return;
+    }
+    for eq in (1..n).filter(|&k| chars[k] == '=') {
+        let key_end = (0..eq)
+            .rev()
+            .find(|&k| chars[k] != ' ')
+            .map_or(0, |k| k + 1);
+        let key_len = chars[..key_end]
+            .iter()
+            .rev()
+            .take_while(|&&c| is_key_char(c))
+            .count();
+        if key_len < 2 || !chars[key_end - key_len].is_ascii_alphabetic() {
+            continue;
+        }
+        let Some(value) = (eq + 1..n).find(|&k| chars[k] != ' ') else {
+            continue;
+        };
+        let value_end = if chars[value] == '{' {
+            let mut depth = 0usize;
+            let Some(close) = (value..n).find(|&k| {
+                match chars[k] {
+                    '{' => depth += 1,
+                    '}' => depth -= 1,
+                    _ => {}
+                }
+                depth == 0
+            }) else {
+                continue;
+            };
+            protect(protected, value..close + 1);
+            close + 1
+        } else {
+            let end = (value..n)
+                .find(|&k| matches!(chars[k], ',' | '}' | ']') || chars[k].is_whitespace())
+                .unwrap_or(n);
+            let quoted = chars[value..end]
+                .iter()
+                .any(|c| matches!(c, '"' | '\'' | '<' | '>' | '(' | ')'));
+            if end - value > 24 || quoted {
+                continue;
+            }
+            end
+        };
+        let after = (value_end..n).find(|&k| chars[k] != ' ');
+        if let Some(comma) = after.filter(|&k| chars[k] == ',') {
+            protected[comma] = true;
         }
     }
 }
@@ -1555,6 +1638,16 @@ mod tests {
         ] {
             assert_eq!(cjk(line), line);
         }
+        // ctex's options: `{第,章}` is a prefix and a suffix, `,` ends a value.
+        for line in [
+            "\\ctexset{chapter/name={第,章},number=\\chinese{chapter}}",
+            "\\CTEXsetup[name={第,章},number={\\arabic{chapter}}]{chapter}",
+            "    listfigurename=插图索引,",
+        ] {
+            assert_eq!(cjk(line), line);
+        }
+        // Not a translation's prose (`title = 书签，收藏`), nor a markup tag's attributes.
+        assert_eq!(cjk("title = 书签,收藏"), "title = 书签，收藏");
         // Around them, and in the text a command sets, marks are prose's.
         assert_eq!(
             cjk("见图~\\ref{fig:流程},其中\\textbf{注意:这个}"),
