@@ -149,7 +149,11 @@ fn find_annotations(text: &str) -> Vec<Annotation> {
         if start == 0 || bytes[start - 1] != b' ' || bytes[start] == b'(' {
             continue;
         }
-        let han = text[..start - 1].chars().next_back().filter(|&c| is_han(c));
+        // (And after an annotation in a row, `國（guó） （guó）`, as the character's.)
+        let han = match found.last() {
+            Some(prev) if prev.end == start - 1 => Some(prev.han),
+            _ => text[..start - 1].chars().next_back().filter(|&c| is_han(c)),
+        };
         if let Some(mut a) = han.and_then(|han| annotation_at(text, start, han)) {
             a.start = start - 1;
             found.push(a);
@@ -351,6 +355,9 @@ mod tests {
         );
         assert_eq!(run("長（zhǎng）江"), "長江");
         assert_eq!(run("中國(guo2)人"), "中國人");
+        // Annotations in a row, one space between: all of them, or a second run finds the
+        // next (found by the property test: `國（guó） （guó）中文`).
+        assert_eq!(run("國（guó） （guó）中文"), "國中文");
         // One space before a full-width parenthesis, which `space` would remove: with it.
         assert_eq!(run("中國 （guó）人"), "中國人");
     }
