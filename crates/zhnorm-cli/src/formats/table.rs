@@ -35,7 +35,9 @@ pub fn normalize_table(
     while from < table.len() {
         let (rows, end) = cells(table, separator, from, CHUNK);
         let body = match rows.first() {
-            Some(_) if first && from == 0 && starts_with_header(table, &rows, separator) => {
+            Some(_)
+                if first && from == 0 && starts_with_header(pipeline, table, &rows, separator) =>
+            {
                 &rows[1..]
             }
             _ => &rows[..],
@@ -278,30 +280,37 @@ pub fn row_lengths(table: &str, separator: u8) -> Vec<usize> {
     rows.iter().map(Vec::len).collect()
 }
 
-/// Whether the first of `rows` names columns: it looks like names, and the rows after it
-/// do not all look so. (A word list, `國家,country` on every line, has no header: read as
-/// one, its first word was left unconverted.) A table of one row may be a header alone.
-fn starts_with_header(table: &str, rows: &[Vec<Cell>], separator: u8) -> bool {
+/// Whether the first of `rows` names columns: it looks like names, and the rows after it,
+/// normalized, do not all look so. (A word list, `國家,country` on every line, has no
+/// header: read as one, its first word was left unconverted.) A table of one row may be a
+/// header alone. (The rows after are judged as normalizing leaves them, as a second run
+/// sees them: `&amp;` has a `;`, `&` none.)
+fn starts_with_header(pipeline: &Pipeline, table: &str, rows: &[Vec<Cell>], separator: u8) -> bool {
+    let names = |row: &[Cell], normalize: bool| {
+        row.len() >= 2
+            && row.iter().all(|cell| {
+                let text = cell.content(table, separator);
+                match normalize {
+                    true => is_name(&pipeline.run(text.trim()).text),
+                    false => is_name(&text),
+                }
+            })
+    };
     let data = &rows[1..rows.len().min(1 + HEADER_EVIDENCE_ROWS)];
-    is_header(table, &rows[0], separator)
-        && (data.is_empty() || !data.iter().all(|row| is_header(table, row, separator)))
+    names(&rows[0], false) && (data.is_empty() || !data.iter().all(|row| names(row, true)))
 }
 
 /// Rows after the first that [`starts_with_header`] compares it with.
 const HEADER_EVIDENCE_ROWS: usize = 20;
 
-/// Whether `row` may name columns: at least two cells, each a short name without a digit
-/// or a sentence's mark (a full stop ends Chinese that has one, not `No.`).
-fn is_header(table: &str, row: &[Cell], separator: u8) -> bool {
-    row.len() >= 2
-        && row.iter().all(|cell| {
-            let text = cell.content(table, separator);
-            let text = text.trim();
-            !text.is_empty()
-                && text.chars().count() <= 32
-                && !text.contains(|c: char| c.is_ascii_digit() || "，。！？；、,;!?".contains(c))
-                && (!text.ends_with('.') || text.is_ascii())
-        })
+/// Whether a cell's `text` may name a column: short, without a digit or a sentence's mark
+/// (a full stop ends Chinese that has one, not `No.`).
+fn is_name(text: &str) -> bool {
+    let text = text.trim();
+    !text.is_empty()
+        && text.chars().count() <= 32
+        && !text.contains(|c: char| c.is_ascii_digit() || "，。！？；、,;!?".contains(c))
+        && (!text.ends_with('.') || text.is_ascii())
 }
 
 #[cfg(test)]
