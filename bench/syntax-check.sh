@@ -4,7 +4,8 @@
 # files) must pass `msgfmt --check`, and every page of manpages-zh must give groff no
 # warning or error it did not give before (line-breaking warnings aside: full-width marks
 # are wider). Also counts character references whose `;` was made `；` in the corpora,
-# checks that the machine's Python sources that hold Han still parse, and that the keyword
+# and Firefox's lists of search terms whose `,` was; checks that the machine's Python
+# sources that hold Han still parse, and that the keyword
 # lists of GNOME's Chinese catalogues (`Text;Editor;文本;编辑器;`, desktop entries' search
 # terms, whose `;` ends each keyword) keep their semicolons.
 # Needs gettext and groff (installed here if missing). Usage: bench/syntax-check.sh [ZHNORM]
@@ -75,8 +76,14 @@ echo "Python sources: $failed of $total no longer parse after zhnorm"
 
 for corpus in trad simp; do
     [ -f "bench/work/corpus-$corpus.txt" ] || continue
-    broken=$("$Z" --quiet "bench/work/corpus-$corpus.txt" | grep -cP '&(#x?[0-9a-fA-F]+|[a-zA-Z]+)；' || true)
+    "$Z" --quiet "bench/work/corpus-$corpus.txt" > "$T/corpus.txt"
+    broken=$(grep -cP '&(#x?[0-9a-fA-F]+|[a-zA-Z]+)；' "$T/corpus.txt" || true)
     echo "corpus-$corpus.txt: $broken lines with a character reference ended by '；'"
+    # Firefox's lists of search terms, which it splits at each `,`.
+    terms='^\s*(quickactions-cmd-[a-z0-9-]+|\.searchkeywords|[a-z-]+-search-term[a-z-]*) ='
+    lists=$(grep -cE "$terms" "bench/work/corpus-$corpus.txt" || true)
+    broken=$(grep -E "$terms" "$T/corpus.txt" | grep -c '，' || true)
+    echo "corpus-$corpus.txt: $broken of $lists Firefox search-term lists with a comma made '，'"
 done
 
 # GNOME's catalogues (gedit, Files, Settings; downloaded here once): the desktop entries'

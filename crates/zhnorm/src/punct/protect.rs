@@ -1129,6 +1129,10 @@ pub(super) fn protected_spans(
     if ascii.has(b'=') && ascii.has(b',') {
         protect_key_values(chars, protected);
     }
+    // A translation's list of search terms (see [`protect_term_lists`]).
+    if ascii.has(b'=') && ascii.has(b',') {
+        protect_term_lists(chars, protected);
+    }
     // Lists of keywords each ended by `;` (see [`protect_keyword_lists`]).
     if ascii.has(b';') {
         protect_keyword_lists(chars, marks, protected);
@@ -1316,6 +1320,70 @@ fn protect_key_values(chars: &[char], protected: &mut [bool]) {
         let after = (value_end..n).find(|&k| chars[k] != ' ');
         if let Some(comma) = after.filter(|&k| chars[k] == ',') {
             protected[comma] = true;
+        }
+    }
+}
+
+/// Protects the commas of a translation's list of search terms, the value of a line
+/// `key = value` that is terms of at most 24 characters parted by `, `, some not in English
+/// and then the English ones, at least the last (Firefox's `quickactions-cmd-addons3 = 扩展, 主题, 附加组件,
+/// extensions, themes, addons, add-ons`, which it splits at each `,`; with `，` no term
+/// was found).
+fn protect_term_lists(chars: &[char], protected: &mut [bool]) {
+    let n = chars.len();
+    let first = chars.iter().position(|c| !c.is_whitespace()).unwrap_or(n);
+    let key_len = chars[first..]
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        .count();
+    let Some(eq) = (first + key_len..n).find(|&k| chars[k] != ' ') else {
+        return;
+    };
+    if key_len == 0 || chars[eq] != '=' {
+        return;
+    }
+    let value = (eq + 1..n).find(|&k| chars[k] != ' ').unwrap_or(n);
+    let end = chars
+        .iter()
+        .rposition(|c| !c.is_whitespace())
+        .map_or(n, |k| k + 1);
+    if value >= end {
+        return;
+    }
+    let text = &chars[value..end];
+    let terms: Vec<&[char]> = text.split(|&c| c == ',').collect();
+    let (mut english, mut other) = (0, 0);
+    for (k, term) in terms.iter().enumerate() {
+        // (Each term after the first follows `, `.)
+        let term = match k {
+            0 => *term,
+            _ => match term.strip_prefix(&[' ']) {
+                Some(term) => term,
+                None => return,
+            },
+        };
+        let ascii_term = term
+            .iter()
+            .all(|&c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '\''));
+        let word = term
+            .iter()
+            .all(|&c| c.is_alphanumeric() || matches!(c, ' ' | '-'));
+        if term.is_empty() || term.len() > 24 || !(ascii_term || word) {
+            return;
+        }
+        english += usize::from(ascii_term);
+        other += usize::from(!ascii_term);
+    }
+    // (Translations add the English terms after their own.)
+    let last_english = terms.last().is_some_and(|term| {
+        term.iter()
+            .all(|&c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '\''))
+    });
+    if english >= 1 && other >= 1 && last_english {
+        for k in value..end {
+            if chars[k] == ',' {
+                protected[k] = true;
+            }
         }
     }
 }
@@ -1652,6 +1720,33 @@ mod tests {
         assert_eq!(
             cjk("见图~\\ref{fig:流程},其中\\textbf{注意:这个}"),
             "见图~\\ref{fig:流程}，其中\\textbf{注意：这个}"
+        );
+    }
+
+    #[test]
+    fn search_term_lists_keep_their_commas() {
+        // Firefox's zh-CN and zh-TW translations: its quick actions split them at `,`.
+        for line in [
+            "quickactions-cmd-addons3 = 扩展, 主题, 附加组件, extensions, themes, addons, add-ons",
+            "quickactions-cmd-help = 帮助, 支持, help, support",
+            "quickactions-cmd-library = 我的足迹, 足迹, library",
+            "quickactions-cmd-print = 打印, print",
+            "autofill-card-search-term-credit-cards = 信用卡, 信用, 卡片, credit cards, credit",
+        ] {
+            assert_eq!(cjk(line), line);
+        }
+        // A translation's prose, or a list of Chinese alone, is prose.
+        assert_eq!(
+            cjk("title = 书签, 收藏, 历史"),
+            "title = 书签， 收藏， 历史"
+        );
+        assert_eq!(
+            cjk("about = 这是一个浏览器, 很好用, 也很快"),
+            "about = 这是一个浏览器， 很好用， 也很快"
+        );
+        assert_eq!(
+            cjk("about = 支持 Linux, macOS, Windows 等系统"),
+            "about = 支持 Linux, macOS, Windows 等系统"
         );
     }
 
