@@ -108,8 +108,9 @@ pub fn normalize_document(
     normalize_document_lines(pipeline, text, fields, &Reading::default(), notes)
 }
 
-/// [`normalize_document`] of `lines`, the next whole lines of a document whose reading
-/// stood at `from` before them: a document too large to hold is read a segment at a time.
+/// Normalizes the string values of `lines` (those under `fields` when given), the next
+/// whole lines of a JSON document whose reading stood at `from` before them, checking
+/// their syntax: a document too large to hold is read a segment at a time.
 pub fn normalize_document_lines(
     pipeline: &Pipeline,
     lines: &str,
