@@ -1205,6 +1205,19 @@ const LATEX_KEY_COMMANDS: &[&str] = &[
     "end",
 ];
 
+/// Where the brace that opens at `open` closes, braces nested in it passed over.
+fn closing_brace(chars: &[char], open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    (open..chars.len()).find(|&k| {
+        match chars[k] {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            _ => {}
+        }
+        depth == 0
+    })
+}
+
 /// Protects the key arguments of LaTeX's commands (see [`LATEX_KEY_COMMANDS`]).
 fn protect_latex_keys(chars: &[char], protected: &mut [bool]) {
     let n = chars.len();
@@ -1229,16 +1242,7 @@ fn protect_latex_keys(chars: &[char], protected: &mut [bool]) {
         if chars.get(k) != Some(&'{') {
             continue;
         }
-        let mut depth = 0usize;
-        let close = (k..n).find(|&j| {
-            match chars[j] {
-                '{' => depth += 1,
-                '}' => depth -= 1,
-                _ => {}
-            }
-            depth == 0
-        });
-        if let Some(close) = close {
+        if let Some(close) = closing_brace(chars, k) {
             protect(protected, k..close + 1);
             i = close + 1;
         }
@@ -1292,15 +1296,7 @@ fn protect_key_values(chars: &[char], protected: &mut [bool]) {
             continue;
         };
         let value_end = if chars[value] == '{' {
-            let mut depth = 0usize;
-            let Some(close) = (value..n).find(|&k| {
-                match chars[k] {
-                    '{' => depth += 1,
-                    '}' => depth -= 1,
-                    _ => {}
-                }
-                depth == 0
-            }) else {
+            let Some(close) = closing_brace(chars, value) else {
                 continue;
             };
             protect(protected, value..close + 1);
