@@ -323,7 +323,7 @@ impl State<'_> {
         let one = |(k, (segment, start)): (usize, (&String, &Start))| match start {
             Start::Document(from) => normalize_document(settings, segment, from),
             Start::Invalid(e) => SegmentResult::malformed(e.line - 1, e.message.clone()),
-            Start::PassedThrough => SegmentResult::malformed_before(),
+            Start::PassedThrough => SegmentResult::passed_through(),
             Start::Text => normalize(settings, segment, format, first(k)),
         };
         let results: Vec<SegmentResult> = if batch.iter().all(|s| s.ends_with(['\n', '\r'])) {
@@ -470,12 +470,13 @@ impl SegmentResult {
     fn malformed(line: usize, message: String) -> SegmentResult {
         SegmentResult {
             malformed: vec![(line, message)],
-            ..SegmentResult::malformed_before()
+            ..SegmentResult::passed_through()
         }
     }
 
-    /// A segment passed through unchanged, after one that was malformed.
-    fn malformed_before() -> SegmentResult {
+    /// A segment passed through unchanged (in a JSON document, after the one that was
+    /// malformed).
+    fn passed_through() -> SegmentResult {
         SegmentResult {
             text: None,
             stages: Vec::new(),
