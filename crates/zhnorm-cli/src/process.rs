@@ -401,6 +401,8 @@ fn normalize(settings: &Settings, segment: &str, format: Format, first: bool) ->
                 without_fields: 0,
             }
         }
+        // (A document's segments come with their reading, `Start::Document`: a segment
+        // alone is a document from its start.)
         Format::Document => normalize_document(settings, segment, &json::Reading::default()),
         Format::Records => normalize_records(settings, segment, script, stages),
         Format::Subtitles | Format::Table(_) => {

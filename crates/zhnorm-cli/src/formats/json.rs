@@ -59,21 +59,26 @@ pub fn normalize_record(
             has_fields: true,
         });
     }
-    serde_json::from_str::<IgnoredAny>(line)?;
     if !line.trim_start().starts_with('{') {
         return Err(Invalid {
             line: 1,
             message: "not a JSON object".to_string(),
         });
     }
+    // (The reading checks the syntax as it goes: the record is read once.)
     let mut reading = Reading::default();
-    normalize_strings(
+    let normalized = normalize_strings(
         pipeline,
         line,
         &mut reading,
         |path| names(fields, path),
         notes,
-    )
+    )?;
+    reading.finish().map_err(|_| Invalid {
+        line: 1,
+        message: "invalid JSON: the record ends before its value does".to_string(),
+    })?;
+    Ok(normalized)
 }
 
 /// Whether `path`, the keys to a string, is at or under one of `fields`. A key that holds
